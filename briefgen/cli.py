@@ -1,0 +1,208 @@
+"""The ``briefgen`` command: a thin typer layer over the Python API.
+
+Errors reach the user as one line: exit 1 for domain errors, 2 for usage.
+Heavy imports happen inside the commands so ``briefgen --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .errors import BriefgenError, UsageError
+
+app = typer.Typer(
+    name="briefgen",
+    help="Turn a folder of scraped news articles into cited, bilingual policy briefs.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# ---------------------------------------------------------------- shared options
+
+ModelOpt = Annotated[str | None, typer.Option("--model", help="Model name (env BRIEFGEN_MODEL).")]
+BaseUrlOpt = Annotated[
+    str | None, typer.Option("--base-url", help="OpenAI-compatible base URL (env BRIEFGEN_BASE_URL).")
+]
+ApiKeyFileOpt = Annotated[
+    Path | None, typer.Option("--api-key-file", help="File holding the API key (mode 600).")
+]
+ConcurrencyOpt = Annotated[int | None, typer.Option("--concurrency", min=1, help="Parallel model calls [default: 4].")]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Print planned calls, tokens and cost; call nothing.")]
+BudgetOpt = Annotated[
+    int | None, typer.Option("--budget-tokens", min=1, help="Hard cap on tokens; calls past it are not started.")
+]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Bypass the response cache.")]
+RecordOpt = Annotated[Path | None, typer.Option("--record", help="Save every model exchange as JSON in DIR.")]
+ReplayOpt = Annotated[Path | None, typer.Option("--replay", help="Answer only from recordings in DIR.")]
+TimeoutOpt = Annotated[float | None, typer.Option("--timeout", min=1, help="Per-call timeout in seconds.")]
+EngineOpt = Annotated[
+    str | None,
+    typer.Option("--engine", help="model | extractive [default: model if one is configured, else extractive]."),
+]
+PromptsOpt = Annotated[Path | None, typer.Option("--prompts", help="Folder with your own prompt files.")]
+GlossaryOpt = Annotated[
+    list[Path] | None, typer.Option("--glossary", help="Extra glossary file(s) (TSV: zh<TAB>en).")
+]
+OutOpt = Annotated[Path | None, typer.Option("-o", "--output", help="Output folder.")]
+
+
+def _fail(err: BriefgenError) -> None:
+    typer.echo(f"error: {err.one_line()}", err=True)
+    raise typer.Exit(err.exit_code)
+
+
+def _model_flags(**kw: Any) -> dict[str, Any]:
+    return {k: v for k, v in kw.items() if v is not None and v is not False}
+
+
+def _check_dir(path: Path) -> None:
+    if not path.exists():
+        raise UsageError(f"{path} does not exist", help="give a folder of saved articles")
+    if not path.is_dir():
+        raise UsageError(f"{path} is not a folder", help="give a folder of saved articles")
+
+
+# ---------------------------------------------------------------------- ingest
+
+
+@app.command()
+def ingest(
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder of saved articles.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the documents as JSON.")] = False,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the JSON to FILE.")] = None,
+    show_dropped: Annotated[bool, typer.Option("--show-dropped", help="List every dropped line and why.")] = False,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Worker processes.")] = None,
+) -> None:
+    """Read a folder of saved pages into clean documents with citable excerpts."""
+    try:
+        _check_dir(directory)
+        from .ingest import corpus_to_json, ingest as run_ingest, print_summary
+
+        corpus = run_ingest(directory, workers=workers, progress=not as_json)
+        if as_json or output:
+            data = json.dumps(corpus_to_json(corpus), ensure_ascii=False, indent=2)
+            if output:
+                output.parent.mkdir(parents=True, exist_ok=True)
+                output.write_text(data + "\n", encoding="utf-8")
+            else:
+                sys.stdout.write(data + "\n")
+        if not as_json:
+            print_summary(corpus, show_dropped=show_dropped)
+        elif show_dropped:
+            print_summary(corpus, show_dropped=True, stream=sys.stderr)
+        if not corpus.documents:
+            raise BriefgenError(
+                f"no article could be read from {directory} ({len(corpus.skipped)} file(s) skipped)",
+                help="supported: .txt .md .html .htm .pdf .docx",
+            )
+    except BriefgenError as err:
+        _fail(err)
+
+
+# ------------------------------------------------------------------- summarize / build
+
+
+def _settings(**kw: Any) -> Any:
+    from .pipeline import BuildSettings
+
+    return BuildSettings.from_cli(**kw)
+
+
+@app.command()
+def summarize(
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder of saved articles.")],
+    output: OutOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    api_key_file: ApiKeyFileOpt = None,
+    engine: EngineOpt = None,
+    concurrency: ConcurrencyOpt = None,
+    dry_run: DryRunOpt = False,
+    budget_tokens: BudgetOpt = None,
+    no_cache: NoCacheOpt = False,
+    record: RecordOpt = None,
+    replay: ReplayOpt = None,
+    timeout: TimeoutOpt = None,
+    prompts: PromptsOpt = None,
+    glossary: GlossaryOpt = None,
+    templates: Annotated[Path | None, typer.Option("--templates", help="Folder with your own templates.")] = None,
+) -> None:
+    """Write a cited Chinese + English summary of each article (OUT/<doc-id>.md)."""
+    try:
+        _check_dir(directory)
+        from .pipeline import run_summarize
+
+        settings = _settings(**locals())
+        run_summarize(directory, output or Path("out"), settings)
+    except BriefgenError as err:
+        _fail(err)
+
+
+@app.command()
+def build(
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder of saved articles.")],
+    output: OutOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    api_key_file: ApiKeyFileOpt = None,
+    engine: EngineOpt = None,
+    concurrency: ConcurrencyOpt = None,
+    dry_run: DryRunOpt = False,
+    budget_tokens: BudgetOpt = None,
+    no_cache: NoCacheOpt = False,
+    record: RecordOpt = None,
+    replay: ReplayOpt = None,
+    timeout: TimeoutOpt = None,
+    prompts: PromptsOpt = None,
+    glossary: GlossaryOpt = None,
+    template: Annotated[Path | None, typer.Option("--template", help="Your own brief template file.")] = None,
+    templates: Annotated[Path | None, typer.Option("--templates", help="Folder with your own templates.")] = None,
+    dimensions: Annotated[Path | None, typer.Option("--dimensions", help="Your own dimensions file.")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="zh | en | both.")] = "both",
+) -> None:
+    """Ingest, summarise, compare and render the cross-city brief (OUT/brief.md/.html/.json)."""
+    try:
+        _check_dir(directory)
+        if lang not in ("zh", "en", "both"):
+            raise UsageError(f"--lang must be zh, en or both, not {lang!r}")
+        from .pipeline import run_build
+
+        settings = _settings(**locals())
+        run_build(directory, output or Path("out"), settings)
+    except BriefgenError as err:
+        _fail(err)
+
+
+# ------------------------------------------------------------------------ logs
+
+
+@app.command()
+def logs(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the log entries as JSON.")] = False,
+    database: Annotated[
+        Path | None, typer.Option("--database", "-d", help="Audit log (default: ./out/briefgen-log.db).")
+    ] = None,
+    count: Annotated[int, typer.Option("-n", "--count", min=0, help="Newest N entries (0: all).")] = 20,
+) -> None:
+    """List the audit log of model calls: prompt, response, tokens, latency, cache hit, error."""
+    try:
+        from .auditlog import print_logs
+
+        print_logs(database, as_json=as_json, count=count)
+    except BriefgenError as err:
+        _fail(err)
+
+
+def main() -> None:
+    """Console-script entry point; usage errors from click exit 2 on their own."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
