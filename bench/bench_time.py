@@ -1,0 +1,126 @@
+"""Time: wall time of ``briefgen build`` against the critical path, at several concurrencies.
+
+50 articles generated from examples/articles; the bench server sleeps 1 s per call.  For each
+concurrency c the critical path is what a perfect scheduler could do with the same calls:
+
+    model part = ceil(independent calls / c) + ceil(dependent calls / c)   [x latency]
+
+where independent calls need only the ingested excerpts (article summaries and comparison
+cells) and dependent calls need their answers first (the executive summary).  Building the
+brief also does work that is not a model call (start-up, ingest, verification, rendering);
+that part is measured once with the same build at 0 s latency and added:
+
+    critical path = model part + no-latency build time
+
+The ratio wall ÷ critical path is the target (<= 1.3 at every concurrency); the model-only
+ratio (span of model calls ÷ model part) is reported beside it.
+
+    python bench/bench_time.py              # writes bench/results/time.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from generate import generate
+from server import ROOT, BenchServer, run_build
+
+RESULTS = ROOT / "bench" / "results"
+# Requests that need other answers first (by the schema name sent with the request).
+DEPENDENT_SCHEMAS = {"ExecSummaryAnswer"}
+
+
+def critical_path(by_schema: dict[str, dict[str, int]], concurrency: int, latency: float) -> float:
+    """Seconds of model time a perfect scheduler needs for these calls."""
+    dependent = sum(v["requests"] for k, v in by_schema.items() if k in DEPENDENT_SCHEMAS)
+    independent = sum(v["requests"] for k, v in by_schema.items() if k not in DEPENDENT_SCHEMAS)
+    waves = math.ceil(independent / concurrency) + math.ceil(dependent / concurrency)
+    return waves * latency
+
+
+def measure(
+    n: int = 50, latency: float = 1.0, concurrencies: tuple[int, ...] = (1, 4, 8, 16)
+) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="bench-time-") as tmp:
+        work = Path(tmp)
+        articles = work / "articles"
+        generate(n, articles)
+        with BenchServer(latency=0.0, max_seconds=1800) as server:
+            base = run_build(
+                articles, work / "out0", server=server, home=work / "home0", concurrency=16
+            )
+        if base.returncode != 0:
+            raise RuntimeError(f"build failed: {base.stderr.strip()[-800:]}")
+        rows = []
+        with BenchServer(latency=latency, max_seconds=3600) as server:
+            for c in concurrencies:
+                run = run_build(
+                    articles, work / f"out{c}", server=server, home=work / f"home{c}", concurrency=c
+                )
+                if run.returncode != 0:
+                    raise RuntimeError(f"build failed at c={c}: {run.stderr.strip()[-800:]}")
+                st = run.stats
+                model = critical_path(st["by_schema"], c, latency)
+                span = st.get("last_end", 0.0) - st.get("first_start", 0.0)
+                rows.append(
+                    {
+                        "concurrency": c,
+                        "calls": run.calls,
+                        "by_request": {k: v["requests"] for k, v in st["by_schema"].items()},
+                        "max_in_flight": st["max_in_flight"],
+                        "wall_seconds": round(run.wall, 2),
+                        "model_span_seconds": round(span, 2),
+                        "model_critical_seconds": round(model, 2),
+                        "critical_seconds": round(model + base.wall, 2),
+                        "ratio": round(run.wall / (model + base.wall), 3),
+                        "model_ratio": round(span / model, 3) if model else None,
+                    }
+                )
+                print(json.dumps(rows[-1]), flush=True)
+    return {
+        "articles": n,
+        "latency_seconds": latency,
+        "no_latency_build_seconds": round(base.wall, 2),
+        "no_latency_calls": base.calls,
+        "rows": rows,
+    }
+
+
+def table(result: dict[str, Any]) -> str:
+    lines = [
+        "| concurrency | calls | max in flight | wall s | critical path s (model + no-latency build) "
+        "| wall ÷ critical | model-call span s | span ÷ model critical |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in result["rows"]:
+        lines.append(
+            f"| {r['concurrency']} | {r['calls']} | {r['max_in_flight']} | {r['wall_seconds']} "
+            f"| {r['critical_seconds']} ({r['model_critical_seconds']} + "
+            f"{result['no_latency_build_seconds']}) | {r['ratio']} | {r['model_span_seconds']} "
+            f"| {r['model_ratio']} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description="Wall time vs critical path at several concurrencies.")
+    p.add_argument("--articles", type=int, default=50)
+    p.add_argument("--latency", type=float, default=1.0)
+    p.add_argument("--concurrency", type=int, nargs="+", default=[1, 4, 8, 16])
+    p.add_argument("--out", type=Path, default=RESULTS / "time.json")
+    args = p.parse_args(argv)
+    result = measure(args.articles, args.latency, tuple(args.concurrency))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    print(table(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

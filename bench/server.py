@@ -1,0 +1,814 @@
+"""A local OpenAI-compatible chat server for benchmarks: counts tokens, sleeps, answers validly.
+
+Why: token and timing numbers must come from a real HTTP exchange with the real client
+(openai SDK under briefgen, langchain-openai under the map-reduce baseline), without a key,
+a network or a bill.  The server
+
+* serves ``POST /v1/chat/completions`` and ``GET /v1/models`` on 127.0.0.1 (threaded);
+* counts prompt tokens (message text + per-message overhead + the schema it was sent) and
+  completion tokens with tiktoken, per request, and keeps start/end times and the largest
+  number of requests in flight (``GET /stats``, ``POST /stats/reset``, or ``--stats-file``);
+* sleeps ``latency`` seconds per call, like a remote model;
+* answers with a valid instance of whatever JSON schema the request carries
+  (``response_format`` json_schema, ``tools`` function calling, or a schema written into the
+  prompt), citing excerpt IDs (``<doc>:p<N>``) that appear in the prompt, and with a plain-text
+  summary of bounded length for free-text prompts (the map-reduce baseline);
+* stops by itself after ``max_seconds`` or ``max_requests``.
+
+Run alone: ``python bench/server.py --port 8765 --latency 1 --max-seconds 600``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# ------------------------------------------------------------------ tokens
+
+
+_ENCODING: Any = None
+_ENC_LOCK = threading.Lock()
+
+# Where tiktoken's own loader would fetch the shipped files from; the cache key is sha1(url).
+_TIKTOKEN_URLS = {
+    "cl100k_base": "https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken",
+    "o200k_base": "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken",
+}
+
+
+def _offline_encoding() -> Any:
+    """A tiktoken encoding from the files shipped in briefgen/data/tiktoken (no download)."""
+    import tiktoken
+
+    shipped = ROOT / "briefgen" / "data" / "tiktoken"
+    for name in ("o200k_base", "cl100k_base"):
+        src = shipped / f"{name}.tiktoken"
+        if not src.is_file():
+            continue
+        cache = Path(tempfile.gettempdir()) / "briefgen-bench-tiktoken"
+        cache.mkdir(parents=True, exist_ok=True)
+        dst = cache / hashlib.sha1(_TIKTOKEN_URLS[name].encode()).hexdigest()
+        if not dst.exists():
+            shutil.copyfile(src, dst)
+        os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(cache))
+        if os.environ["TIKTOKEN_CACHE_DIR"] == str(cache):
+            return tiktoken.get_encoding(name)
+    return tiktoken.get_encoding("cl100k_base")
+
+
+def token_ids(text: str) -> list[int]:
+    """Token IDs of ``text`` (used to give LangChain an offline tokenizer)."""
+    global _ENCODING
+    with _ENC_LOCK:
+        if _ENCODING is None:
+            try:
+                from briefgen.tokens import get_encoding
+            except ImportError:
+                _ENCODING = _offline_encoding()
+            else:
+                _ENCODING = get_encoding()
+    return list(_ENCODING.encode(text, disallowed_special=()))
+
+
+def count_tokens(text: str) -> int:
+    """Tokens of ``text``: briefgen's own counter when present, so both sides agree."""
+    try:
+        from briefgen.tokens import count
+    except ImportError:
+        return len(token_ids(text))
+    return int(count(text))
+
+
+# ------------------------------------------------------------------- stats
+
+
+@dataclass
+class RequestRecord:
+    """One answered request, as the stats endpoint reports it."""
+
+    start: float
+    end: float
+    mode: str  # json_schema | tools | prompt_schema | json_object | text
+    schema_name: str
+    message_tokens: int
+    schema_tokens: int
+    prompt_tokens: int
+    completion_tokens: int
+    messages: int
+
+
+@dataclass
+class Stats:
+    """Thread-safe totals over the requests answered since the last reset."""
+
+    records: list[RequestRecord] = field(default_factory=list)
+    in_flight: int = 0
+    max_in_flight: int = 0
+    errors: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def enter(self) -> None:
+        with self.lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def leave(self, record: RequestRecord | None) -> None:
+        with self.lock:
+            self.in_flight -= 1
+            if record is None:
+                self.errors += 1
+            else:
+                self.records.append(record)
+
+    def reset(self) -> None:
+        with self.lock:
+            self.records.clear()
+            self.max_in_flight = self.in_flight
+            self.errors = 0
+
+    def snapshot(self, *, detail: bool = True) -> dict[str, Any]:
+        with self.lock:
+            recs = list(self.records)
+            out: dict[str, Any] = {
+                "requests": len(recs),
+                "errors": self.errors,
+                "max_in_flight": self.max_in_flight,
+                "prompt_tokens": sum(r.prompt_tokens for r in recs),
+                "message_tokens": sum(r.message_tokens for r in recs),
+                "schema_tokens": sum(r.schema_tokens for r in recs),
+                "completion_tokens": sum(r.completion_tokens for r in recs),
+                "by_mode": {},
+                "by_schema": {},
+            }
+        for r in recs:
+            for key, name in (("by_mode", r.mode), ("by_schema", r.schema_name)):
+                slot = out[key].setdefault(name, {"requests": 0, "prompt_tokens": 0})
+                slot["requests"] += 1
+                slot["prompt_tokens"] += r.prompt_tokens
+        if recs:
+            out["first_start"] = min(r.start for r in recs)
+            out["last_end"] = max(r.end for r in recs)
+        if detail:
+            out["records"] = [asdict(r) for r in recs]
+        return out
+
+
+# ------------------------------------------------------- valid fake answers
+
+EXCERPT_ID = re.compile(r"(?<![\w\-.])([A-Za-z0-9\u4e00-\u9fff][\w\-.\u4e00-\u9fff]*:p\d+)(?![\w])")
+_CITE_NAME = re.compile(r"cite|citation|source_id|excerpt_id|evidence|^ids?$|_ids$", re.I)
+_EN_NAME = re.compile(r"(^|_)en(_|$)|english", re.I)
+_VALUE_NAME = re.compile(r"^(value|number|amount)$", re.I)
+_UNIT_NAME = re.compile(r"^unit$", re.I)
+_FIGURE = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(%|亿元|万元|元|亿|万|平方公里|平方米|亩|家|个|项|人|名|所|倍)?"
+)
+_NUMBERISH = re.compile(r"[0-9０-９〇零一二三四五六七八九十百千万亿两%％]")
+_CLAUSE_SPLIT = re.compile(r"[，。；！？、,;:：\n（）()“”\"《》<>]+")
+
+
+@dataclass
+class PromptContext:
+    """What an answer may draw on: the excerpt IDs in the prompt and their text."""
+
+    ids: list[str]
+    texts: dict[str, str]
+    cursor: int = 0
+    current: str | None = None
+
+    @classmethod
+    def from_text(cls, prompt: str) -> PromptContext:
+        hits = list(EXCERPT_ID.finditer(prompt))
+        # IDs given as data (id="..." or [id]) win over IDs quoted as examples in instructions.
+        tagged = [
+            m for m in hits if prompt[max(0, m.start() - 4) : m.start()].endswith(('id="', "["))
+        ]
+        hits = tagged or hits
+        ids: list[str] = []
+        texts: dict[str, str] = {}
+        for i, m in enumerate(hits):
+            end = hits[i + 1].start() if i + 1 < len(hits) else min(len(prompt), m.end() + 600)
+            eid = m.group(1)
+            if eid not in texts:
+                ids.append(eid)
+                texts[eid] = prompt[m.end() : end]
+        return cls(ids=ids, texts=texts)
+
+    def take_id(self) -> str | None:
+        if not self.ids:
+            return None
+        eid = self.ids[self.cursor % len(self.ids)]
+        self.cursor += 1
+        self.current = eid
+        return eid
+
+    def figure(self) -> tuple[str, str]:
+        """The first figure (number, unit as written) in the current excerpt that is not a year."""
+        source = self.texts.get(self.current or "", "")
+        for m in _FIGURE.finditer(source):
+            if m.group(2) != "年" and not (
+                len(m.group(1)) == 4 and source[m.end(1) : m.end(1) + 1] == "年"
+            ):
+                return m.group(1), m.group(2) or ""
+        return "1", ""
+
+    def zh_text(self) -> str:
+        """A clause quoted from the current excerpt without any number, so it verifies."""
+        source = self.texts.get(self.current or "", "")
+        for clause in _CLAUSE_SPLIT.split(source):
+            clause = clause.strip(" \t*-_>[]")
+            if 6 <= len(clause) <= 60 and not _NUMBERISH.search(clause) and ":" not in clause:
+                return clause
+        return "来源摘录所述要点"
+
+
+def _resolve(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
+    seen = 0
+    while "$ref" in schema and seen < 20:
+        ref = str(schema["$ref"])
+        node: Any = root
+        for part in ref.lstrip("#/").split("/"):
+            node = node.get(part, {}) if isinstance(node, dict) else {}
+        schema = {**node, **{k: v for k, v in schema.items() if k != "$ref"}}
+        seen += 1
+    return schema
+
+
+def fake_instance(
+    schema: dict[str, Any],
+    ctx: PromptContext,
+    *,
+    root: dict[str, Any] | None = None,
+    name: str = "",
+    depth: int = 0,
+) -> Any:
+    """A small instance that validates against ``schema`` (the subset pydantic/OpenAI emit)."""
+    root = root if root is not None else schema
+    schema = _resolve(schema, root)
+    if depth > 12:
+        return None
+    if "const" in schema:
+        return schema["const"]
+    if schema.get("enum"):
+        return schema["enum"][0]
+    for key in ("anyOf", "oneOf"):
+        if key in schema:
+            options = [_resolve(o, root) for o in schema[key]]
+            usable = [o for o in options if o.get("type") != "null"] or options
+            if len(usable) < len(options) and "year" in name.lower():
+                return None  # an unknown year is honest; a made-up one fails verification
+            return fake_instance(usable[0], ctx, root=root, name=name, depth=depth + 1)
+    if "allOf" in schema:
+        merged: dict[str, Any] = {}
+        for part in schema["allOf"]:
+            merged.update(_resolve(part, root))
+        return fake_instance(merged, ctx, root=root, name=name, depth=depth + 1)
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "null")
+    if kind is None:
+        kind = "object" if "properties" in schema else "array" if "items" in schema else "string"
+    if kind == "object":
+        return _fake_object(schema, ctx, root, depth)
+    if kind == "array":
+        return _fake_array(schema, ctx, root, name, depth)
+    if kind == "string":
+        return _fake_string(schema, ctx, name)
+    if kind == "integer":
+        low = schema.get(
+            "minimum",
+            schema.get("exclusiveMinimum", 0) + 1 if "exclusiveMinimum" in schema else None,
+        )
+        value: int = 2024 if "year" in name.lower() else 1
+        if low is not None:
+            value = max(value, int(low))
+        if "maximum" in schema:
+            value = min(value, int(schema["maximum"]))
+        return value
+    if kind == "number":
+        number = float(schema.get("minimum", 1.0))
+        return min(number, float(schema["maximum"])) if "maximum" in schema else number
+    if kind == "boolean":
+        return True
+    return None
+
+
+def _fake_object(
+    schema: dict[str, Any], ctx: PromptContext, root: dict[str, Any], depth: int
+) -> Any:
+    props: dict[str, Any] = schema.get("properties", {})
+    saved = ctx.current
+    # Cite first, so that sibling text fields quote the excerpt they cite.
+    order = sorted(props, key=lambda k: 0 if _CITE_NAME.search(k) else 1)
+    values = {k: fake_instance(props[k], ctx, root=root, name=k, depth=depth + 1) for k in order}
+    ctx.current = saved
+    return {k: values[k] for k in props}
+
+
+def _fake_array(
+    schema: dict[str, Any], ctx: PromptContext, root: dict[str, Any], name: str, depth: int
+) -> Any:
+    items = schema.get("items", {})
+    n = max(int(schema.get("minItems", 0)), 1)
+    if "maxItems" in schema:
+        n = min(n, int(schema["maxItems"]))
+    if isinstance(items, list):  # tuple form
+        return [fake_instance(i, ctx, root=root, name=name, depth=depth + 1) for i in items]
+    return [fake_instance(items, ctx, root=root, name=name, depth=depth + 1) for _ in range(n)]
+
+
+def _fake_string(schema: dict[str, Any], ctx: PromptContext, name: str) -> str:
+    fmt = schema.get("format")
+    if fmt == "date":
+        return "2024-01-01"
+    if fmt == "date-time":
+        return "2024-01-01T00:00:00Z"
+    if _CITE_NAME.search(name):
+        text = ctx.take_id() or "none:p1"
+    elif _EN_NAME.search(name):
+        text = "Point stated in the cited source excerpt."
+    elif _VALUE_NAME.search(name):
+        text = ctx.figure()[0]
+    elif _UNIT_NAME.search(name):
+        text = ctx.figure()[1]
+    else:
+        text = ctx.zh_text()
+    lo, hi = int(schema.get("minLength", 0)), schema.get("maxLength")
+    if len(text) < lo:
+        text = text + "。" * (lo - len(text))
+    if hi is not None:
+        text = text[: int(hi)]
+    return text
+
+
+def find_schema_in_text(text: str) -> dict[str, Any] | None:
+    """The largest JSON object in a prompt that looks like a JSON schema."""
+    decoder = json.JSONDecoder()
+    best: dict[str, Any] | None = None
+    best_len = 0
+    for m in re.finditer(r"\{", text):
+        if best is not None and m.start() < best_len:
+            continue
+        try:
+            obj, end = decoder.raw_decode(text, m.start())
+        except ValueError:
+            continue
+        if isinstance(obj, dict) and ("properties" in obj or obj.get("type") == "object"):
+            if end - m.start() > best_len:
+                best, best_len = obj, end - m.start()
+    return best
+
+
+def plain_summary(prompt: str, max_tokens: int) -> str:
+    """A deterministic 'summary' for free-text prompts: the start of the quoted text, bounded."""
+    quoted = re.findall(r'"([^"]{20,})"', prompt, flags=re.S)
+    source = max(quoted, key=len) if quoted else prompt
+    source = re.sub(r"\s+", " ", source).strip()
+    ids = token_ids(source)[:max_tokens]
+    return str(_ENCODING.decode(ids)) if ids else "Summary."
+
+
+# ---------------------------------------------------------------- answering
+
+
+@dataclass
+class Reply:
+    content: str | None
+    tool_call: tuple[str, str] | None  # (function name, arguments JSON)
+    mode: str
+    schema_name: str
+    schema_tokens: int
+
+
+def _message_text(messages: list[dict[str, Any]]) -> str:
+    parts: list[str] = []
+    for m in messages:
+        c = m.get("content")
+        if isinstance(c, list):
+            parts.extend(str(p.get("text", "")) for p in c if isinstance(p, dict))
+        elif c is not None:
+            parts.append(str(c))
+    return "\n".join(parts)
+
+
+def answer(body: dict[str, Any], *, summary_tokens: int) -> Reply:
+    """Decide what kind of answer the request wants and produce a valid one."""
+    messages = body.get("messages") or []
+    prompt = _message_text(messages)
+    ctx = PromptContext.from_text(prompt)
+    fmt = body.get("response_format") or {}
+    tools = body.get("tools") or []
+    if fmt.get("type") == "json_schema":
+        spec = fmt.get("json_schema") or {}
+        schema = spec.get("schema") or {}
+        return Reply(
+            json.dumps(fake_instance(schema, ctx), ensure_ascii=False),
+            None,
+            "json_schema",
+            str(spec.get("name", "")),
+            count_tokens(json.dumps(schema, ensure_ascii=False)),
+        )
+    if tools:
+        fn = tools[0].get("function", {})
+        choice = body.get("tool_choice")
+        if isinstance(choice, dict):
+            wanted = choice.get("function", {}).get("name")
+            fn = next(
+                (t["function"] for t in tools if t.get("function", {}).get("name") == wanted), fn
+            )
+        schema = fn.get("parameters") or {}
+        args = json.dumps(fake_instance(schema, ctx), ensure_ascii=False)
+        return Reply(
+            None,
+            (str(fn.get("name", "answer")), args),
+            "tools",
+            str(fn.get("name", "")),
+            count_tokens(json.dumps(tools, ensure_ascii=False)),
+        )
+    schema_in_prompt = find_schema_in_text(prompt)
+    if schema_in_prompt is not None:
+        name = str(schema_in_prompt.get("title", "prompt_schema"))
+        return Reply(
+            json.dumps(fake_instance(schema_in_prompt, ctx), ensure_ascii=False),
+            None,
+            "prompt_schema",
+            name,
+            0,
+        )
+    if fmt.get("type") == "json_object":
+        return Reply(
+            json.dumps({"summary": ctx.zh_text()}, ensure_ascii=False), None, "json_object", "", 0
+        )
+    limit = min(
+        summary_tokens,
+        int(body.get("max_tokens") or body.get("max_completion_tokens") or summary_tokens),
+    )
+    return Reply(plain_summary(prompt, limit), None, "text", "", 0)
+
+
+def _prompt_tokens(messages: list[dict[str, Any]]) -> int:
+    # OpenAI's documented chat overhead: about 3 tokens per message plus 3 for the reply primer.
+    return sum(count_tokens(_message_text([m])) + 3 for m in messages) + 3
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _BenchHTTPServer
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        return
+
+    def _send(self, code: int, payload: Any) -> None:
+        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _body(self) -> dict[str, Any]:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b"{}"
+        parsed = json.loads(raw or b"{}")
+        return parsed if isinstance(parsed, dict) else {}
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        path = self.path.rstrip("/")
+        if path.endswith("/models"):
+            self._send(
+                200,
+                {
+                    "object": "list",
+                    "data": [{"id": "bench", "object": "model", "owned_by": "bench"}],
+                },
+            )
+        elif path.endswith("/stats"):
+            self._send(200, self.server.bench.stats.snapshot(detail="detail=0" not in self.path))
+        else:
+            self._send(404, {"error": {"message": f"no route {self.path}"}})
+
+    def do_POST(self) -> None:  # noqa: N802 - stdlib name
+        path = self.path.split("?")[0].rstrip("/")
+        if path.endswith("/stats/reset"):
+            self._body()
+            self.server.bench.stats.reset()
+            self._send(200, {"ok": True})
+            return
+        if not path.endswith("/chat/completions"):
+            self._body()
+            self._send(404, {"error": {"message": f"no route {self.path}"}})
+            return
+        self.server.bench.chat(self)
+
+
+class _BenchHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+    bench: BenchServer
+
+
+class BenchServer:
+    """The benchmark server, run in a background thread; use as a context manager."""
+
+    def __init__(
+        self,
+        *,
+        latency: float = 0.0,
+        port: int = 0,
+        max_seconds: float = 3600.0,
+        max_requests: int = 100_000,
+        summary_tokens: int = 150,
+        stats_file: Path | None = None,
+    ) -> None:
+        self.latency = latency
+        self.max_requests = max_requests
+        self.summary_tokens = summary_tokens
+        self.stats_file = stats_file
+        self.stats = Stats()
+        self._served = 0
+        self._httpd = _BenchHTTPServer(("127.0.0.1", port), _Handler)
+        self._httpd.bench = self
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+        )
+        self._deadline = threading.Timer(max_seconds, self.stop)
+        self._deadline.daemon = True
+        self._stopped = threading.Event()
+
+    @property
+    def port(self) -> int:
+        return int(self._httpd.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def start(self) -> BenchServer:
+        self._thread.start()
+        self._deadline.start()
+        return self
+
+    def stop(self) -> None:
+        if self._stopped.is_set():
+            return
+        self._stopped.set()
+        self._deadline.cancel()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._write_stats()
+
+    def wait(self) -> None:
+        """Block until the server stops (deadline, request cap or Ctrl-C)."""
+        try:
+            while not self._stopped.wait(0.5):
+                pass
+        except KeyboardInterrupt:
+            self.stop()
+
+    def __enter__(self) -> BenchServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _write_stats(self) -> None:
+        if self.stats_file is not None:
+            self.stats_file.write_text(
+                json.dumps(self.stats.snapshot(), indent=1), encoding="utf-8"
+            )
+
+    def chat(self, handler: _Handler) -> None:
+        start = time.time()
+        self.stats.enter()
+        record: RequestRecord | None = None
+        try:
+            body = handler._body()
+            self._served += 1
+            if self._served > self.max_requests:
+                handler._send(503, {"error": {"message": "bench server request cap reached"}})
+                threading.Thread(target=self.stop, daemon=True).start()
+                return
+            messages = body.get("messages") or []
+            reply = answer(body, summary_tokens=self.summary_tokens)
+            if self.latency > 0:
+                time.sleep(self.latency)
+            out_text = (
+                reply.content if reply.content is not None else (reply.tool_call or ("", ""))[1]
+            )
+            message_tokens = _prompt_tokens(messages)
+            completion = count_tokens(out_text)
+            record = RequestRecord(
+                start=start,
+                end=time.time(),
+                mode=reply.mode,
+                schema_name=reply.schema_name,
+                message_tokens=message_tokens,
+                schema_tokens=reply.schema_tokens,
+                prompt_tokens=message_tokens + reply.schema_tokens,
+                completion_tokens=completion,
+                messages=len(messages),
+            )
+            self._respond(handler, body, reply, record)
+        except Exception as exc:  # a bad request must not kill the benchmark run
+            record = None
+            handler._send(400, {"error": {"message": f"bench server: {exc}"}})
+        finally:
+            self.stats.leave(record)
+
+    def _respond(
+        self, handler: _Handler, body: dict[str, Any], reply: Reply, record: RequestRecord
+    ) -> None:
+        message: dict[str, Any] = {"role": "assistant", "content": reply.content}
+        finish = "stop"
+        if reply.tool_call is not None:
+            fname, args = reply.tool_call
+            message["tool_calls"] = [
+                {
+                    "id": f"call_{self._served}",
+                    "type": "function",
+                    "function": {"name": fname, "arguments": args},
+                }
+            ]
+            finish = "tool_calls"
+        usage = {
+            "prompt_tokens": record.prompt_tokens,
+            "completion_tokens": record.completion_tokens,
+            "total_tokens": record.prompt_tokens + record.completion_tokens,
+        }
+        rid = f"chatcmpl-bench{self._served}"
+        model = str(body.get("model", "bench"))
+        if body.get("stream"):
+            self._stream(handler, rid, model, message, finish, usage)
+            return
+        handler._send(
+            200,
+            {
+                "id": rid,
+                "object": "chat.completion",
+                "created": int(record.end),
+                "model": model,
+                "choices": [
+                    {"index": 0, "message": message, "finish_reason": finish, "logprobs": None}
+                ],
+                "usage": usage,
+            },
+        )
+
+    def _stream(
+        self,
+        handler: _Handler,
+        rid: str,
+        model: str,
+        message: dict[str, Any],
+        finish: str,
+        usage: dict[str, int],
+    ) -> None:
+        def chunk(
+            delta: dict[str, Any], reason: str | None, use: dict[str, int] | None = None
+        ) -> bytes:
+            payload: dict[str, Any] = {
+                "id": rid,
+                "object": "chat.completion.chunk",
+                "created": int(time.time()),
+                "model": model,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": reason}]
+                if use is None
+                else [],
+            }
+            if use is not None:
+                payload["usage"] = use
+            return f"data: {json.dumps(payload, ensure_ascii=False)}\n\n".encode()
+
+        delta = {k: v for k, v in message.items() if v is not None}
+        if "tool_calls" in delta:
+            delta["tool_calls"] = [{**c, "index": 0} for c in delta["tool_calls"]]
+        parts = [chunk(delta, None), chunk({}, finish), chunk({}, None, usage), b"data: [DONE]\n\n"]
+        data = b"".join(parts)
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/event-stream")
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def fetch_stats(base_url: str, *, detail: bool = True) -> dict[str, Any]:
+    """Stats of a server running in another process (127.0.0.1 only)."""
+    import urllib.request
+
+    url = base_url.rstrip("/") + "/stats" + ("" if detail else "?detail=0")
+    if not url.startswith("http://127.0.0.1:"):
+        raise ValueError("benchmark traffic goes to 127.0.0.1 only")
+    with urllib.request.urlopen(url, timeout=10) as resp:  # noqa: S310 - loopback only
+        return dict(json.loads(resp.read()))
+
+
+@dataclass
+class BuildRun:
+    """One ``briefgen build`` run against a bench server, as the benchmarks record it."""
+
+    returncode: int
+    wall: float  # seconds, whole command (process start to exit)
+    stats: dict[str, Any]  # server stats for this run only
+    stdout: str
+    stderr: str
+
+    @property
+    def calls(self) -> int:
+        return int(self.stats.get("requests", 0))
+
+
+def run_build(
+    input_dir: Path,
+    out_dir: Path,
+    *,
+    server: BenchServer,
+    home: Path,
+    concurrency: int = 4,
+    no_cache: bool = True,
+    extra: tuple[str, ...] = (),
+    timeout: float = 1800.0,
+) -> BuildRun:
+    """Run the real CLI (``python -m briefgen.cli build``) in a child process and time it.
+
+    ``home`` is the run's BRIEFGEN_HOME and working folder, so the cache and any user
+    config are isolated; the key is a dummy and the base URL is the loopback server.
+    """
+    home.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIEFGEN_", "OPENAI_"))}
+    env.update(
+        OPENAI_API_KEY="bench-dummy-key",
+        BRIEFGEN_HOME=str(home),
+        PYTHONPATH=str(ROOT),
+        NO_COLOR="1",
+    )
+    cmd = [
+        sys.executable,
+        "-m",
+        "briefgen.cli",
+        "build",
+        str(input_dir),
+        "-o",
+        str(out_dir),
+        "--model",
+        "bench",
+        "--base-url",
+        server.base_url,
+        "--concurrency",
+        str(concurrency),
+        *(["--no-cache"] if no_cache else []),
+        *extra,
+    ]
+    server.stats.reset()
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        cmd, cwd=home, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    wall = time.perf_counter() - t0
+    return BuildRun(proc.returncode, wall, server.stats.snapshot(), proc.stdout, proc.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--latency", type=float, default=0.0, help="seconds slept per call")
+    p.add_argument("--max-seconds", type=float, default=600.0, help="stop after this long")
+    p.add_argument("--max-requests", type=int, default=100_000)
+    p.add_argument("--summary-tokens", type=int, default=150, help="length of free-text answers")
+    p.add_argument("--stats-file", type=Path, default=None, help="write totals here on stop")
+    args = p.parse_args(argv)
+    srv = BenchServer(
+        latency=args.latency,
+        port=args.port,
+        max_seconds=args.max_seconds,
+        max_requests=args.max_requests,
+        summary_tokens=args.summary_tokens,
+        stats_file=args.stats_file,
+    ).start()
+    print(
+        f"bench server on {srv.base_url} (latency {args.latency}s, stops after {args.max_seconds}s)",
+        flush=True,
+    )
+    srv.wait()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

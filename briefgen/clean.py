@@ -1,0 +1,420 @@
+"""Clean one page as an editor would: keep the article, record everything taken out.
+
+The rules lean on general signals rather than on phrases from particular pages:
+position relative to the title and the date/source line, line length and
+sentence punctuation, the shape of link lists (runs of short title-like lines,
+bullets, numbered items), repetition, and how much a line shares with the
+article's topic (character bigrams shared with the title and other paragraphs).
+Small phrase lists cover generic web furniture only (breadcrumbs, search boxes,
+comment forms, share buttons, disclaimers, footers, list headers, adult spam).
+
+Every line that is removed is kept in ``Cleaned.dropped`` with a short reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from briefgen.injection import find_instruction
+from briefgen.script import normalise_original, to_simplified
+from briefgen.types import Cleaned, RawFile
+
+# ------------------------------------------------------------------ patterns
+# All patterns run on the simplified, space-normalised line.
+
+_BREADCRUMB = re.compile(r"(当前位置|您的位置|你的位置|您现在的位置|你现在的位置|现在位置|所在位置)\s*[:：]?")
+_CRUMB_SEP = re.compile(r"\s*(?:>>|>|»|›|→|＞|》)\s*")
+_SEARCH = re.compile(r"(请输入.{0,4}(关键字|关键词|搜索|内容)|站内搜索|全站搜索|高级搜索|热门搜索|^搜\s*索$|^搜一搜)")
+_MORE = re.compile(r"(点击查看更多|查看更多|了解更多|更多\s*[>»]+|阅读全文|展开全文|阅读原文|点击进入|点击阅读|加载更多|more\s*[>»]+)", re.I)
+_WIDGET = re.compile(
+    r"(用户名\s*[:：]?|密\s*码\s*[:：]|验证码|匿名发表|发表评论|网友评论|我来说两句|写留言|举报|分享到|分享至|一键分享|"
+    r"扫一扫|扫码|微信扫|收藏本文|加入收藏|打印本页|打印此页|关闭窗口|返回顶部|返回首页|上一篇|下一篇|字号\s*[:：]?\s*[大中小t]|"
+    r"浏览此资讯时的心情|此资讯时的心情|参与评论|条评论|评论\s*[(（]\d*[)）]|人参与|点赞|点击量|阅读量\s*[:：]?\s*\d|"
+    r"转发到|转载到|打赏|已赞|在看|粉丝|关注我们|订阅)",
+    re.I,
+)
+_WIDGET_SHORT = re.compile(r"^(登录|注册|登录\s*注册|发布|评论|分享|收藏|关注|点赞|打印|纠错|投稿|顶部|返回)$")
+_DISCLAIMER = re.compile(
+    r"(免责声明|声明\s*[:：]\s*本|来源于网络|源自网络|转自网络|网络转载|仅供参考|仅供学习|仅供交流|版权归原作者|版权归原|"
+    r"如有侵权|若有侵权|侵权请|侵删|联系删除|予以删除|不代表本(站|网|平台|号)|不构成.{0,6}建议|转载请注明|"
+    r"未经(许可|授权).{0,8}(转载|使用|复制)|本(站|网)(不|仅)|市场有风险)"
+)
+_FOOTER = re.compile(
+    r"(版权所有|版权声明|copyright|©|icp备|icp证|公网安备|主办单位|承办单位|协办单位|技术支持|客服热线|服务热线|客服电话|"
+    r"联系电话|联系方式|联系我们|关于我们|加入我们|网站地图|广告服务|广告合作|法律声明|隐私政策|用户协议|不良信息举报|"
+    r"新闻信息服务许可|网站备案|all rights reserved)",
+    re.I,
+)
+_SPAM = re.compile(
+    r"(一区二区|二区三区|无码|(?<![a-z])av(?![a-z])|国产精品|成人(影|视|网|电|用品)|色情|黄色(网站|视频)|裸聊|约炮|"
+    r"博彩|赌场|赌博|娱乐城|时时彩|六合彩|百家乐|老虎机|代孕|办证|代开发票|发票代开|私服|棋牌|亚洲国产|日韩|欧美(精品|色)|"
+    r"在线观看|免费观看|高清无码|福利视频|偷拍|激情|丝袜|全文txt|txt阅读|小说阅读|婚纱摄影|减肥|壮阳|彩票)",
+    re.I,
+)
+_LIST_HEADER = re.compile(
+    r"^(相关阅读|相关资讯|相关新闻|相关文章|相关推荐|相关链接|相关报道|热门文章|热门推荐|热门资讯|热门新闻|热门排行|热点推荐|"
+    r"热点新闻|热点|最新文章|最新资讯|最新新闻|最新推荐|推荐阅读|推荐文章|延伸阅读|扩展阅读|猜你喜欢|精彩推荐|往期回顾|往期推荐|"
+    r"更多阅读|大家都在看|你可能感兴趣|您可能感兴趣|为你推荐|为您推荐|今日推荐|精彩图片|图片新闻|专题推荐|排行榜|点击排行|"
+    r"阅读排行|热文|推荐|相关|最新|热门|友情链接|合作伙伴|精彩专题)"
+    r"(的文章|的新闻|的资讯|内容)?\s*[:：]?$"
+)
+_CAPTION_START = re.compile(r"^[△▲▽▼↑↓◆]|^[(（]?(图为|图片为|上图|下图|左图|右图|图片来源|图源|资料图|配图|图片由|图\s*[:：/|丨]|图\s*\d+\s*[:：])")
+_CAPTION_END = re.compile(r"((记者|摄影|通讯员|摄影记者)\s*\S{2,4}(\s+\S{2,4})?\s*摄|[/／\s]摄|供图|提供图片|图片来源\S{0,12})\s*[)）]?$")
+_META_LABEL = re.compile(
+    r"(素材来源|信息来源|文章来源|新闻来源|稿件来源|来源|稿源|出处|作者|记者|撰文|文字|编辑|责编|责任编辑|实习编辑|编审|校对|审核|"
+    r"审校|终审|监制|统筹|通讯员|摄影|发布时间|发布日期|发表时间|发稿时间|更新时间|时间|日期|浏览次数|阅读次数|阅读数|点击数|"
+    r"浏览量|字号|文|图)\s*[:：|｜丨]"
+)
+_PUBLISHED = re.compile(r"于\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(发表|发布)|^(发布于|发表于|发布时间)")
+_DATE_ONLY = re.compile(r"^[\[【(（]?\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*(\d{1,2}:\d{2}(:\d{2})?)?[\]】)）]?$")
+_BYLINE = re.compile(r"^[(（]?(本报记者|记者|通讯员|特约记者|见习记者)\s*\S{2,4}([\s、,，]+\S{2,4}){0,3}[)）]?$")
+_SENT_END = re.compile(r"[。！？!?；;]")
+_COMMA = re.compile(r"[，,、：:]")
+_BULLET = re.compile(r"^([•●·▪◦○■□◆◇▶▷►✓✔☆★※]|[-*+]\s|\d{1,3}\s*[.、．)）]\s*|[(（]\d{1,3}[)）])")
+_LEAD_SYMBOLS = re.compile(r"^[^\w\u4e00-\u9fff#【\[(（]+")
+_TAG_BRACKET = re.compile(r"^(?:#[^#\n]{1,30}#\s*)?【(?P<title>[^】]{6,80})】(?P<rest>.*)$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+_KEY_STRIP = re.compile(r"[\W_]+")
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MD_EMPH = re.compile(r"(\*\*|__|`)")
+_MD_HEAD = re.compile(r"^\s{0,3}(#{1,6}\s+|>\s?)")
+
+_TAIL_REASONS = {"link-list", "disclaimer", "footer", "widget", "spam", "search", "more-link"}
+
+
+@dataclass
+class _Line:
+    orig: str
+    norm: str
+    reason: str | None = None
+    bigrams: frozenset[str] = frozenset()
+
+    @property
+    def key(self) -> str:
+        return _KEY_STRIP.sub("", self.norm).lower()
+
+
+# ------------------------------------------------------------- line features
+
+
+def _cjk_count(s: str) -> int:
+    return len(_CJK.findall(s))
+
+
+def _bigrams(s: str) -> frozenset[str]:
+    """Character bigrams inside runs of Chinese characters (not across numbers or punctuation)."""
+    out: set[str] = set()
+    for run in _CJK_RUN.findall(s):
+        out.update(run[i : i + 2] for i in range(len(run) - 1))
+    return frozenset(out)
+
+
+def _is_sentence(s: str) -> bool:
+    """Reads like running text: long enough and punctuated."""
+    return len(s) >= 25 and (bool(_SENT_END.search(s)) or len(_COMMA.findall(s)) >= 2)
+
+
+def _headline_like(s: str) -> bool:
+    s2 = s.strip()
+    if not 5 <= len(s2) <= 64 or _cjk_count(s2) < 4:
+        return False
+    if s2[-1] in "。！？!?：:；;…，,":
+        return False
+    if "。" in s2 or len(re.findall(r"[，,]", s2)) > 3:
+        return False
+    return True
+
+
+def _title_like(s: str) -> bool:
+    """A link title: short, no sentence punctuation."""
+    return 4 <= len(s) <= 45 and not _SENT_END.search(s[:-1] if s else s)
+
+
+def _meta_line(s: str) -> bool:
+    """A date/source/author line: labels with short values, or a bare date / 'published on' line."""
+    if len(s) > 140:
+        return False
+    if _PUBLISHED.search(s) and len(s) <= 60:
+        return True
+    if _DATE_ONLY.match(s) or (_BYLINE.match(s) and len(s) <= 30):
+        return True
+    labels = list(_META_LABEL.finditer(s))
+    if not labels:
+        return False
+    first = labels[0]
+    prefix = s[: first.start()].strip()
+    if prefix and not (_DATE_ONLY.match(prefix) or len(prefix) <= 2):
+        return False
+    # Values between labels must be short and unpunctuated ("记者:...?" is an interview question).
+    bounds = [m.end() for m in labels]
+    starts = [m.start() for m in labels[1:]] + [len(s)]
+    for b, e in zip(bounds, starts, strict=True):
+        value = s[b:e].strip()
+        if len(value) > 30 or re.search(r"[。？！?!，,；;]", value):
+            return False
+    return True
+
+
+def _classify(s: str) -> str | None:
+    """A reason for a line that is web furniture wherever it appears, or None."""
+    n = len(s)
+    core = _LEAD_SYMBOLS.sub("", s)
+    if _SPAM.search(s):
+        return "spam"
+    if _BREADCRUMB.search(s) and n <= 120:
+        return "breadcrumb"
+    parts = [p for p in _CRUMB_SEP.split(s) if p]
+    if len(parts) >= 3 and all(len(p) <= 10 for p in parts) and n <= 80 and _CRUMB_SEP.search(s):
+        return "breadcrumb"
+    if n <= 30 and _SEARCH.search(s):
+        return "search"
+    if n <= 30 and _MORE.search(s):
+        return "more-link"
+    if n <= 40 and _WIDGET.search(s) and not _is_sentence(s):
+        return "widget"
+    if _WIDGET_SHORT.match(core):
+        return "widget"
+    if _LIST_HEADER.match(core) and len(core) <= 14:
+        return "link-list"
+    if n <= 200 and _DISCLAIMER.search(s):
+        return "disclaimer"
+    if n <= 140 and _FOOTER.search(s):
+        return "footer"
+    if _meta_line(s):
+        return "metadata"
+    if n <= 80 and (_CAPTION_START.search(s) or _CAPTION_END.search(s)):
+        return "caption"
+    tokens = s.split(" ")
+    if len(tokens) >= 4 and not _SENT_END.search(s) and all(len(t) <= 16 for t in tokens):
+        return "link-list"  # menu bar or keyword stuffing: many short space-separated items
+    return None
+
+
+# ----------------------------------------------------------------- reading
+
+
+def _source_lines(raw: RawFile) -> tuple[list[str], str | None]:
+    if raw.kind == "html":
+        from briefgen.htmltext import html_to_lines
+
+        lines, meta = html_to_lines(raw.text)
+        return lines, meta.get("title")
+    text = raw.text
+    if raw.kind == "md":
+        out = []
+        for ln in text.splitlines():
+            ln = _MD_IMAGE.sub("", ln)
+            ln = _MD_LINK.sub(r"\1", ln)
+            ln = _MD_HEAD.sub("", ln)
+            out.append(_MD_EMPH.sub("", ln))
+        return out, None
+    return text.splitlines(), None
+
+
+def _make_lines(raw_lines: list[str]) -> list[_Line]:
+    # One OpenCC call per page: newlines survive conversion, so lines stay aligned.
+    origs = [normalise_original(ln).strip() for ln in raw_lines]
+    origs = [o for o in origs if o]
+    joined = to_simplified("\n".join(origs))
+    norms = joined.split("\n")
+    if len(norms) != len(origs):
+        norms = [to_simplified(o) for o in origs]
+    return [_Line(o, n.strip(), None, _bigrams(n)) for o, n in zip(origs, norms, strict=True)]
+
+
+# ------------------------------------------------------------------ structure
+
+
+def _find_header_meta(lines: list[_Line]) -> int | None:
+    """Index of the date/source line that sits under the headline, if any."""
+    paragraphs = 0
+    for i, ln in enumerate(lines[:60]):
+        if ln.reason == "metadata":
+            return i if paragraphs <= 1 else None
+        if ln.reason is None and len(ln.norm) >= 50 and _is_sentence(ln.norm):
+            paragraphs += 1
+            if paragraphs > 1:
+                return None
+    return None
+
+
+def _find_title(lines: list[_Line], html_title: str | None) -> tuple[int | None, str | None, str | None, int]:
+    """(title line index or None, title, title as written, body start index)."""
+    if html_title:
+        t_norm = to_simplified(normalise_original(html_title)).strip()
+        t_key = _KEY_STRIP.sub("", t_norm).lower()
+        for i, ln in enumerate(lines[:80]):
+            k = ln.key
+            if k and (k == t_key or (t_key in k and len(k) <= len(t_key) + 20) or (len(k) >= 0.6 * len(t_key) and k in t_key)):
+                if ln.reason in (None, "duplicate", "link-list"):
+                    return i, ln.norm, ln.orig, _skip_meta(lines, i + 1)
+        return None, t_norm, normalise_original(html_title).strip(), _first_content(lines, 0)
+
+    m = _find_header_meta(lines)
+    if m is not None:
+        window = [
+            i for i in range(max(0, m - 5), min(len(lines), m + 5))
+            if i != m and lines[i].reason in (None, "duplicate") and _headline_like(lines[i].norm)
+        ]
+        # A headline repeated inside a longer line (page title + kicker) marks the real title.
+        contained = [a for a in window if any(a != b and lines[a].key in lines[b].key for b in window)]
+        pick: int | None = None
+        if contained:
+            pick = min(contained, key=lambda a: abs(a - m))
+        else:
+            before = [a for a in window if a < m]
+            after = [a for a in window if a > m]
+            pick = before[-1] if before else (after[0] if after else None)
+        if pick is not None:
+            return pick, lines[pick].norm, lines[pick].orig, _skip_meta(lines, max(pick, m) + 1)
+        return None, None, None, _skip_meta(lines, m + 1)
+
+    first = _first_content(lines, 0)
+    if first < len(lines):
+        ln = lines[first]
+        mt = _TAG_BRACKET.match(ln.norm)
+        if mt and len(mt.group("rest")) >= 10:
+            mo = _TAG_BRACKET.match(ln.orig)
+            orig_title = mo.group("title") if mo else mt.group("title")
+            return None, mt.group("title").strip(), orig_title.strip(), first
+        if _headline_like(ln.norm):
+            return first, ln.norm, ln.orig, _skip_meta(lines, first + 1)
+    return None, None, None, first
+
+
+def _skip_meta(lines: list[_Line], i: int) -> int:
+    while i < len(lines) and lines[i].reason is not None:
+        i += 1
+    return i
+
+
+def _first_content(lines: list[_Line], i: int) -> int:
+    while i < len(lines) and (lines[i].reason is not None or _cjk_count(lines[i].norm) < 4):
+        i += 1
+    return i
+
+
+def _similarities(lines: list[_Line], idx: list[int], title: str | None) -> dict[int, float]:
+    """Share of each line's bigrams found in the title or in another line of ``idx``."""
+    # The topic comes from running text only, so list items do not vouch for each other.
+    idx = [i for i in idx if _is_sentence(lines[i].norm)]
+    df: Counter[str] = Counter()
+    for i in idx:
+        df.update(lines[i].bigrams)
+    title_bg = _bigrams(title or "")
+    sims: dict[int, float] = {}
+    for i, ln in enumerate(lines):
+        bg = ln.bigrams
+        if not bg:
+            sims[i] = 0.0
+            continue
+        own = 1 if i in idx else 0
+        hit = sum(1 for b in bg if b in title_bg or df[b] - own > 0)
+        sims[i] = hit / len(bg)
+    return sims
+
+
+# ----------------------------------------------------------------------- main
+
+
+def clean(raw: RawFile) -> Cleaned:
+    """Separate the article from the page around it (see module docstring)."""
+    raw_lines, html_title = _source_lines(raw)
+    lines = _make_lines(raw_lines)
+    warnings: list[str] = []
+
+    seen: set[str] = set()
+    for ln in lines:
+        hit = find_instruction(ln.orig) or find_instruction(ln.norm)
+        if hit:
+            ln.reason = "instruction"
+            warnings.append(f'possible prompt injection dropped: "{ln.orig[:40]}"')
+            continue
+        ln.reason = _classify(ln.norm)
+        key = ln.key
+        if ln.reason is None and len(key) >= 4 and key in seen:
+            ln.reason = "duplicate"
+        if key:
+            seen.add(key)
+
+    title_idx, title, title_orig, start = _find_title(lines, html_title)
+    n = len(lines)
+
+    # Everything above the body is page header.
+    meta_idx: list[int] = []
+    for i in range(min(start, n)):
+        ln = lines[i]
+        if i == title_idx:
+            continue
+        if ln.reason == "metadata":
+            meta_idx.append(i)
+        elif ln.reason is None or ln.reason == "duplicate":
+            ln.reason = "navigation" if len(ln.norm) < 20 or not _is_sentence(ln.norm) else "header"
+
+    # The related-reading block: from a list header to the end, unless the article resumes.
+    list_start = n
+    for i in range(start, n):
+        if lines[i].reason == "link-list" and _LIST_HEADER.match(_LEAD_SYMBOLS.sub("", lines[i].norm)):
+            if any(lines[j].reason is None and _is_sentence(lines[j].norm) for j in range(start, i)):
+                list_start = i
+                break
+
+    core = [i for i in range(start, list_start) if lines[i].reason is None and _cjk_count(lines[i].norm) >= 4]
+    sims = _similarities(lines, core, title)
+
+    # Runs of short title-like lines inside the body are link lists, unless on topic.
+    i = start
+    while i < list_start:
+        j = i
+        while j < list_start and lines[j].reason is None and _title_like(lines[j].norm) and not _is_sentence(lines[j].norm):
+            j += 1
+        if j - i >= 3 and sum(sims[k] for k in range(i, j)) / (j - i) < 0.5:
+            for k in range(i, j):
+                lines[k].reason = "link-list"
+        i = max(j, i + 1)
+
+    # The article ends at the last paragraph that is on topic.
+    last = start - 1
+    for i in range(start, list_start):
+        ln = lines[i]
+        if ln.reason is None and _is_sentence(ln.norm) and sims[i] >= (0.35 if _BULLET.match(ln.norm) else 0.2):
+            last = i
+
+    for i in range(start, n):
+        ln = lines[i]
+        if i >= list_start:
+            if ln.reason is None or ln.reason in ("metadata", "duplicate", "caption"):
+                ln.reason = "link-list"
+            continue
+        if ln.reason == "metadata":
+            meta_idx.append(i)
+            continue
+        if ln.reason is not None:
+            continue
+        if i > last:
+            if _BULLET.match(ln.norm) or _title_like(ln.norm):
+                ln.reason = "link-list" if len(ln.norm) >= 4 else "short-fragment"
+            else:
+                ln.reason = "unrelated"
+        elif len(_KEY_STRIP.sub("", ln.norm)) < 4:
+            ln.reason = "short-fragment"
+
+    body = [ln for i, ln in enumerate(lines) if ln.reason is None and i != title_idx]
+    dropped = [(ln.reason or "", ln.orig) for i, ln in enumerate(lines) if ln.reason is not None and i != title_idx]
+    if title is None:
+        warnings.append("no title found")
+    if not body:
+        warnings.append("no article text left after cleaning")
+    return Cleaned(
+        lines=[ln.norm for ln in body],
+        original_lines=[ln.orig for ln in body],
+        title=title,
+        title_original=title_orig,
+        meta_lines=[lines[i].norm for i in sorted(meta_idx)],
+        dropped=dropped,
+        warnings=warnings,
+    )

@@ -1,0 +1,239 @@
+"""Which model to call and how: flags > environment > ``briefgen.toml``.
+
+The key is held as a pydantic ``SecretStr`` from the moment it is read, so it
+cannot end up in a log line, a recording or a ``repr`` by accident.  A missing
+key for a remote model is a one-line ``ConfigError`` that says how to set it;
+local servers (Ollama, vLLM on localhost) and ``--replay`` need no key.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlparse
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+from .errors import ConfigError
+
+OPENAI_BASE_URL = "https://api.openai.com/v1"
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0", "host.docker.internal"}
+StructuredMode = Literal["auto", "json_schema", "json_mode", "text"]
+
+KEY_HELP = (
+    "export OPENAI_API_KEY=... (or BRIEFGEN_API_KEY=...), or pass --api-key-file FILE (mode 600)"
+)
+
+
+def briefgen_home() -> Path:
+    """``$BRIEFGEN_HOME`` or ``~/.briefgen``: where the response cache lives."""
+    env = os.environ.get("BRIEFGEN_HOME")
+    return Path(env).expanduser() if env else Path.home() / ".briefgen"
+
+
+def safe_url(url: str) -> str:
+    """A URL without user info or query string (where keys sometimes hide)."""
+    parts = urlparse(url)
+    netloc = parts.hostname or ""
+    if parts.port:
+        netloc += f":{parts.port}"
+    return parts._replace(netloc=netloc, query="", fragment="").geturl().rstrip("/")
+
+
+def is_local_url(base_url: str | None) -> bool:
+    """True for servers on this machine, which need no API key."""
+    if not base_url:
+        return False
+    host = (urlparse(base_url).hostname or "").lower()
+    return host in LOCAL_HOSTS or host.endswith(".localhost")
+
+
+class ModelConfig(BaseModel):
+    """Everything ``llm.ModelClient`` needs; immutable once resolved."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    model: str
+    base_url: str | None = None  # None: OpenAI's own endpoint
+    api_key: SecretStr | None = None
+    temperature: float = 0.0
+    timeout: float = Field(default=60.0, gt=0)
+    concurrency: int = Field(default=4, ge=1)
+    max_retries: int = Field(default=4, ge=0)
+    backoff_base: float = Field(default=0.5, ge=0)  # seconds; doubled per retry, with jitter
+    backoff_max: float = Field(default=30.0, ge=0)
+    retry_after_max: float = Field(default=120.0, ge=0)  # cap on a server's Retry-After
+    max_completion_tokens: int | None = Field(default=None, ge=1)  # cap over request.max_tokens
+    structured: StructuredMode = "auto"  # auto: json_schema, falling back as the provider allows
+    no_cache: bool = False
+    cache_dir: Path = Field(default_factory=lambda: briefgen_home() / "cache")
+    record_dir: Path | None = None
+    replay_dir: Path | None = None
+    replay_strict: bool = True  # a replay miss stops the run with ReplayMissError
+    dry_run: bool = False
+    budget_tokens: int | None = Field(default=None, ge=1)
+
+    @property
+    def endpoint(self) -> str:
+        """The base URL actually used (for cache keys, logs, the brief's settings)."""
+        return (self.base_url or OPENAI_BASE_URL).rstrip("/")
+
+    @property
+    def public_url(self) -> str:
+        """``endpoint`` safe to write down: no user info, no query string."""
+        return safe_url(self.endpoint)
+
+    @property
+    def is_local(self) -> bool:
+        return is_local_url(self.endpoint)
+
+    def public_settings(self) -> dict[str, Any]:
+        """Settings safe to print or write into a report: never the key."""
+        data = self.model_dump(mode="json", exclude={"api_key"})
+        data["base_url"] = self.public_url
+        data["api_key_set"] = self.api_key is not None
+        return data
+
+
+# ---------------------------------------------------------------- resolution
+
+_TOML_KEYS = {
+    "model",
+    "name",
+    "base_url",
+    "api_key_file",
+    "temperature",
+    "timeout",
+    "concurrency",
+    "max_retries",
+    "max_completion_tokens",
+    "budget_tokens",
+    "structured",
+    "cache_dir",
+}
+
+
+def _read_toml(cwd: Path) -> dict[str, Any]:
+    path = cwd / "briefgen.toml"
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise ConfigError(f"cannot read {path}: {err}") from None
+    table = data.get("model", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [model] must be a table")
+    if "api_key" in table:
+        raise ConfigError(
+            f"{path} holds an API key in plain text; remove it",
+            help="use api_key_file = \"...\" (mode 600) or the OPENAI_API_KEY variable",
+        )
+    unknown = sorted(set(table) - _TOML_KEYS)
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown key(s) in [model]: {', '.join(unknown)}",
+            help=f"known: {', '.join(sorted(_TOML_KEYS))}",
+        )
+    out = dict(table)
+    if "name" in out and "model" not in out:
+        out["model"] = out.pop("name")
+    out.pop("name", None)
+    for key in ("api_key_file", "cache_dir"):
+        if key in out:
+            p = Path(str(out[key])).expanduser()
+            out[key] = p if p.is_absolute() else cwd / p
+    return out
+
+
+def read_key_file(path: Path) -> SecretStr:
+    """Read a key file, refusing one that others can read (the key would leak)."""
+    path = Path(path).expanduser()
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        text = path.read_text(encoding="utf-8").strip()
+    except OSError as err:
+        raise ConfigError(f"cannot read API key file {path}: {err.strerror or err}") from None
+    if os.name == "posix" and mode & 0o077:
+        raise ConfigError(
+            f"API key file {path} can be read by other users (mode {mode:o})",
+            help=f"run: chmod 600 {path}",
+        )
+    if not text:
+        raise ConfigError(f"API key file {path} is empty")
+    return SecretStr(text.splitlines()[0].strip())
+
+
+def _env_key() -> SecretStr | None:
+    for var in ("BRIEFGEN_API_KEY", "OPENAI_API_KEY"):
+        value = os.environ.get(var, "").strip()
+        if value:
+            return SecretStr(value)
+    return None
+
+
+def resolve_config(flags: dict[str, Any], *, cwd: Path) -> ModelConfig | None:
+    """Merge flags > environment > ``cwd/briefgen.toml`` into a ``ModelConfig``.
+
+    ``flags`` uses the CLI's names (model, base_url, api_key_file, concurrency,
+    dry_run, budget_tokens, no_cache, record, replay, timeout); None/False
+    values count as not given.  Returns None when no model is configured and no
+    replay folder is given: the caller then runs the extractive engine.
+    """
+    given = {k: v for k, v in flags.items() if v is not None and v is not False}
+    toml = _read_toml(cwd)
+    env = {
+        "model": os.environ.get("BRIEFGEN_MODEL", "").strip() or None,
+        "base_url": os.environ.get("BRIEFGEN_BASE_URL", "").strip() or None,
+    }
+
+    def pick(name: str) -> Any:
+        if name in given:
+            return given[name]
+        if env.get(name):
+            return env[name]
+        return toml.get(name)
+
+    replay = given.get("replay")
+    model = pick("model")
+    if not model and not replay:
+        return None
+
+    values: dict[str, Any] = {
+        "model": model or "replay",
+        "base_url": pick("base_url"),
+    }
+    for name in ("temperature", "timeout", "concurrency", "max_retries", "max_completion_tokens",
+                 "budget_tokens", "structured", "cache_dir"):
+        v = pick(name)
+        if v is not None:
+            values[name] = v
+    for name in ("dry_run", "no_cache"):
+        if given.get(name):
+            values[name] = True
+    if given.get("record"):
+        values["record_dir"] = Path(given["record"])
+    if replay:
+        values["replay_dir"] = Path(replay)
+        if not Path(replay).is_dir():
+            raise ConfigError(f"replay folder {replay} does not exist")
+
+    key_file = given.get("api_key_file") or toml.get("api_key_file")
+    key = read_key_file(Path(key_file)) if key_file else _env_key()
+    values["api_key"] = key
+
+    try:
+        config = ModelConfig(**values)
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        raise ConfigError(f"invalid model setting {where}: {first.get('msg')}") from None
+
+    if key is None and not config.is_local and not config.replay_dir and not config.dry_run:
+        raise ConfigError(
+            f"no API key for model {config.model} at {config.endpoint}", help=KEY_HELP
+        )
+    return config

@@ -1,0 +1,79 @@
+"""Comparison dimensions, read from a TOML file editors can change.
+
+The shipped file is ``briefgen/data/dimensions.toml``; a user's own file with
+the same layout replaces it.  A broken file is a one-line ``ConfigError``
+naming the file and the problem, never a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import ConfigError
+from .paths import DATA_DIR
+from .types import Dimension
+
+DEFAULT_DIMENSIONS = DATA_DIR / "dimensions.toml"
+
+
+class _DimensionEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    keywords: list[str] = Field(min_length=1)
+    cues: list[str] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, v: str) -> str:
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", v):
+            raise ValueError("id must be letters, digits, _ or - (starting with a letter)")
+        return v
+
+
+class _DimensionFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    dimension: list[_DimensionEntry] = Field(min_length=1)
+
+
+def _load_entries(path: Path) -> list[_DimensionEntry]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise ConfigError(f"cannot read dimensions file {path}: {e.strerror or e}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ConfigError(f"dimensions file {path} is not valid TOML: {e}") from None
+    try:
+        parsed = _DimensionFile.model_validate(data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise ConfigError(
+            f"dimensions file {path}: {where}: {err['msg']}",
+            help="each [[dimension]] needs id, zh, en and a non-empty keywords list",
+        ) from None
+    ids = [d.id for d in parsed.dimension]
+    dup = sorted({i for i in ids if ids.count(i) > 1})
+    if dup:
+        raise ConfigError(f"dimensions file {path}: duplicate id {dup[0]!r}")
+    return parsed.dimension
+
+
+def load_dimensions(path: Path | None = None) -> list[Dimension]:
+    """The comparison dimensions, in file order."""
+    return [
+        Dimension(id=d.id, zh=d.zh, en=d.en, keywords=tuple(d.keywords))
+        for d in _load_entries(path or DEFAULT_DIMENSIONS)
+    ]
+
+
+def dimension_cues(path: Path | None = None) -> dict[str, tuple[str, ...]]:
+    """Words that assign a figure to each dimension: its keywords plus any extra cues."""
+    return {d.id: tuple(dict.fromkeys(d.keywords + d.cues)) for d in _load_entries(path or DEFAULT_DIMENSIONS)}

@@ -1,0 +1,290 @@
+"""The no-model engine: the same ArticleSummary / Comparison structures as the
+model engine, built only from text that is really in the sources.
+
+Chinese content is verbatim (key sentences, figures with their labels); the
+English side is structured content only - figures through
+:func:`briefgen.numbers.format_en`, terms from the glossary, cities in pinyin -
+never machine-translated prose.  Every item cites its excerpt and is checked
+with the same number comparison the model engine's verification uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+
+from .dimensions import load_dimensions
+from .facts import extract_facts
+from .glossary import Glossary
+from .keysentences import key_sentences, split_sentences
+from .numbers import find_quantities, quantity_in_text
+from .types import ArticleSummary, Cell, Claim, Comparison, Corpus, Dimension, Document, Excerpt, Fact, Quantity
+
+NOT_FOUND_ZH = "来源中未提及"
+NOT_FOUND_EN = "not found in sources"
+NEEDS_MODEL_EN = "(English: key sentence; translation needs a model)"
+BANNER_EN = (
+    "Made without a model (extractive engine): Chinese text is quoted from the sources and the "
+    "English shows figures, glossary terms and city names only. A model adds English prose "
+    "summaries, synthesised comparison cells and an executive summary written as text."
+)
+BANNER_ZH = "本简报未使用大模型（抽取模式）：中文内容直接引自原文，英文仅含数字、术语表词汇和城市名；使用模型可生成完整的英文摘要与综合对比。"
+
+# Qualitative dimensions: a quoted sentence says more than a figure (shipped ids).
+SENTENCE_FIRST = frozenset({"policy", "sectors", "cooperation"})
+_MAX_CELL_SENTENCE = 160  # characters: longer sentences are too long for a table cell
+
+
+@lru_cache(maxsize=1)
+def _default_dims() -> tuple[Dimension, ...]:
+    return tuple(load_dimensions())
+
+
+def _dim_en(dim_id: str) -> str:
+    for d in _default_dims():
+        if d.id == dim_id:
+            return d.en.lower()
+    return dim_id
+
+
+def _city_tag(cities: Iterable[str], glossary: Glossary) -> str:
+    return " / ".join(glossary.city_en(c) for c in cities)
+
+
+def check_numbers(zh: str, en: str, cites: list[str], excerpts: dict[str, Excerpt]) -> list[str]:
+    """Reasons a claim fails: a cited ID that does not exist, or a number (zh or en)
+    that no cited excerpt states.  Empty list = verified."""
+    reasons = [f"unknown excerpt {c}" for c in cites if c not in excerpts]
+    if not cites:
+        reasons.append("no citation")
+    texts = [excerpts[c].text for c in cites if c in excerpts]
+    for side, text in (("zh", zh), ("en", en)):
+        for q in find_quantities(text):
+            if not any(quantity_in_text(q, t) for t in texts):
+                reasons.append(f"{side} number {q.raw!r} not in the cited excerpts")
+    return reasons
+
+
+def _quantity_of(fact: Fact) -> Quantity | None:
+    """The quantity in the fact's sentence that the fact was made from."""
+    for q in find_quantities(fact.sentence):
+        if q.number == fact.value and q.unit_raw == fact.unit:
+            return q
+    return None
+
+
+def _fact_en(fact: Fact) -> str:
+    year = f" ({'target ' if fact.is_target else ''}{fact.year})" if fact.year else ""
+    return f"{fact.value_en}{year}: {fact.what_en}"
+
+
+def _fact_zh(fact: Fact) -> str:
+    q = _quantity_of(fact)
+    raw = q.raw if q else fact.value + fact.unit
+    year = f"（{'目标' if fact.is_target else ''}{fact.year}年）" if fact.year else ""
+    return f"{fact.what}{'' if fact.what.endswith(raw) else ' '}{raw}{year}".strip()
+
+
+def _terms_en(text: str, glossary: Glossary, limit: int = 6) -> str:
+    terms = [en for zh, en in glossary.terms_in(text) if zh not in glossary.cities][:limit]
+    return "; ".join(terms)
+
+
+def _sentence_en(sentence: str, eid: str, facts: list[Fact], cities: list[str], glossary: Glossary) -> str:
+    """Structured English for one key sentence: its figures, or its glossary terms."""
+    mine = [f for f in facts if f.cites == [eid] and sentence in f.sentence and (f.value + f.unit) in sentence]
+    city = _city_tag(cities, glossary)
+    if mine:
+        dim = _dim_en(mine[0].dimension)
+        tag = f"[{city} · {dim}]" if city else f"[{dim}]"
+        return f"{tag} " + "; ".join(_fact_en(f) for f in mine)
+    terms = _terms_en(sentence, glossary)
+    tag = f"[{city}] " if city else ""
+    return f"{tag}{NEEDS_MODEL_EN}" + (f" Terms: {terms}." if terms else "")
+
+
+def title_en(title: str | None, glossary: Glossary) -> str | None:
+    """Key terms of the title in English (no translation of the title itself)."""
+    if not title:
+        return None
+    places = [glossary.city_en(c) for c in glossary.cities if c in title]
+    terms = [en for zh, en in glossary.terms_in(title) if zh not in glossary.cities]
+    if not terms:
+        return None
+    head = (", ".join(dict.fromkeys(places)) + ": ") if places else ""
+    return head + "; ".join(dict.fromkeys(terms)) + " (key terms of the title)"
+
+
+def summarize_document(doc: Document, glossary: Glossary, *, k: int = 5) -> ArticleSummary:
+    """Key sentences (verbatim, cited) with structured English, plus the article's facts."""
+    facts = extract_facts(doc, glossary)
+    index = {e.id: e for e in doc.excerpts}
+    claims: list[Claim] = []
+    rejected: list[Claim] = []
+    for sentence, eid in key_sentences(doc, k=k):
+        en = _sentence_en(sentence, eid, facts, doc.cities, glossary)
+        reasons = check_numbers(sentence, en, [eid], index)
+        claim = Claim(zh=sentence, en=en, cites=[eid], status="rejected" if reasons else "verified", reasons=reasons)
+        (rejected if reasons else claims).append(claim)
+    return ArticleSummary(
+        doc_id=doc.id,
+        title=doc.title,
+        title_en=title_en(doc.title, glossary),
+        date=doc.date,
+        source=doc.source,
+        cities=list(doc.cities),
+        claims=claims,
+        rejected=rejected,
+        facts=facts,
+        engine="extractive",
+    )
+
+
+# ----------------------------------------------------------------- comparison
+
+
+def cities_of(corpus: Corpus) -> list[str]:
+    """Cities in the corpus: most articles first, then first appearance."""
+    count: dict[str, int] = {}
+    for doc in corpus.documents:
+        for c in doc.cities:
+            count[c] = count.get(c, 0) + 1
+    order = list(count)
+    return sorted(order, key=lambda c: (-count[c], order.index(c)))
+
+
+def _mentions(text: str, city: str) -> bool:
+    return city in text or city.removesuffix("市") in text
+
+
+def _fact_rank(fact: Fact, dim: Dimension) -> tuple[int, int, int]:
+    q = _quantity_of(fact)
+    money = 1 if q is not None and q.unit in ("CNY", "USD", "EUR", "HKD") else 0
+    keyword = sum(1 for w in dim.keywords if w in fact.what)
+    return (keyword, money, fact.year or 0)
+
+
+def _city_facts(city: str, docs: list[Document], facts: dict[str, list[Fact]]) -> list[Fact]:
+    out = []
+    for doc in docs:
+        for f in facts[doc.id]:
+            if len(doc.cities) == 1 or _mentions(f.sentence, city):
+                out.append(f)
+    return out
+
+
+def _best_sentence(city: str, dim: Dimension, docs: list[Document]) -> tuple[str, str] | None:
+    best: tuple[int, int, str, str] | None = None
+    n = 0
+    for doc in docs:
+        for ex in doc.excerpts:
+            for s, _ in split_sentences(ex.text):
+                n += 1
+                if len(s) > _MAX_CELL_SENTENCE or len(s) < 8:
+                    continue
+                if len(doc.cities) > 1 and not _mentions(s, city):
+                    continue
+                hits = sum(1 for w in dim.keywords if w in s) + ("《" in s and dim.id == "policy")
+                if hits >= 2 and (best is None or (hits, -n) > (best[0], best[1])):
+                    best = (hits, -n, s, ex.id)
+    return (best[2], best[3]) if best else None
+
+
+def _cell(city: str, dim: Dimension, docs: list[Document], cfacts: list[Fact], glossary: Glossary,
+          index: dict[str, Excerpt]) -> Cell:  # fmt: skip
+    if dim.id == "target":
+        pool = [f for f in cfacts if f.is_target]
+    else:
+        pool = [f for f in cfacts if f.dimension == dim.id and not f.is_target]
+    city_en = glossary.city_en(city)
+    found = _best_sentence(city, dim, docs) if dim.id in SENTENCE_FIRST or not pool else None
+    if pool and found is None:
+        chosen = _distinct(sorted(pool, key=lambda f: _fact_rank(f, dim), reverse=True))[:2]
+        zh = "；".join(_fact_zh(f) for f in chosen)
+        en = "; ".join(_fact_en(f) for f in chosen)
+        cites = list(dict.fromkeys(c for f in chosen for c in f.cites))
+    else:
+        if found is None:
+            return Cell(city, dim.id, NOT_FOUND_ZH, NOT_FOUND_EN, [], "not_found")
+        zh, eid = found
+        terms = _terms_en(zh, glossary)
+        en = f"[{city_en} · {dim.en.lower()}] {NEEDS_MODEL_EN}" + (f" Terms: {terms}." if terms else "")
+        cites = [eid]
+    reasons = check_numbers(zh, en, cites, index)
+    return Cell(city, dim.id, zh, en, cites, "rejected" if reasons else "verified", reasons)
+
+
+def _distinct(facts: list[Fact]) -> list[Fact]:
+    """Facts minus repeats (reposted paragraphs state the same figure twice)."""
+    seen: set[tuple[str, str, str]] = set()
+    out = []
+    for f in facts:
+        key = (f.value, f.unit, f.what)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def compare(
+    corpus: Corpus, dims: list[Dimension], glossary: Glossary, facts: dict[str, list[Fact]] | None = None
+) -> Comparison:
+    """Every city x dimension cell from that city's own facts and sentences, cited.
+
+    ``facts`` (doc id -> facts) may be passed to reuse the summaries' extraction.
+    """
+    facts = dict(facts or {})
+    for doc in corpus.documents:
+        if doc.id not in facts:
+            facts[doc.id] = extract_facts(doc, glossary)
+    index = corpus.excerpt_index()
+    cities = cities_of(corpus)
+    cells = []
+    for city in cities:
+        docs = [d for d in corpus.documents if city in d.cities]
+        cfacts = _city_facts(city, docs, facts)
+        for dim in dims:
+            cells.append(_cell(city, dim, docs, cfacts, glossary, index))
+    return Comparison(cities=cities, dimensions=list(dims), cells=cells)
+
+
+def executive_summary(
+    articles: list[ArticleSummary], comparison: Comparison, glossary: Glossary, *, per_city: int = 2
+) -> list[Claim]:
+    """A few cited claims from the strongest figures of each city: the largest
+    current money figure (industry scale first) and the headline target."""
+    claims: list[Claim] = []
+    dims = {d.id: d for d in comparison.dimensions}
+    for city in comparison.cities:
+        cfacts = [f for a in articles if city in a.cities for f in a.facts
+                  if len(a.cities) == 1 or _mentions(f.sentence, city)]  # fmt: skip
+        current = [f for f in cfacts if not f.is_target]
+        targets = [f for f in cfacts if f.is_target]
+        picks: list[Fact] = []
+        for pool in (current, targets):
+            if pool:
+                dim = dims.get("scale") or Dimension("scale", "", "", ())
+                picks.append(max(pool, key=lambda f: (f.dimension == "scale", _value(f), _fact_rank(f, dim))))
+        for f in picks[:per_city]:
+            city_en = glossary.city_en(city)
+            claims.append(Claim(zh=f"{city}：{_fact_zh(f)}", en=f"{city_en}: {_fact_en(f)}", cites=list(f.cites)))
+    return claims
+
+
+def _value(fact: Fact) -> float:
+    q = _quantity_of(fact)
+    return q.value if q is not None and q.unit in ("CNY", "") else 0.0
+
+
+__all__ = [
+    "BANNER_EN",
+    "BANNER_ZH",
+    "NOT_FOUND_EN",
+    "NOT_FOUND_ZH",
+    "check_numbers",
+    "compare",
+    "executive_summary",
+    "summarize_document",
+    "title_en",
+]
+

@@ -1,0 +1,191 @@
+"""HTML page -> text lines (main text) plus what the markup says about the page.
+
+trafilatura finds the main text of most pages offline; when it returns nothing
+useful we fall back to our own block-structure walk over the whole page, whose
+navigation and footers the ordinary cleaning rules then remove.  Either way the
+page's title line and its date/source line are kept at the top, so cleaning and
+metadata see the same shape of page as for a plain-text file.  Dates in the
+markup are parsed by ``metadata.parse_date`` (trafilatura misreads 2024年5月17日).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from lxml import etree
+from lxml import html as lxml_html
+
+_SKIP = {
+    "script", "style", "noscript", "template", "iframe", "svg", "object", "canvas",
+    "select", "button", "input", "textarea", "option", "head", "map", "video", "audio",
+}
+_BLOCK = {
+    "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "tr", "td", "th", "table",
+    "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "header", "footer",
+    "nav", "aside", "form", "blockquote", "pre", "figure", "figcaption", "hr", "main",
+    "address", "center", "caption", "tbody", "thead", "fieldset", "legend", "body",
+}
+_WS = re.compile(r"[ \t\r\n\f\v]+")
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_TITLE_SEPS = re.compile(r"\s*(?:_|\||｜|--|—|–| - |·)\s*")
+_META_HINT = re.compile(
+    r"(来源|來源|发布|發布|时间|時間|日期|作者|记者|記者|编辑|編輯)\s*[:：|]|\d{4}\s*[-年/.]\s*\d{1,2}"
+)
+_DATE_KEYS = (
+    "article:published_time", "og:article:published_time", "og:published_time",
+    "pubdate", "publishdate", "publish_date", "publish-date", "publishtime",
+    "firstpublishedtime", "datepublished", "dc.date.issued", "dc.date", "dcterms.created",
+    "dcterms.issued", "date", "sailthru.date", "parsely-pub-date",
+)
+
+
+def _parse(html: str) -> Any:
+    html = _XML_DECL.sub("", html, count=1)
+    if not html.strip():
+        return None
+    try:
+        return lxml_html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _block_lines(root: Any) -> list[str]:
+    """Walk the tree and break lines at block elements (iterative: deep pages are common)."""
+    parts: list[str] = []
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        tag = tag.lower()
+        if event == "start":
+            if not tag or tag in _SKIP:
+                walker.skip_subtree()
+                continue
+            if tag in _BLOCK:
+                parts.append("\n")
+            if el.text:
+                parts.append(_WS.sub(" ", el.text))
+        else:
+            if tag and tag not in _SKIP and tag in _BLOCK:
+                parts.append("\n")
+            if el.tail and el is not root:
+                parts.append(_WS.sub(" ", el.tail))
+    text = "".join(parts)
+    return [ln.strip() for ln in text.split("\n") if ln.strip()]
+
+
+def _text(el: Any) -> str:
+    return _WS.sub(" ", el.text_content() or "").strip()
+
+
+def _head_meta(root: Any) -> dict[str, str | None]:
+    from briefgen.metadata import parse_date
+
+    metas: dict[str, str] = {}
+    for m in root.iter("meta"):
+        key = (m.get("property") or m.get("name") or m.get("itemprop") or "").strip().lower()
+        content = (m.get("content") or "").strip()
+        if key and content and key not in metas:
+            metas[key] = content
+    page_title = None
+    for t in root.iter("title"):
+        page_title = _text(t) or None
+        break
+    h1s = [_text(h) for h in root.iter("h1")]
+    h1s = [h for h in h1s if len(h) >= 4]
+    og = metas.get("og:title") or metas.get("articletitle") or metas.get("title")
+    title = _choose_title(h1s, og, page_title)
+    date = None
+    for key in _DATE_KEYS:
+        if key in metas:
+            date = parse_date(metas[key])
+            if date:
+                break
+    if date is None:
+        for t in root.iter("time"):
+            date = parse_date(t.get("datetime") or _text(t))
+            if date:
+                break
+    source = metas.get("source") or metas.get("contentsource") or metas.get("og:site_name")
+    author = metas.get("author") or metas.get("article:author")
+    return {"title": title, "page_title": page_title, "date": date, "source": source, "author": author}
+
+
+def _choose_title(h1s: list[str], og: str | None, page_title: str | None) -> str | None:
+    """Prefer an <h1> that agrees with <title>/og:title; else og:title; else the longest <title> part."""
+    refs = [r for r in (og, page_title) if r]
+    for h in h1s:
+        if any(h in r or r in h for r in refs):
+            return h
+    if og:
+        return og.strip()
+    if page_title:
+        segs = [s for s in _TITLE_SEPS.split(page_title) if s.strip()]
+        if segs:
+            return max(segs, key=len).strip()
+    return h1s[0] if h1s else None
+
+
+def _trafilatura_lines(html: str) -> list[str]:
+    try:
+        import trafilatura
+
+        out = trafilatura.extract(
+            html, output_format="txt", include_comments=False, include_tables=True, favor_recall=True
+        )
+    except Exception:  # noqa: BLE001 - any extractor failure means: use the fallback
+        return []
+    if not out:
+        return []
+    return [ln.strip() for ln in out.split("\n") if ln.strip()]
+
+
+@lru_cache(maxsize=8)
+def _html_to_lines_cached(html: str) -> tuple[tuple[str, ...], tuple[tuple[str, str | None], ...]]:
+    root = _parse(html)
+    if root is None:
+        return (), ()
+    meta = _head_meta(root)
+    full = _block_lines(root)
+    main = _trafilatura_lines(html)
+    full_chars = sum(len(x) for x in full)
+    main_chars = sum(len(x) for x in main)
+    # trafilatura may keep only a fragment of pages made of short paragraphs.
+    use_main = main_chars >= 200 or (main and main_chars >= 0.3 * full_chars)
+    lines = list(main) if use_main else list(full)
+    if use_main:
+        lines = _restore_header(lines, full, meta.get("title"))
+    return tuple(lines), tuple(meta.items())
+
+
+def _restore_header(main: list[str], full: list[str], title: str | None) -> list[str]:
+    """Put the title line and the date/source line back in front of the main text."""
+    head: list[str] = []
+    if title and not any(title == ln or title in ln for ln in main[:5]):
+        head.append(title)
+    if not any(_META_HINT.search(ln) and len(ln) < 100 for ln in main[:6]):
+        # Look for a short date/source line near the title in the full page.
+        start = 0
+        if title:
+            for i, ln in enumerate(full):
+                if title in ln or ln in title and len(ln) >= 4:
+                    start = i
+                    break
+        for ln in full[start : start + 8]:
+            if len(ln) < 100 and _META_HINT.search(ln) and ln not in main:
+                head.append(ln)
+                break
+    return head + main
+
+
+def html_to_lines(html: str) -> tuple[list[str], dict[str, str | None]]:
+    """Main-text lines of an HTML page, and {title, page_title, date, source, author} from markup."""
+    lines, meta = _html_to_lines_cached(html)
+    return list(lines), dict(meta)
+
+
+def page_lines(html: str) -> list[str]:
+    """Every text line of the page in block order (no main-text selection)."""
+    root = _parse(html)
+    return _block_lines(root) if root is not None else []

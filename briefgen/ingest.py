@@ -1,0 +1,293 @@
+"""Read a whole folder into a ``Corpus``: every file becomes a document or a skip.
+
+Stages per file (load -> clean -> metadata -> excerpts) are independent, so
+big folders run in a process pool; document IDs are fixed from the sorted
+file names before any work starts, so they do not depend on timing.  Reposts
+(a document whose paragraphs are almost all in an earlier one, and the other
+way round) are kept once and the later copy is listed as "duplicate".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from .excerpts import make_excerpts, slugify
+from .load import discover, read_file
+from .types import Corpus, Document, Skipped
+
+SERIAL_BELOW = 48  # fewer files than this: no process pool (start-up costs more than it saves)
+DUPLICATE_SHARE = 0.85  # share of characters two documents must have in common both ways
+_FOLD = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+@dataclass
+class _Done:
+    """What a worker sends back for one file."""
+
+    document: Document | None
+    skipped: Skipped | None
+
+
+# ------------------------------------------------------------------ workers
+
+
+def _process(path: Path, root: Path, doc_id: str) -> _Done:
+    """Load, clean, describe and excerpt one file (runs in a worker process)."""
+    raw = read_file(path, root)
+    if isinstance(raw, Skipped):
+        return _Done(None, raw)
+    try:
+        from .clean import clean
+        from .metadata import extract
+
+        cleaned = clean(raw)
+        lines = [ln for ln in cleaned.lines if ln.strip()]
+        if not lines:
+            return _Done(None, Skipped(raw.path, "no article text", "nothing left after cleaning"))
+        meta = extract(cleaned, raw)
+        originals = cleaned.original_lines if len(cleaned.original_lines) == len(cleaned.lines) else cleaned.lines
+        pairs = [(ln, orig) for ln, orig in zip(cleaned.lines, originals, strict=True) if ln.strip()]
+        excerpts = make_excerpts(doc_id, [p[0] for p in pairs], [p[1] for p in pairs])
+    except Exception as exc:  # a bug in a cleaning rule must not end the whole run
+        detail = f"could not be processed ({type(exc).__name__}: {exc})"[:200]
+        return _Done(None, Skipped(raw.path, "unreadable", detail))
+    document = Document(
+        id=doc_id,
+        path=raw.path,
+        title=meta.title,
+        date=meta.date,
+        source=meta.source,
+        author=meta.author,
+        cities=list(meta.cities),
+        text="\n".join(ln.strip() for ln, _ in pairs),
+        excerpts=excerpts,
+        dropped=dict(Counter(reason for reason, _ in cleaned.dropped)),
+        dropped_lines=list(cleaned.dropped),
+        warnings=list(cleaned.warnings),
+        title_original=cleaned.title_original,
+        encoding=raw.encoding,
+    )
+    return _Done(document, None)
+
+
+def _process_args(args: tuple[Path, Path, str]) -> _Done:
+    return _process(*args)
+
+
+def _warm_up() -> None:
+    """Load the tokenizer and cleaning modules once per worker, not once per file."""
+    from . import tokens
+
+    tokens.count("预热")
+    try:
+        from . import clean, metadata  # noqa: F401
+    except ImportError:
+        pass
+
+
+# ---------------------------------------------------------------------- ids
+
+
+def assign_ids(paths: list[Path]) -> list[str]:
+    """Slug of each file name, with -2, -3 ... on clashes, in the given (sorted) order."""
+    taken: set[str] = set()
+    ids: list[str] = []
+    for path in paths:
+        base = slugify(path.name)
+        doc_id = base
+        n = 2
+        while doc_id in taken:
+            doc_id = f"{base}-{n}"
+            n += 1
+        taken.add(doc_id)
+        ids.append(doc_id)
+    return ids
+
+
+# --------------------------------------------------------------- duplicates
+
+
+def _line_keys(doc: Document) -> dict[str, int]:
+    """Paragraph fingerprints (spaces and punctuation folded) with their lengths."""
+    keys: dict[str, int] = {}
+    for line in doc.text.split("\n"):
+        folded = _FOLD.sub("", line)
+        if folded:
+            keys[hashlib.blake2b(folded.encode(), digest_size=12).hexdigest()] = len(folded)
+    return keys
+
+
+class _DuplicateIndex:
+    """Finds an earlier document sharing most of its paragraphs with a new one."""
+
+    def __init__(self) -> None:
+        self._owner: dict[str, list[int]] = {}
+        self._docs: list[tuple[str, dict[str, int]]] = []
+
+    def check_and_add(self, doc: Document) -> str | None:
+        keys = _line_keys(doc)
+        total = sum(keys.values()) or 1
+        shared: Counter[int] = Counter()
+        for key, size in keys.items():
+            for owner in self._owner.get(key, ()):
+                shared[owner] += size
+        for owner, size in shared.most_common(3):
+            owner_id, owner_keys = self._docs[owner]
+            owner_total = sum(owner_keys.values()) or 1
+            if size / total >= DUPLICATE_SHARE and size / owner_total >= DUPLICATE_SHARE:
+                return owner_id
+        index = len(self._docs)
+        self._docs.append((doc.id, keys))
+        for key in keys:
+            self._owner.setdefault(key, []).append(index)
+        return None
+
+
+# ------------------------------------------------------------------- ingest
+
+
+def _default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _results(jobs: list[tuple[Path, Path, str]], workers: int) -> Iterator[_Done]:
+    if workers <= 1 or len(jobs) < SERIAL_BELOW:
+        for job in jobs:
+            yield _process_args(job)
+        return
+    chunk = max(1, min(64, len(jobs) // (workers * 8)))
+    with ProcessPoolExecutor(max_workers=workers, initializer=_warm_up) as pool:
+        yield from pool.map(_process_args, jobs, chunksize=chunk)
+
+
+def _with_progress(items: Iterable[_Done], total: int, enabled: bool) -> Iterator[_Done]:
+    if not enabled or total == 0:
+        yield from items
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("reading articles"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("ingest", total=total)
+        for item in items:
+            yield item
+            bar.advance(task)
+
+
+def ingest(root: Path, *, workers: int | None = None, progress: bool = False) -> Corpus:
+    """Every file under ``root`` as a cleaned ``Document`` or a ``Skipped`` with its reason."""
+    root = Path(root)
+    paths, skipped = discover(root)
+    ids = assign_ids(paths)
+    jobs = [(path, root, doc_id) for path, doc_id in zip(paths, ids, strict=True)]
+    documents: list[Document] = []
+    index = _DuplicateIndex()
+    results = _results(jobs, workers or _default_workers())
+    for done in _with_progress(results, len(jobs), progress):
+        if done.skipped is not None:
+            skipped.append(done.skipped)
+            continue
+        assert done.document is not None
+        doc = done.document
+        kept = index.check_and_add(doc)
+        if kept is not None:
+            kept_path = next(d.path for d in documents if d.id == kept)
+            skipped.append(Skipped(doc.path, "duplicate", f"same article as {kept_path} ({kept})"))
+            continue
+        documents.append(doc)
+    skipped.sort(key=lambda s: s.path)
+    return Corpus(documents=documents, skipped=skipped)
+
+
+# --------------------------------------------------------------------- output
+
+
+def corpus_to_json(corpus: Corpus, *, text: bool = True) -> dict[str, Any]:
+    """The ``--json`` shape of ``briefgen ingest`` (keys are a contract: add, never rename).
+
+    ``text=False`` leaves out each document's full ``text`` (its excerpts stay).
+    """
+    documents = []
+    for doc in corpus.documents:
+        item: dict[str, Any] = {
+            "id": doc.id,
+            "path": doc.path,
+            "title": doc.title,
+            "date": doc.date,
+            "source": doc.source,
+            "author": doc.author,
+            "cities": list(doc.cities),
+        }
+        if text:
+            item["text"] = doc.text
+        item["excerpts"] = [{"id": e.id, "text": e.text} for e in doc.excerpts]
+        item["dropped"] = dict(doc.dropped)
+        item["warnings"] = list(doc.warnings)
+        documents.append(item)
+    skipped = [{"path": s.path, "reason": s.reason, "detail": s.detail} for s in corpus.skipped]
+    return {"documents": documents, "skipped": skipped}
+
+
+def _dropped_cell(dropped: dict[str, int]) -> str:
+    if not dropped:
+        return "0"
+    parts = ", ".join(f"{reason} {n}" for reason, n in sorted(dropped.items(), key=lambda kv: -kv[1]))
+    return f"{sum(dropped.values())} ({parts})"
+
+
+def print_summary(corpus: Corpus, *, show_dropped: bool = False, stream: IO[str] | None = None) -> None:
+    """Readable tables of the documents read and the files skipped (and, on request, dropped lines)."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    out = stream or sys.stdout
+    console = Console(file=out, width=None if out.isatty() else 120, highlight=False)
+    docs = Table(title=f"{len(corpus.documents)} document(s)", show_lines=False)
+    for name in ("id", "title", "date", "cities", "excerpts", "dropped lines"):
+        docs.add_column(name, overflow="fold")
+    for doc in corpus.documents:
+        docs.add_row(
+            doc.id,
+            doc.title or "-",
+            doc.date or "-",
+            " ".join(doc.cities) or "-",
+            str(len(doc.excerpts)),
+            _dropped_cell(doc.dropped),
+        )
+    console.print(docs)
+    if corpus.skipped:
+        skips = Table(title=f"{len(corpus.skipped)} file(s) skipped")
+        for name in ("file", "reason", "detail"):
+            skips.add_column(name, overflow="fold")
+        for s in corpus.skipped:
+            skips.add_row(s.path, s.reason, s.detail)
+        console.print(skips)
+    if show_dropped:
+        for doc in corpus.documents:
+            console.print(f"\n[bold]{escape(doc.id)}[/bold] ({escape(doc.path)}): {len(doc.dropped_lines)} line(s) dropped")
+            for reason, line in doc.dropped_lines:
+                console.print(f"  [{reason}] {line}", markup=False)
+    for doc in corpus.documents:
+        for warning in doc.warnings:
+            console.print(f"warning: {doc.id}: {warning}", markup=False)

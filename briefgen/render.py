@@ -1,0 +1,425 @@
+"""Render a ``Brief`` into Markdown, HTML and JSON files through Jinja2 templates.
+
+Layouts are files in ``templates/`` so editors can change them: ``--templates
+DIR`` overrides any template by name, ``--template FILE`` replaces the brief
+layout.  The templates receive plain dicts and lists (documented in
+``templates/README.md``) and a few filters for citations and escaping.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markdown
+from markdown.extensions.toc import TocExtension, slugify_unicode
+
+from .errors import ConfigError
+from .paths import TEMPLATES_DIR
+from .report import (
+    NOT_FOUND_EN,
+    NOT_FOUND_ZH,
+    Brief,
+    brief_to_json,
+    fact_value_en,
+    verification_counts,
+)
+from .types import ArticleSummary, Cell, Claim, Corpus, Fact
+
+BRIEF_TEMPLATE = "brief.md.j2"
+ARTICLE_TEMPLATE = "article.md.j2"
+STYLESHEET = "brief.css"
+LANGS = ("zh", "en", "both")
+
+EXTRACTIVE_BANNER_ZH = (
+    "本简报未使用语言模型：每条陈述都是从来源中抽取的原句或数据，并附出处。"
+    "英文部分仅包含结构化内容（数据、单位换算、术语表词汇、城市拼音），没有机器翻译的句子。"
+    "配置模型后可增加：每篇文章的中英文概要、以文字表述的对比表格、跨城市执行摘要，均按同样方式核验。"
+)
+EXTRACTIVE_BANNER_EN = (
+    "Made without a language model: every statement is a sentence or figure extracted from the "
+    "sources, with its citation. The English is structured content only (figures with unit "
+    "conversion, glossary terms, city names in pinyin), not machine-translated prose. With a "
+    "model configured, briefgen adds written Chinese and English summaries of each article, "
+    "comparison cells written as prose, and a cross-city executive summary, all verified the same way."
+)
+
+# ------------------------------------------------------------------ filters
+
+_MD_SPECIAL = re.compile(r"([\\`*\[\]])")
+
+
+def anchor(excerpt_id: str) -> str:
+    """HTML id for an excerpt: ``zs-health:p3`` -> ``zs-health-p3``."""
+    return re.sub(r"[^\w-]+", "-", excerpt_id, flags=re.UNICODE).strip("-")
+
+
+def md_text(value: Any) -> str:
+    """Source text made safe for Markdown: no raw HTML, no accidental links or emphasis."""
+    if value is None:
+        return ""
+    text = " ".join(str(value).split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def md_cell(value: Any) -> str:
+    """``md_text`` for a table cell (pipes escaped)."""
+    return md_text(value).replace("|", "\\|")
+
+
+def cite(excerpt_id: str) -> str:
+    return f"[{excerpt_id}](#{anchor(excerpt_id)})"
+
+
+def cites(ids: Iterable[str]) -> str:
+    return " ".join(cite(i) for i in ids)
+
+
+def plain_ids(ids: Iterable[str]) -> str:
+    """IDs shown without links (for rejected items, whose IDs may not exist)."""
+    return ", ".join(f"`{i}`" for i in ids)
+
+
+def _translator(lang: str) -> Callable[[str, str], str]:
+    def t(zh: str, en: str) -> str:
+        if lang == "zh":
+            return zh
+        if lang == "en":
+            return en
+        return f"{zh} / {en}"
+
+    return t
+
+
+# ---------------------------------------------------------------- templates
+
+
+def _environment(templates_dir: Path | None) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = []
+    if templates_dir is not None:
+        if not Path(templates_dir).is_dir():
+            raise ConfigError(f"templates folder {templates_dir} does not exist or is not a folder")
+        loaders.append(jinja2.FileSystemLoader(str(templates_dir)))
+    loaders.append(jinja2.FileSystemLoader(str(TEMPLATES_DIR)))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        md=md_text, cell=md_cell, cite=cite, cites=cites, anchor=anchor, ids=plain_ids
+    )
+    return env
+
+
+def _template_error(name: str, exc: Exception) -> ConfigError:
+    line = getattr(exc, "lineno", None)
+    where = f"{name} line {line}" if line else name
+    msg = getattr(exc, "message", None) or str(exc)
+    return ConfigError(f"template {where}: {msg}", help="fix the template or drop --template/--templates")
+
+
+def _load(env: jinja2.Environment, name: str, file: Path | None = None) -> tuple[jinja2.Template, str]:
+    """A template and its source text (for the templates version hash)."""
+    try:
+        if file is not None:
+            try:
+                source = Path(file).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise ConfigError(f"cannot read template {file}: {exc}") from exc
+            return env.from_string(source), source
+        assert env.loader is not None
+        source, _, _ = env.loader.get_source(env, name)
+        return env.get_template(name), source
+    except jinja2.TemplateNotFound as exc:
+        raise ConfigError(f"template {name} not found", help="check --templates") from exc
+    except jinja2.TemplateSyntaxError as exc:
+        raise _template_error(str(file or name), exc) from exc
+
+
+def _render(template: jinja2.Template, name: str, context: dict[str, Any]) -> str:
+    try:
+        return template.render(**context)
+    except ConfigError:
+        raise
+    except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
+        raise _template_error(name, exc) from exc
+
+
+class Templates:
+    """The brief, article and stylesheet templates of one run (user overrides first)."""
+
+    def __init__(self, template: Path | None = None, templates_dir: Path | None = None) -> None:
+        self.env = _environment(templates_dir)
+        self.template_file = template
+        self.brief, brief_src = _load(self.env, BRIEF_TEMPLATE, template)
+        self.article, article_src = _load(self.env, ARTICLE_TEMPLATE)
+        assert self.env.loader is not None
+        try:
+            self.css, _, _ = self.env.loader.get_source(self.env, STYLESHEET)
+        except jinja2.TemplateNotFound:
+            self.css = ""
+        h = hashlib.sha256()
+        for part in (brief_src, article_src, self.css):
+            h.update(part.encode("utf-8"))
+            h.update(b"\0")
+        self.version = h.hexdigest()[:12]
+
+    def globals(self, lang: str) -> dict[str, Any]:
+        return {"t": _translator(lang), "lang": lang, "show_zh": lang != "en", "show_en": lang != "zh"}
+
+
+# ------------------------------------------------------------------ context
+
+
+def _claim_view(c: Claim) -> dict[str, Any]:
+    return {"zh": c.zh, "en": c.en, "cites": list(c.cites), "reasons": list(c.reasons), "status": c.status}
+
+
+def _fact_view(f: Fact) -> dict[str, Any]:
+    return {
+        "value": f"{f.value}{f.unit}",
+        "number": f.value,
+        "unit": f.unit,
+        "value_en": fact_value_en(f),
+        "what": f.what,
+        "what_en": f.what_en,
+        "year": f.year,
+        "dimension": f.dimension,
+        "is_target": f.is_target,
+        "cites": list(f.cites),
+    }
+
+
+def _cell_view(cell: Cell | None, known: set[str]) -> dict[str, Any]:
+    if cell is None:
+        return {"status": "not_found", "zh": NOT_FOUND_ZH, "en": NOT_FOUND_EN, "cites": [], "reasons": []}
+    if cell.status == "not_found":
+        zh, en = cell.zh or NOT_FOUND_ZH, cell.en or NOT_FOUND_EN
+    else:
+        zh, en = cell.zh, cell.en
+    return {
+        "status": cell.status,
+        "zh": zh,
+        "en": en,
+        # a rejected cell's IDs are shown without links: they may not exist
+        "cites": [c for c in cell.cites if c in known] if cell.status == "verified" else [],
+        "claimed_cites": list(cell.cites),
+        "reasons": list(cell.reasons),
+    }
+
+
+def article_context(
+    art: ArticleSummary, corpus: Corpus, city_en: dict[str, str], lang: str = "both"
+) -> dict[str, Any]:
+    """What ``article.md.j2`` receives for one article."""
+    index = corpus.excerpt_index()
+    doc = next((d for d in corpus.documents if d.id == art.doc_id), None)
+    wanted: set[str] = set()
+    for c in art.claims:
+        wanted.update(c.cites)
+    for f in art.facts:
+        wanted.update(f.cites)
+    sources = [
+        {"id": e.id, "anchor": anchor(e.id), "text": e.original or e.text}
+        for e in (doc.excerpts if doc else [])
+        if e.id in wanted and e.id in index
+    ]
+    return {
+        "id": art.doc_id,
+        "title": art.title or (doc.title if doc else None) or art.doc_id,
+        "title_en": art.title_en or "",
+        "date": art.date,
+        "source": art.source,
+        "author": doc.author if doc else None,
+        "path": doc.path if doc else "",
+        "cities": [{"zh": c, "en": city_en.get(c, c)} for c in art.cities],
+        "engine": art.engine,
+        "error": art.error,
+        "claims": [_claim_view(c) for c in art.claims],
+        "rejected": [_claim_view(c) for c in art.rejected],
+        "facts": [_fact_view(f) for f in art.facts],
+        "sources": sources,
+        "warnings": list(doc.warnings) if doc else [],
+    }
+
+
+def _figures(brief: Brief, city: str, limit: int = 12) -> list[dict[str, Any]]:
+    order = {d.id: i for i, d in enumerate(brief.comparison.dimensions)}
+    seen: set[tuple[Any, ...]] = set()
+    figures: list[Fact] = []
+    for art in brief.articles:
+        if city not in art.cities:
+            continue
+        for f in art.facts:
+            key = (f.value, f.unit, f.what, f.year)
+            if key in seen or not f.cites:
+                continue
+            seen.add(key)
+            figures.append(f)
+    figures.sort(key=lambda f: (order.get(f.dimension, len(order)), -(f.year or 0)))
+    return [_fact_view(f) for f in figures[:limit]]
+
+
+def brief_context(brief: Brief, lang: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What ``brief.md.j2`` receives (see templates/README.md)."""
+    data = data if data is not None else brief_to_json(brief)
+    index = brief.corpus.excerpt_index()
+    known = set(index)
+    comp = brief.comparison
+    cells = {(c.city, c.dimension): c for c in comp.cells}
+    docs = {d.id: d for d in brief.corpus.documents}
+    dims = [{"id": d.id, "zh": d.zh, "en": d.en} for d in comp.dimensions]
+
+    def article_ref(doc_id: str) -> dict[str, Any]:
+        d = docs.get(doc_id)
+        art = next((a for a in brief.articles if a.doc_id == doc_id), None)
+        return {
+            "id": doc_id,
+            "title": (d.title if d else None) or doc_id,
+            "title_en": (art.title_en if art else None) or "",
+            "date": d.date if d else None,
+            "source": d.source if d else None,
+            "link": f"articles/{doc_id}.md",
+        }
+
+    cities = []
+    for city in comp.cities:
+        cities.append(
+            {
+                "zh": city,
+                "en": brief.city_name_en(city),
+                "articles": [article_ref(d.id) for d in brief.corpus.documents if city in d.cities],
+                "cells": [
+                    {"dimension": dim, "cell": _cell_view(cells.get((city, dim["id"])), known)}
+                    for dim in dims
+                ],
+                "figures": _figures(brief, city),
+            }
+        )
+    rows = [
+        {
+            "dimension": dim,
+            "cells": [_cell_view(cells.get((city, dim["id"])), known) for city in comp.cities],
+        }
+        for dim in dims
+    ]
+    date_from, date_to = brief.date_range()
+    excerpts = []
+    for eid in brief.cited_ids():
+        e = index[eid]
+        ref = article_ref(e.doc_id)
+        excerpts.append({**ref, "id": eid, "anchor": anchor(eid), "doc": e.doc_id, "text": e.original or e.text})
+    counts = verification_counts(brief)
+    rejected = data["verification"]["rejected"]
+    settings = dict(brief.settings)
+    return {
+        "title_zh": "城市产业政策对比简报",
+        "title_en": "Cross-city industry policy brief",
+        "generated": brief.generated,
+        "engine": brief.engine,
+        "banner_zh": EXTRACTIVE_BANNER_ZH if brief.engine == "extractive" else "",
+        "banner_en": EXTRACTIVE_BANNER_EN if brief.engine == "extractive" else "",
+        "settings": settings,
+        "usage": data["usage"],
+        "scope": {
+            "cities": [{"zh": c["zh"], "en": c["en"], "articles": len(c["articles"])} for c in cities],
+            "articles": len(brief.corpus.documents),
+            "skipped": len(brief.corpus.skipped),
+            "date_from": date_from,
+            "date_to": date_to,
+        },
+        "summary": [_claim_view(c) for c in brief.verified_summary()],
+        "dimensions": dims,
+        "rows": rows,
+        "cities": cities,
+        "articles": [article_context(a, brief.corpus, brief.city_en, lang) for a in brief.articles],
+        "verification": {**counts, "rejected": rejected},
+        "excerpts": excerpts,
+        "warnings": list(brief.warnings),
+        "data": data,
+    }
+
+
+# ------------------------------------------------------------------- output
+
+
+def markdown_to_html(md: str, css: str, lang: str = "both") -> str:
+    """Python-Markdown with tables and anchors, wrapped in a standalone page."""
+    body = markdown.markdown(
+        md,
+        extensions=["tables", "attr_list", TocExtension(slugify=slugify_unicode, toc_depth="2-3")],
+        output_format="html",
+    )
+    m = re.search(r"^#\s+(.+)$", md, flags=re.MULTILINE)
+    title = html.escape(m.group(1).strip()) if m else "briefgen"
+    html_lang = "en" if lang == "en" else "zh-CN"
+    return (
+        f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{title}</title>\n<style>\n{css}\n</style>\n</head>\n"
+        f'<body>\n<main class="brief">\n{body}\n</main>\n</body>\n</html>\n'
+    )
+
+
+def render_article(art: ArticleSummary, corpus: Corpus, city_en: dict[str, str], templates: Templates, lang: str = "both") -> str:
+    ctx = {**templates.globals(lang), **article_context(art, corpus, city_en, lang)}
+    return _render(templates.article, ARTICLE_TEMPLATE, ctx)
+
+
+def write_articles(
+    articles: list[ArticleSummary],
+    corpus: Corpus,
+    city_en: dict[str, str],
+    out_dir: Path,
+    templates: Templates,
+    lang: str = "both",
+) -> list[Path]:
+    """One Markdown file per article: ``out_dir/<doc-id>.md``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for art in articles:
+        path = out_dir / f"{art.doc_id}.md"
+        path.write_text(render_article(art, corpus, city_en, templates, lang), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def write_outputs(
+    brief: Brief,
+    out_dir: Path,
+    *,
+    template: Path | None = None,
+    templates_dir: Path | None = None,
+    lang: str = "both",
+    templates: Templates | None = None,
+) -> list[Path]:
+    """Write brief.md, brief.html, brief.json and articles/<doc-id>.md; return the paths."""
+    if lang not in LANGS:
+        raise ConfigError(f"language must be zh, en or both, not {lang!r}")
+    templates = templates or Templates(template, templates_dir)
+    brief.settings.setdefault("templates_version", templates.version)
+    data = brief_to_json(brief)
+    context = {**templates.globals(lang), **brief_context(brief, lang, data)}
+    md = _render(templates.brief, str(template or BRIEF_TEMPLATE), context)
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    md_path, html_path, json_path = out_dir / "brief.md", out_dir / "brief.html", out_dir / "brief.json"
+    md_path.write_text(md, encoding="utf-8")
+    html_path.write_text(markdown_to_html(md, templates.css, lang), encoding="utf-8")
+    json_path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    article_paths = write_articles(
+        brief.articles, brief.corpus, brief.city_en, out_dir / "articles", templates, lang
+    )
+    return [md_path, html_path, json_path, *article_paths]

@@ -1,0 +1,92 @@
+"""Script-level normalisation of Chinese text: spaces, pinyin notes, traditional -> simplified.
+
+Scraped pages mix no-break and full-width spaces, zero-width characters, pinyin
+left in parentheses after characters (``發(fā)``) and traditional characters.
+Processing (matching, numbers, cities) works on one normalised simplified form;
+quotes keep the wording as written, with only spaces and pinyin notes fixed.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+# Space-like characters folded to a plain space; zero-width ones removed.
+_SPACES = re.compile(r"[\t\x0b\x0c\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_SPACE_RUN = re.compile(r" {2,}")
+
+# Full-width digits/letters -> ASCII (keeps Chinese punctuation such as ，。：（）).
+_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)}
+_FULLWIDTH.update({cp: cp - 0xFEE0 for cp in range(0xFF21, 0xFF3B)})
+_FULLWIDTH.update({cp: cp - 0xFEE0 for cp in range(0xFF41, 0xFF5B)})
+_FULLWIDTH[0xFF05] = ord("%")  # ％
+_FW_DOT = re.compile(r"(?<=\d)\uff0e(?=\d)")  # ５．５ -> 5.5
+
+# Pinyin annotation: one CJK character, then a parenthesised syllable that carries
+# a tone mark or tone digit and has the shape initial + vowels + final.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_VOWELS = "aeiouüvê" + _TONED
+_SYLLABLE = (
+    rf"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?[{_VOWELS}]{{1,4}}(?:ng|n|r)?[1-5]?"
+)
+_PINYIN = re.compile(
+    rf"(?P<char>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])\s?[(（]\s?(?P<py>{_SYLLABLE})\s?[)）]"
+)
+_HAS_TONE = re.compile(rf"[{_TONED}]|[1-5]$")
+
+
+def normalise_spaces(s: str) -> str:
+    """Fold NBSP/full-width/odd spaces to one space, drop zero-width chars, fix full-width digits."""
+    s = _ZERO_WIDTH.sub("", s)
+    s = _SPACES.sub(" ", s)
+    s = s.translate(_FULLWIDTH)
+    s = _FW_DOT.sub(".", s)
+    if "\r" in s:
+        s = s.replace("\r\n", "\n").replace("\r", "\n")
+    s = _SPACE_RUN.sub(" ", s)
+    return s
+
+
+def _drop_pinyin(m: re.Match[str]) -> str:
+    py = m.group("py")
+    if _HAS_TONE.search(py) and py == py.lower():
+        return m.group("char")
+    return m.group(0)
+
+
+def strip_pinyin(s: str) -> str:
+    """Remove pinyin notes after characters: ``開發(fā)區(qū)`` -> ``開發區``."""
+    if "(" not in s and "（" not in s:
+        return s
+    return _PINYIN.sub(_drop_pinyin, s)
+
+
+@lru_cache(maxsize=1)
+def _converter() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(s: str) -> str:
+    """Traditional -> simplified Chinese (OpenCC t2s); other text passes through."""
+    if not s or s.isascii():
+        return s
+    return str(_converter().convert(s))
+
+
+def normalise_original(s: str) -> str:
+    """Spaces and pinyin fixed, wording kept as written (for quotes)."""
+    return strip_pinyin(normalise_spaces(s))
+
+
+def normalise(s: str) -> str:
+    """The form used for processing: spaces folded, pinyin removed, simplified."""
+    return to_simplified(normalise_original(s))
+
+
+def fold_for_match(s: str) -> str:
+    """Normalised text with all whitespace removed, for containment checks."""
+    return re.sub(r"\s+", "", normalise(s))

@@ -1,0 +1,281 @@
+"""Check model output against the excerpts it cites, without a model.
+
+A claim is shown as verified only when every citation is an excerpt that was
+in the context of the call, every number it states (in Chinese or English,
+after unit conversion) is in one of the cited excerpts, the Chinese and the
+English text state the same numbers and years, and the claim does not itself
+read as an instruction to a model.  Numbers are read by ``briefgen.numbers``,
+the same parser the extractive engine uses, so "the number is in the cited
+excerpt" means the same thing everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from . import numbers
+from .injection import looks_like_instruction
+from .schemas import CellAnswer, ClaimOut, FactOut
+from .types import Cell, Claim, Excerpt, Fact, Quantity, Status
+
+NOT_FOUND_ZH = "来源中未提及"
+NOT_FOUND_EN = "not found in sources"
+
+# English words that contain a number but are labels, not quantities.
+_EN_LABELS = re.compile(
+    r"\b\d+(?:st|nd|rd|th)\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten)-year\s+plan\b"
+    r"|\b(?:phase|no\.?|number|level|class|grade|tier|batch|round|article|item)\s*\d{1,2}\b",
+    re.IGNORECASE,
+)
+_CITE_STRIP = " \t\r\n[]【】()（）<>\"'`“”‘’,，;；"
+
+
+def normalise_cite(cite: str) -> str:
+    """``"[doc:p3]"`` / ``'id="doc:p3"'`` -> ``"doc:p3"``: forgive wrapping, not the ID."""
+    c = cite.strip().strip(_CITE_STRIP)
+    if c.lower().startswith("id="):
+        c = c[3:].strip(_CITE_STRIP)
+    return c
+
+
+def _mask_labels(text: str) -> str:
+    return _EN_LABELS.sub(lambda m: " " * len(m.group()), text)
+
+
+def _significant(q: Quantity) -> bool:
+    """Bare small integers with no unit ("2" in "Phase 2", "1" in "No. 1") are labels."""
+    if q.unit == "" and q.high is None and not q.qualifier:
+        return not (float(q.value).is_integer() and 0 <= q.value <= 10)
+    return True
+
+
+def quantities(text: str) -> list[Quantity]:
+    """The quantities a claim states (labels and ordinals left out)."""
+    return [q for q in numbers.find_quantities(_mask_labels(text)) if _significant(q)]
+
+
+def _years(text: str) -> set[int]:
+    return {y for y, _, _ in numbers.find_years(text)}
+
+
+def _check_cites(
+    cites: Iterable[str], context: Mapping[str, Excerpt], known_ids: set[str]
+) -> tuple[list[str], list[Excerpt], list[str]]:
+    """(normalised cites, cited excerpts in context, reasons)."""
+    clean: list[str] = []
+    for c in cites:
+        n = normalise_cite(c)
+        if n and n not in clean:
+            clean.append(n)
+    if not clean:
+        return [], [], ["no citation"]
+    reasons: list[str] = []
+    cited: list[Excerpt] = []
+    for c in clean:
+        if c in context:
+            cited.append(context[c])
+        elif c in known_ids:
+            reasons.append(f"citation outside context {c}")
+        else:
+            reasons.append(f"unknown citation {c}")
+    return clean, cited, reasons
+
+
+def _in_cited(q: Quantity, cited: list[Excerpt]) -> bool:
+    return any(numbers.quantity_in_text(q, e.text) for e in cited)
+
+
+def _number_reasons(zh: str, en: str, cited: list[Excerpt], extra_years: set[int]) -> list[str]:
+    reasons: list[str] = []
+    zh_q, en_q = quantities(zh), quantities(en)
+    if cited:
+        for q in zh_q + en_q:
+            if not _in_cited(q, cited):
+                reasons.append(f"number {q.raw.strip()} not in cited text")
+    zh_only = [q.raw.strip() for q in zh_q if not any(numbers.same_quantity(q, o) for o in en_q)]
+    en_only = [q.raw.strip() for q in en_q if not any(numbers.same_quantity(q, o) for o in zh_q)]
+    if zh_only or en_only:
+        parts = []
+        if zh_only:
+            parts.append("only in Chinese: " + ", ".join(zh_only))
+        if en_only:
+            parts.append("only in English: " + ", ".join(en_only))
+        reasons.append("zh/en numbers disagree: " + "; ".join(parts))
+    zh_years, en_years = _years(zh), _years(en)
+    missing = sorted(en_years - zh_years)
+    if missing:
+        reasons.append("zh/en years disagree: " + ", ".join(map(str, missing)) + " not in Chinese")
+    if cited:
+        cited_years = set().union(*(_years(e.text) for e in cited)) | extra_years
+        for y in sorted((zh_years | en_years) - cited_years):
+            reasons.append(f"year {y} not in cited text")
+    return reasons
+
+
+def verify_claim(
+    claim: Claim,
+    context: Mapping[str, Excerpt],
+    known_ids: set[str],
+    *,
+    extra_years: Iterable[int] = (),
+) -> Claim:
+    """A copy of ``claim`` with status "verified" or "rejected" and the reasons.
+
+    ``context`` holds the excerpts shown to the model for this call;
+    ``known_ids`` every excerpt ID of the run (to tell an invented ID from one
+    of another article); ``extra_years`` years a claim may state without a
+    citation (the article's own publication year).
+    """
+    reasons: list[str] = []
+    if not claim.zh.strip():
+        reasons.append("empty Chinese text")
+    if not claim.en.strip():
+        reasons.append("empty English text")
+    cites, cited, cite_reasons = _check_cites(claim.cites, context, known_ids)
+    reasons += cite_reasons
+    reasons += _number_reasons(claim.zh, claim.en, cited, set(extra_years))
+    if looks_like_instruction(claim.zh) or looks_like_instruction(claim.en):
+        reasons.append("claim reads as an instruction to a model")
+    status: Status = "rejected" if reasons else "verified"
+    return replace(claim, cites=cites, status=status, reasons=reasons)
+
+
+def claim_from_answer(answer: ClaimOut) -> Claim:
+    return Claim(zh=answer.zh.strip(), en=answer.en.strip(), cites=list(answer.cites))
+
+
+@dataclass
+class FactCheck:
+    """A key fact from the model with the outcome of its check."""
+
+    fact: Fact
+    status: Status
+    reasons: list[str] = field(default_factory=list)
+
+
+def verify_fact(
+    answer: FactOut,
+    context: Mapping[str, Excerpt],
+    known_ids: set[str],
+    *,
+    extra_years: Iterable[int] = (),
+) -> FactCheck:
+    """Check a structured fact: valid citations, its number in a cited excerpt, its year there too."""
+    cites, cited, reasons = _check_cites(answer.cites, context, known_ids)
+    written = f"{answer.value}{answer.unit}".strip()
+    q = numbers.parse_quantity(written) if written else None
+    if q is None:
+        reasons.append(f"value {written or '(empty)'} is not a number")
+    elif cited and not _in_cited(q, cited):
+        reasons.append(f"number {written} not in cited text")
+    if answer.year is not None and cited:
+        cited_years = set().union(*(_years(e.text) for e in cited)) | set(extra_years)
+        if answer.year not in cited_years:
+            reasons.append(f"year {answer.year} not in cited text")
+    if looks_like_instruction(answer.what) or looks_like_instruction(answer.what_en):
+        reasons.append("fact reads as an instruction to a model")
+    sentence = ""
+    if q is not None:
+        sentence = next((e.text for e in cited if numbers.quantity_in_text(q, e.text)), "")
+    fact = Fact(
+        value=answer.value.strip(),
+        unit=answer.unit.strip(),
+        what=answer.what.strip(),
+        what_en=answer.what_en.strip(),
+        year=answer.year,
+        dimension="",
+        sentence=sentence,
+        cites=cites,
+        value_en=numbers.format_en(q) if q is not None else "",
+    )
+    return FactCheck(fact=fact, status="rejected" if reasons else "verified", reasons=reasons)
+
+
+def verify_cell(
+    answer: CellAnswer,
+    city: str,
+    dimension: str,
+    context: Mapping[str, Excerpt],
+    known_ids: set[str],
+    *,
+    extra_years: Iterable[int] = (),
+) -> Cell:
+    """A comparison cell: "not_found" when the model found nothing, else checked like a claim."""
+    if not answer.found:
+        return Cell(city, dimension, NOT_FOUND_ZH, NOT_FOUND_EN, [], "not_found")
+    claim = verify_claim(
+        Claim(zh=answer.zh.strip(), en=answer.en.strip(), cites=list(answer.cites)),
+        context,
+        known_ids,
+        extra_years=extra_years,
+    )
+    return Cell(city, dimension, claim.zh, claim.en, claim.cites, claim.status, claim.reasons)
+
+
+@dataclass
+class VerificationReport:
+    """Counts of checked items and why the rejected ones failed."""
+
+    total: int = 0
+    verified: int = 0
+    rejected: int = 0
+    not_found: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+
+    def add(self, status: Status, reasons: Iterable[str] = ()) -> None:
+        self.total += 1
+        if status == "verified":
+            self.verified += 1
+        elif status == "rejected":
+            self.rejected += 1
+        else:
+            self.not_found += 1
+        for r in reasons:
+            # Group by kind: "unknown citation x:p9" counts as "unknown citation".
+            self.reasons[_reason_kind(r)] += 1
+
+    def add_claims(self, claims: Iterable[Claim]) -> None:
+        for c in claims:
+            self.add(c.status, c.reasons)
+
+    def merge(self, other: VerificationReport) -> None:
+        self.total += other.total
+        self.verified += other.verified
+        self.rejected += other.rejected
+        self.not_found += other.not_found
+        self.reasons.update(other.reasons)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "verified": self.verified,
+            "rejected": self.rejected,
+            "not_found": self.not_found,
+            "reasons": dict(self.reasons.most_common()),
+        }
+
+
+_KINDS = (
+    "no citation",
+    "unknown citation",
+    "citation outside context",
+    "zh/en numbers disagree",
+    "zh/en years disagree",
+    "empty Chinese text",
+    "empty English text",
+)
+
+
+def _reason_kind(reason: str) -> str:
+    for k in _KINDS:
+        if reason.startswith(k):
+            return k
+    if reason.startswith("number ") and reason.endswith("not in cited text"):
+        return "number not in cited text"
+    if reason.startswith("year ") and reason.endswith("not in cited text"):
+        return "year not in cited text"
+    return reason
