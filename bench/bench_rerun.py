@@ -54,6 +54,7 @@ def measure(n: int = 50, latency: float = 1.0, concurrency: int = 4) -> dict[str
                         "by_request": {k: v["requests"] for k, v in run.stats["by_schema"].items()},
                         "prompt_tokens": run.stats["prompt_tokens"],
                         "wall_seconds": round(run.wall, 2),
+                        "load_average": round(run.load, 2),
                     }
                 )
                 print(json.dumps(rows[-1]), flush=True)
@@ -61,10 +62,14 @@ def measure(n: int = 50, latency: float = 1.0, concurrency: int = 4) -> dict[str
 
 
 def table(result: dict[str, Any]) -> str:
-    lines = ["| run | articles | model calls | prompt tokens | wall s |", "|---|---|---|---|---|"]
+    lines = [
+        "| run | articles | model calls | prompt tokens | wall s | load avg |",
+        "|---|---|---|---|---|---|",
+    ]
     for r in result["rows"]:
         lines.append(
-            f"| {r['run']} | {r['articles']} | {r['calls']} | {r['prompt_tokens']:,} | {r['wall_seconds']} |"
+            f"| {r['run']} | {r['articles']} | {r['calls']} | {r['prompt_tokens']:,} "
+            f"| {r['wall_seconds']} | {r.get('load_average', '')} |"
         )
     return "\n".join(lines)
 

@@ -1,19 +1,21 @@
 """Time: wall time of ``briefgen build`` against the critical path, at several concurrencies.
 
 50 articles generated from examples/articles; the bench server sleeps 1 s per call.  For each
-concurrency c the critical path is what a perfect scheduler could do with the same calls:
+concurrency c the critical path is what a perfect scheduler could do with the same calls.
+A build has three dependent model steps: article summaries, then the comparison cells (their
+evidence is chosen with the summaries' answers), then the executive summary (written from the
+verified cells).  Within a step all calls are independent, so
 
-    model part = ceil(independent calls / c) + ceil(dependent calls / c)   [x latency]
+    model part = sum over steps of ceil(calls in step / c)   [x latency]
 
-where independent calls need only the ingested excerpts (article summaries and comparison
-cells) and dependent calls need their answers first (the executive summary).  Building the
-brief also does work that is not a model call (start-up, ingest, verification, rendering);
-that part is measured once with the same build at 0 s latency and added:
+Building the brief also does work that is not a model call (start-up, ingest, retrieval,
+verification, rendering); that part is measured once, with the same build at 0 s latency and
+concurrency 16, and added:
 
     critical path = model part + no-latency build time
 
 The ratio wall ÷ critical path is the target (<= 1.3 at every concurrency); the model-only
-ratio (span of model calls ÷ model part) is reported beside it.
+ratio (span from first call to last answer ÷ model part) is reported beside it.
 
     python bench/bench_time.py              # writes bench/results/time.json
 """
@@ -32,16 +34,30 @@ from generate import generate
 from server import ROOT, BenchServer, run_build
 
 RESULTS = ROOT / "bench" / "results"
-# Requests that need other answers first (by the schema name sent with the request).
-DEPENDENT_SCHEMAS = {"ExecSummaryAnswer"}
+# The dependent model steps, in order, by the schema name sent with each request; a schema
+# not listed counts with the first step.
+STEPS = (("SummaryAnswer",), ("CellAnswer",), ("ExecSummaryAnswer",))
 
 
-def critical_path(by_schema: dict[str, dict[str, int]], concurrency: int, latency: float) -> float:
+def critical_path(by_request: dict[str, int], concurrency: int, latency: float) -> float:
     """Seconds of model time a perfect scheduler needs for these calls."""
-    dependent = sum(v["requests"] for k, v in by_schema.items() if k in DEPENDENT_SCHEMAS)
-    independent = sum(v["requests"] for k, v in by_schema.items() if k not in DEPENDENT_SCHEMAS)
-    waves = math.ceil(independent / concurrency) + math.ceil(dependent / concurrency)
-    return waves * latency
+    counts = [0] * len(STEPS)
+    for name, n in by_request.items():
+        step = next((i for i, names in enumerate(STEPS) if name in names), 0)
+        counts[step] += n
+    return sum(math.ceil(n / concurrency) for n in counts) * latency
+
+
+def derive(result: dict[str, Any]) -> dict[str, Any]:
+    """Add the critical path and ratios to each measured row (kept apart from raw numbers)."""
+    base, latency = result["no_latency_build_seconds"], result["latency_seconds"]
+    for r in result["rows"]:
+        model = critical_path(r["by_request"], r["concurrency"], latency)
+        r["model_critical_seconds"] = round(model, 2)
+        r["critical_seconds"] = round(model + base, 2)
+        r["ratio"] = round(r["wall_seconds"] / (model + base), 3)
+        r["model_ratio"] = round(r["model_span_seconds"] / model, 3) if model else None
+    return result
 
 
 def measure(
@@ -66,7 +82,6 @@ def measure(
                 if run.returncode != 0:
                     raise RuntimeError(f"build failed at c={c}: {run.stderr.strip()[-800:]}")
                 st = run.stats
-                model = critical_path(st["by_schema"], c, latency)
                 span = st.get("last_end", 0.0) - st.get("first_start", 0.0)
                 rows.append(
                     {
@@ -75,35 +90,37 @@ def measure(
                         "by_request": {k: v["requests"] for k, v in st["by_schema"].items()},
                         "max_in_flight": st["max_in_flight"],
                         "wall_seconds": round(run.wall, 2),
+                        "load_average": round(run.load, 2),
                         "model_span_seconds": round(span, 2),
-                        "model_critical_seconds": round(model, 2),
-                        "critical_seconds": round(model + base.wall, 2),
-                        "ratio": round(run.wall / (model + base.wall), 3),
-                        "model_ratio": round(span / model, 3) if model else None,
+                        "first_call_after_seconds": round(
+                            st.get("first_start", 0.0) - run.started, 2
+                        ),
                     }
                 )
                 print(json.dumps(rows[-1]), flush=True)
-    return {
-        "articles": n,
-        "latency_seconds": latency,
-        "no_latency_build_seconds": round(base.wall, 2),
-        "no_latency_calls": base.calls,
-        "rows": rows,
-    }
+    return derive(
+        {
+            "articles": n,
+            "latency_seconds": latency,
+            "no_latency_build_seconds": round(base.wall, 2),
+            "no_latency_calls": base.calls,
+            "rows": rows,
+        }
+    )
 
 
 def table(result: dict[str, Any]) -> str:
     lines = [
         "| concurrency | calls | max in flight | wall s | critical path s (model + no-latency build) "
-        "| wall ÷ critical | model-call span s | span ÷ model critical |",
-        "|---|---|---|---|---|---|---|---|",
+        "| wall ÷ critical | model-call span s | span ÷ model critical | load avg |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in result["rows"]:
         lines.append(
             f"| {r['concurrency']} | {r['calls']} | {r['max_in_flight']} | {r['wall_seconds']} "
             f"| {r['critical_seconds']} ({r['model_critical_seconds']} + "
             f"{result['no_latency_build_seconds']}) | {r['ratio']} | {r['model_span_seconds']} "
-            f"| {r['model_ratio']} |"
+            f"| {r['model_ratio']} | {r.get('load_average', '')} |"
         )
     return "\n".join(lines)
 
@@ -114,8 +131,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--latency", type=float, default=1.0)
     p.add_argument("--concurrency", type=int, nargs="+", default=[1, 4, 8, 16])
     p.add_argument("--out", type=Path, default=RESULTS / "time.json")
+    p.add_argument(
+        "--derive-only", action="store_true", help="recompute critical paths in --out; run nothing"
+    )
     args = p.parse_args(argv)
-    result = measure(args.articles, args.latency, tuple(args.concurrency))
+    if args.derive_only:
+        result = derive(json.loads(args.out.read_text(encoding="utf-8")))
+    else:
+        result = measure(args.articles, args.latency, tuple(args.concurrency))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     print(table(result))

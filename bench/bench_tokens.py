@@ -34,21 +34,37 @@ FOLDERS = {
 }
 
 
-def cleaned_tokens(folder: Path) -> dict[str, int]:
-    """Documents and the tokens of every excerpt briefgen ingest keeps for ``folder``."""
+def excerpt_tokens(folder: Path) -> dict[str, int]:
+    """Tokens of every excerpt briefgen ingest keeps for ``folder``, by excerpt ID."""
     from briefgen.ingest import ingest
 
     corpus = ingest(folder)
-    excerpts = [e for d in corpus.documents for e in d.excerpts]
+    return {e.id: count_tokens(e.text) for d in corpus.documents for e in d.excerpts}
+
+
+def breakdown(records: list[dict[str, Any]], sizes: dict[str, int]) -> dict[str, Any]:
+    """Where the prompt tokens go: schema, quoted excerpts (and how often each), instructions."""
+    sent: dict[str, int] = {}
+    for r in records:
+        for eid in r["excerpt_ids"]:
+            sent[eid] = sent.get(eid, 0) + 1
+    prompt = sum(r["prompt_tokens"] for r in records)
+    schema = sum(r["schema_tokens"] for r in records)
+    quoted = sum(r["excerpt_tokens"] for r in records)
+    unique = sum(sizes.get(eid, 0) for eid in sent)
     return {
-        "documents": len(corpus.documents),
-        "skipped": len(corpus.skipped),
-        "excerpts": len(excerpts),
-        "cleaned_tokens": sum(count_tokens(e.text) for e in excerpts),
+        "schema_tokens": schema,
+        "excerpt_tokens_sent": quoted,
+        "excerpt_tokens_unique": unique,
+        "excerpts_sent_distinct": len(sent),
+        "excerpt_repeats": round(quoted / max(unique, 1), 2),
+        "instruction_tokens": prompt - schema - quoted,
+        "instruction_tokens_per_call": round((prompt - schema - quoted) / max(len(records), 1)),
+        "schema_tokens_per_call": round(schema / max(len(records), 1)),
     }
 
 
-def briefgen_tokens(folder: Path, work: Path) -> dict[str, Any]:
+def briefgen_tokens(folder: Path, work: Path, sizes: dict[str, int]) -> dict[str, Any]:
     """Prompt and completion tokens of one full ``briefgen build`` (no cache)."""
     with BenchServer(latency=0.0, max_seconds=1800) as server:
         run = run_build(folder, work / "out", server=server, home=work / "home", concurrency=4)
@@ -63,6 +79,7 @@ def briefgen_tokens(folder: Path, work: Path) -> dict[str, Any]:
         "schema_tokens": stats["schema_tokens"],
         "completion_tokens": stats["completion_tokens"],
         "by_request": stats["by_schema"],
+        "breakdown": breakdown(stats["records"], sizes),
         "briefgen_reported_usage": brief.get("usage", {}),
         "wall_seconds": round(run.wall, 2),
     }
@@ -72,9 +89,11 @@ def measure(name: str, folder: Path) -> dict[str, Any]:
     files = mapreduce_baseline.raw_files(folder)
     row: dict[str, Any] = {"folder": name, "files": len(files)}
     row["raw_tokens"] = sum(count_tokens(f.text) for f in files)
-    row.update(cleaned_tokens(folder))
+    sizes = excerpt_tokens(folder)
+    row["excerpts"] = len(sizes)
+    row["cleaned_tokens"] = sum(sizes.values())
     with tempfile.TemporaryDirectory(prefix="bench-tokens-") as tmp:
-        row["briefgen"] = briefgen_tokens(folder, Path(tmp))
+        row["briefgen"] = briefgen_tokens(folder, Path(tmp), sizes)
     row["mapreduce"] = mapreduce_baseline.measure(folder)
     bg, mr = row["briefgen"], row["mapreduce"]
     row["ratio"] = round(bg["prompt_tokens"] / max(row["cleaned_tokens"], 1), 2)
@@ -101,6 +120,26 @@ def table(rows: list[dict[str, Any]]) -> str:
             f"({r['cleaning_saves']:.0%}) | {bg['calls']} | {bg['prompt_tokens']:,} "
             f"({bg['prompt_tokens_without_schema']:,}) | {r['ratio']} ({r['ratio_without_schema']}) "
             f"| {mr['calls']} | {mr['prompt_tokens']:,} | {r['vs_mapreduce']} |"
+        )
+    lines += [
+        "",
+        "Where briefgen's prompt tokens go:",
+        "",
+        "| folder | calls (summary / cell / exec) | JSON schema | quoted excerpts (distinct excerpts × repeats) "
+        "| instructions, glossary, framing | per call: instructions + schema |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        bg, b = r["briefgen"], r["briefgen"]["breakdown"]
+        by = {k: v["requests"] for k, v in bg["by_request"].items()}
+        kinds = " / ".join(
+            str(by.get(k, 0)) for k in ("SummaryAnswer", "CellAnswer", "ExecSummaryAnswer")
+        )
+        lines.append(
+            f"| `{r['folder']}` | {kinds} | {b['schema_tokens']:,} | {b['excerpt_tokens_sent']:,} "
+            f"({b['excerpts_sent_distinct']} of {r['excerpts']} excerpts, {b['excerpt_tokens_unique']:,} "
+            f"tokens, × {b['excerpt_repeats']}) | {b['instruction_tokens']:,} "
+            f"| {b['instruction_tokens_per_call']} + {b['schema_tokens_per_call']} |"
         )
     return "\n".join(lines)
 

@@ -2,7 +2,7 @@
 
 Why not plain copies: ingest drops duplicate documents and reposts, and the response cache
 would answer repeated prompts, so copies would measure nothing.  Each generated article is
-one example (round robin) with its figures shifted by the copy number (years, dates and
+one example (round robin) with its figures shifted by the article's number (years, dates and
 times left alone so metadata still parses) and, for plain-text pages, a different subset of
 its later paragraphs left out.  Files keep their encoding and extension, so the mix of
 formats (GB18030, HTML, traditional script ...) stays the same as in the examples.
@@ -79,22 +79,20 @@ def _shift_html(text: str, shift: int) -> str:
 
 
 def _drop_paragraphs(text: str, copy: int) -> str:
-    """Leave out every 5th line after the first third, offset by the copy number."""
+    """Leave out every 5th line of the second half, offset by the copy number."""
     lines = text.split("\n")
     if copy == 0 or len(lines) < 14:
         return text
-    head = max(8, len(lines) // 3)
+    head = max(8, len(lines) // 2)
     keep = [ln for i, ln in enumerate(lines) if i < head or i >= len(lines) - 3 or (i + copy) % 5]
     return "\n".join(keep)
 
 
-def variant(example: Example, copy: int) -> str:
-    """The ``copy``-th variant of an example (copy 0 is the example itself)."""
-    if copy == 0:
-        return example.text
+def variant(example: Example, copy: int, shift: int) -> str:
+    """A variant of an example: figures shifted by ``shift``, some lines left out per ``copy``."""
     if example.html:
-        return _shift_html(example.text, copy)
-    return _shift_numbers(_drop_paragraphs(example.text, copy), copy)
+        return _shift_html(example.text, shift)
+    return _shift_numbers(_drop_paragraphs(example.text, copy), shift)
 
 
 def generate(n: int, out_dir: Path, source: Path = EXAMPLES) -> list[Path]:
@@ -112,7 +110,9 @@ def generate(n: int, out_dir: Path, source: Path = EXAMPLES) -> list[Path]:
         ex = examples[i % len(examples)]
         copy = i // len(examples)
         target = out_dir / f"a{i:05d}-{ex.path.stem}{ex.path.suffix}"
-        target.write_bytes(variant(ex, copy).encode(ex.encoding))
+        # The shift is unique per article, so two examples that are reposts of each other
+        # still give different articles.
+        target.write_bytes(variant(ex, copy, i + 1).encode(ex.encoding))
         written.append(target)
     return written
 

@@ -37,6 +37,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as `python bench/x.py` from a checkout: import briefgen from it
+    sys.path.insert(1, str(ROOT))
 
 # ------------------------------------------------------------------ tokens
 
@@ -110,6 +112,8 @@ class RequestRecord:
     prompt_tokens: int
     completion_tokens: int
     messages: int
+    excerpt_tokens: int = 0  # tokens of the quoted excerpts (data) inside the messages
+    excerpt_ids: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -152,14 +156,20 @@ class Stats:
                 "message_tokens": sum(r.message_tokens for r in recs),
                 "schema_tokens": sum(r.schema_tokens for r in recs),
                 "completion_tokens": sum(r.completion_tokens for r in recs),
+                "excerpt_tokens": sum(r.excerpt_tokens for r in recs),
                 "by_mode": {},
                 "by_schema": {},
             }
         for r in recs:
             for key, name in (("by_mode", r.mode), ("by_schema", r.schema_name)):
-                slot = out[key].setdefault(name, {"requests": 0, "prompt_tokens": 0})
+                slot = out[key].setdefault(
+                    name,
+                    {"requests": 0, "prompt_tokens": 0, "schema_tokens": 0, "excerpt_tokens": 0},
+                )
                 slot["requests"] += 1
                 slot["prompt_tokens"] += r.prompt_tokens
+                slot["schema_tokens"] += r.schema_tokens
+                slot["excerpt_tokens"] += r.excerpt_tokens
         if recs:
             out["first_start"] = min(r.start for r in recs)
             out["last_end"] = max(r.end for r in recs)
@@ -171,6 +181,8 @@ class Stats:
 # ------------------------------------------------------- valid fake answers
 
 EXCERPT_ID = re.compile(r"(?<![\w\-.])([A-Za-z0-9\u4e00-\u9fff][\w\-.\u4e00-\u9fff]*:p\d+)(?![\w])")
+# How briefgen quotes evidence in a prompt (used only to break prompt tokens down).
+EXCERPT_BLOCK = re.compile(r'<excerpt id="([^"]+)">(.*?)</excerpt>', re.S)
 _CITE_NAME = re.compile(r"cite|citation|source_id|excerpt_id|evidence|^ids?$|_ids$", re.I)
 _EN_NAME = re.compile(r"(^|_)en(_|$)|english", re.I)
 _VALUE_NAME = re.compile(r"^(value|number|amount)$", re.I)
@@ -611,6 +623,7 @@ class BenchServer:
                 reply.content if reply.content is not None else (reply.tool_call or ("", ""))[1]
             )
             message_tokens = _prompt_tokens(messages)
+            quoted = EXCERPT_BLOCK.findall(_message_text(messages))
             completion = count_tokens(out_text)
             record = RequestRecord(
                 start=start,
@@ -622,6 +635,8 @@ class BenchServer:
                 prompt_tokens=message_tokens + reply.schema_tokens,
                 completion_tokens=completion,
                 messages=len(messages),
+                excerpt_tokens=sum(count_tokens(text) for _, text in quoted),
+                excerpt_ids=[eid for eid, _ in quoted],
             )
             self._respond(handler, body, reply, record)
         except Exception as exc:  # a bad request must not kill the benchmark run
@@ -729,6 +744,8 @@ class BuildRun:
     stats: dict[str, Any]  # server stats for this run only
     stdout: str
     stderr: str
+    started: float = 0.0  # time.time() when the process was started
+    load: float = 0.0  # 1-minute load average at the end: other work on the machine shows here
 
     @property
     def calls(self) -> int:
@@ -777,12 +794,16 @@ def run_build(
         *extra,
     ]
     server.stats.reset()
+    started = time.time()
     t0 = time.perf_counter()
     proc = subprocess.run(
         cmd, cwd=home, env=env, capture_output=True, text=True, timeout=timeout, check=False
     )
     wall = time.perf_counter() - t0
-    return BuildRun(proc.returncode, wall, server.stats.snapshot(), proc.stdout, proc.stderr)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    return BuildRun(
+        proc.returncode, wall, server.stats.snapshot(), proc.stdout, proc.stderr, started, load
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

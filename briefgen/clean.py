@@ -14,8 +14,10 @@ Every line that is removed is kept in ``Cleaned.dropped`` with a short reason.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from briefgen.injection import find_instruction
 from briefgen.script import normalise_original, to_simplified
@@ -27,13 +29,12 @@ from briefgen.types import Cleaned, RawFile
 _BREADCRUMB = re.compile(r"(当前位置|您的位置|你的位置|您现在的位置|你现在的位置|现在位置|所在位置)\s*[:：]?")
 _CRUMB_SEP = re.compile(r"\s*(?:>>|>|»|›|→|＞|》)\s*")
 _SEARCH = re.compile(r"(请输入.{0,4}(关键字|关键词|搜索|内容)|站内搜索|全站搜索|高级搜索|热门搜索|^搜\s*索$|^搜一搜)")
-_MORE = re.compile(r"(点击查看更多|查看更多|了解更多|更多\s*[>»]+|阅读全文|展开全文|阅读原文|点击进入|点击阅读|加载更多|more\s*[>»]+)", re.I)
+_MORE = re.compile(r"(点击查看更多|查看更多|了解更多|更多\s*[>»]+|阅读全文|展开全文|阅读原文|点击进入|点击阅读|加载更多|more\s*[>»]+)")
 _WIDGET = re.compile(
     r"(用户名\s*[:：]?|密\s*码\s*[:：]|验证码|匿名发表|发表评论|网友评论|我来说两句|写留言|举报|分享到|分享至|一键分享|"
     r"扫一扫|扫码|微信扫|收藏本文|加入收藏|打印本页|打印此页|关闭窗口|返回顶部|返回首页|上一篇|下一篇|字号\s*[:：]?\s*[大中小t]|"
     r"浏览此资讯时的心情|此资讯时的心情|参与评论|条评论|评论\s*[(（]\d*[)）]|人参与|点赞|点击量|阅读量\s*[:：]?\s*\d|"
     r"转发到|转载到|打赏|已赞|在看|粉丝|关注我们|订阅)",
-    re.I,
 )
 _WIDGET_SHORT = re.compile(r"^(登录|注册|登录\s*注册|发布|评论|分享|收藏|关注|点赞|打印|纠错|投稿|顶部|返回)$")
 _DISCLAIMER = re.compile(
@@ -45,13 +46,11 @@ _FOOTER = re.compile(
     r"(版权所有|版权声明|copyright|©|icp备|icp证|公网安备|主办单位|承办单位|协办单位|技术支持|客服热线|服务热线|客服电话|"
     r"联系电话|联系方式|联系我们|关于我们|加入我们|网站地图|广告服务|广告合作|法律声明|隐私政策|用户协议|不良信息举报|"
     r"新闻信息服务许可|网站备案|all rights reserved)",
-    re.I,
 )
 _SPAM = re.compile(
     r"(一区二区|二区三区|无码|(?<![a-z])av(?![a-z])|国产精品|成人(影|视|网|电|用品)|色情|黄色(网站|视频)|裸聊|约炮|"
     r"博彩|赌场|赌博|娱乐城|时时彩|六合彩|百家乐|老虎机|代孕|办证|代开发票|发票代开|私服|棋牌|亚洲国产|日韩|欧美(精品|色)|"
     r"在线观看|免费观看|高清无码|福利视频|偷拍|激情|丝袜|全文txt|txt阅读|小说阅读|婚纱摄影|减肥|壮阳|彩票)",
-    re.I,
 )
 _LIST_HEADER = re.compile(
     r"^(相关阅读|相关资讯|相关新闻|相关文章|相关推荐|相关链接|相关报道|热门文章|热门推荐|热门资讯|热门新闻|热门排行|热点推荐|"
@@ -109,10 +108,11 @@ def _bigrams(s: str) -> frozenset[str]:
     """Character bigrams inside runs of Chinese characters (not across numbers or punctuation)."""
     out: set[str] = set()
     for run in _CJK_RUN.findall(s):
-        out.update(run[i : i + 2] for i in range(len(run) - 1))
+        out.update(map(str.__add__, run, run[1:]))
     return frozenset(out)
 
 
+@lru_cache(maxsize=8192)
 def _is_sentence(s: str) -> bool:
     """Reads like running text: long enough and punctuated."""
     return len(s) >= 25 and (bool(_SENT_END.search(s)) or len(_COMMA.findall(s)) >= 2)
@@ -162,9 +162,12 @@ def _meta_line(s: str) -> bool:
 def _classify(s: str) -> str | None:
     """A reason for a line that is web furniture wherever it appears, or None."""
     n = len(s)
-    core = _LEAD_SYMBOLS.sub("", s)
-    if _SPAM.search(s):
+    low = s.lower()  # the phrase patterns are lower-case; cheaper than re.I
+    if _SPAM.search(low):
         return "spam"
+    if n > 200:
+        return None  # long running text: none of the furniture rules apply
+    core = _LEAD_SYMBOLS.sub("", s)
     if _BREADCRUMB.search(s) and n <= 120:
         return "breadcrumb"
     parts = [p for p in _CRUMB_SEP.split(s) if p]
@@ -172,9 +175,9 @@ def _classify(s: str) -> str | None:
         return "breadcrumb"
     if n <= 30 and _SEARCH.search(s):
         return "search"
-    if n <= 30 and _MORE.search(s):
+    if n <= 30 and _MORE.search(low):
         return "more-link"
-    if n <= 40 and _WIDGET.search(s) and not _is_sentence(s):
+    if n <= 40 and _WIDGET.search(low) and not _is_sentence(s):
         return "widget"
     if _WIDGET_SHORT.match(core):
         return "widget"
@@ -182,7 +185,7 @@ def _classify(s: str) -> str | None:
         return "link-list"
     if n <= 200 and _DISCLAIMER.search(s):
         return "disclaimer"
-    if n <= 140 and _FOOTER.search(s):
+    if n <= 140 and _FOOTER.search(low):
         return "footer"
     if _meta_line(s):
         return "metadata"
@@ -192,6 +195,23 @@ def _classify(s: str) -> str | None:
     if len(tokens) >= 4 and not _SENT_END.search(s) and all(len(t) <= 16 for t in tokens):
         return "link-list"  # menu bar or keyword stuffing: many short space-separated items
     return None
+
+
+# Every injection pattern (briefgen.injection) needs one of these words; lines without any
+# are not tested further, which keeps cleaning fast on long pages.
+_INJECTION_HINT = re.compile(
+    r"ignore|disregard|forget|override|bypass|follow|obey|new\s|system|you|pretend|act\s+as|role|"
+    r"language|llm|chatbot|assistant|ai|model|gpt|claude|dear|hey|hi|only\s+with|jailbreak|dan\s+mode|"
+    r"developer|human|user|inst|<\||<<|</?s>|respond|reply|answer|output|note|message|attention|"
+    r"忽|无视|無視|忘|抛开|拋開|不要|不再|不用管|指令|指示|任务|任務|作废|作廢|无效|無效|失效|系统|系統|"
+    r"助手|用户|用戶|你|假装|假裝|模型|人工智能|机器人|機器人|输出|輸出|回复|回覆|提示"
+)  # matched against the lower-cased line (much faster than re.I on long Chinese lines)
+
+
+def _instruction(line: str) -> str | None:
+    if not _INJECTION_HINT.search(unicodedata.normalize("NFKC", line).lower()):
+        return None
+    return find_instruction(line)
 
 
 # ----------------------------------------------------------------- reading
@@ -217,7 +237,8 @@ def _source_lines(raw: RawFile) -> tuple[list[str], str | None]:
 
 def _make_lines(raw_lines: list[str]) -> list[_Line]:
     # One OpenCC call per page: newlines survive conversion, so lines stay aligned.
-    origs = [normalise_original(ln).strip() for ln in raw_lines]
+    # Both normalisations keep newlines, so whole-page calls stay aligned with lines.
+    origs = [o.strip() for o in normalise_original("\n".join(raw_lines)).split("\n")]
     origs = [o for o in origs if o]
     joined = to_simplified("\n".join(origs))
     norms = joined.split("\n")
@@ -306,15 +327,17 @@ def _similarities(lines: list[_Line], idx: list[int], title: str | None) -> dict
     for i in idx:
         df.update(lines[i].bigrams)
     title_bg = _bigrams(title or "")
+    seen_once = set(df) | title_bg  # support for lines outside the topic lines
+    seen_twice = {b for b, c in df.items() if c >= 2} | title_bg  # for topic lines: support elsewhere
+    members = set(idx)
     sims: dict[int, float] = {}
     for i, ln in enumerate(lines):
         bg = ln.bigrams
         if not bg:
             sims[i] = 0.0
             continue
-        own = 1 if i in idx else 0
-        hit = sum(1 for b in bg if b in title_bg or df[b] - own > 0)
-        sims[i] = hit / len(bg)
+        support = seen_twice if i in members else seen_once
+        sims[i] = len(bg & support) / len(bg)
     return sims
 
 
@@ -329,8 +352,7 @@ def clean(raw: RawFile) -> Cleaned:
 
     seen: set[str] = set()
     for ln in lines:
-        hit = find_instruction(ln.orig) or find_instruction(ln.norm)
-        if hit:
+        if _instruction(ln.orig):
             ln.reason = "instruction"
             warnings.append(f'possible prompt injection dropped: "{ln.orig[:40]}"')
             continue
@@ -378,10 +400,12 @@ def clean(raw: RawFile) -> Cleaned:
         i = max(j, i + 1)
 
     # The article ends at the last paragraph that is on topic.
+    # (With fewer than three paragraphs there is no topic to compare against.)
+    floor = 0.2 if sum(1 for i in core if _is_sentence(lines[i].norm)) >= 3 else 0.0
     last = start - 1
     for i in range(start, list_start):
         ln = lines[i]
-        if ln.reason is None and _is_sentence(ln.norm) and sims[i] >= (0.35 if _BULLET.match(ln.norm) else 0.2):
+        if ln.reason is None and _is_sentence(ln.norm) and sims[i] >= (floor + 0.15 if _BULLET.match(ln.norm) else floor):
             last = i
 
     for i in range(start, n):

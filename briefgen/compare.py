@@ -92,8 +92,8 @@ def cell_evidence(
 ) -> list[Excerpt]:
     """Excerpts for one cell: those holding this dimension's key facts, then the best BM25 matches.
 
-    Only excerpts sharing a term with the dimension are taken, so a city the
-    sources are silent on gets an empty context (and no call).
+    Only excerpts containing one of the dimension's terms are taken, so a city
+    the sources are silent on gets an empty context (and no call).
     """
     in_pool = {e.id: e for e in pool}
     fact_ids = [
@@ -105,8 +105,10 @@ def cell_evidence(
         for cid in f.cites
         if cid in in_pool
     ]
-    query = " ".join([dim.zh, *dim.keywords])
-    ranked = retrieve.select(pool, query, max_tokens, only_matching=True)
+    terms = [dim.zh, *dim.keywords]
+    # A substring test, not only BM25 tokens: jieba may keep 产业园区 whole where the keyword is 园区.
+    matching = [e for e in pool if any(t and t in e.text for t in terms)]
+    ranked = retrieve.select(matching, " ".join(terms), max_tokens)
     chosen: dict[str, Excerpt] = {}
     used = 0
     for e in [*(in_pool[i] for i in dict.fromkeys(fact_ids)), *ranked]:

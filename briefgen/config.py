@@ -38,6 +38,8 @@ def safe_url(url: str) -> str:
     """A URL without user info or query string (where keys sometimes hide)."""
     parts = urlparse(url)
     netloc = parts.hostname or ""
+    if ":" in netloc:  # IPv6 literal
+        netloc = f"[{netloc}]"
     if parts.port:
         netloc += f":{parts.port}"
     return parts._replace(netloc=netloc, query="", fragment="").geturl().rstrip("/")
@@ -68,7 +70,7 @@ class ModelConfig(BaseModel):
     retry_after_max: float = Field(default=120.0, ge=0)  # cap on a server's Retry-After
     max_completion_tokens: int | None = Field(default=None, ge=1)  # cap over request.max_tokens
     structured: StructuredMode = "auto"  # auto: json_schema, falling back as the provider allows
-    no_cache: bool = False
+    no_cache: bool = False  # do not answer from the cache (fresh replies still refresh it)
     cache_dir: Path = Field(default_factory=lambda: briefgen_home() / "cache")
     record_dir: Path | None = None
     replay_dir: Path | None = None

@@ -76,4 +76,7 @@ def load_dimensions(path: Path | None = None) -> list[Dimension]:
 
 def dimension_cues(path: Path | None = None) -> dict[str, tuple[str, ...]]:
     """Words that assign a figure to each dimension: its keywords plus any extra cues."""
-    return {d.id: tuple(dict.fromkeys(d.keywords + d.cues)) for d in _load_entries(path or DEFAULT_DIMENSIONS)}
+    return {
+        d.id: tuple(dict.fromkeys(d.keywords + d.cues))
+        for d in _load_entries(path or DEFAULT_DIMENSIONS)
+    }

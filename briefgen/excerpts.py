@@ -54,8 +54,8 @@ def _pieces(text: str, pattern: re.Pattern[str]) -> list[str]:
 
 def _fit(text: str, max_tokens: int) -> list[str]:
     """Pieces of ``text`` each within ``max_tokens``, split as gently as possible."""
-    if tokens.count(text) <= max_tokens:
-        return [text]
+    if len(text.encode("utf-8")) <= max_tokens or tokens.count(text) <= max_tokens:
+        return [text]  # a token is at least one UTF-8 byte: short text needs no count
     for pattern in (_SENTENCE_END, _CLAUSE_END):
         parts = _pieces(text, pattern)
         if len(parts) > 1:

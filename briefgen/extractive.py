@@ -18,7 +18,18 @@ from .facts import extract_facts
 from .glossary import Glossary
 from .keysentences import key_sentences, split_sentences
 from .numbers import find_quantities, quantity_in_text
-from .types import ArticleSummary, Cell, Claim, Comparison, Corpus, Dimension, Document, Excerpt, Fact, Quantity
+from .types import (
+    ArticleSummary,
+    Cell,
+    Claim,
+    Comparison,
+    Corpus,
+    Dimension,
+    Document,
+    Excerpt,
+    Fact,
+    Quantity,
+)
 
 NOT_FOUND_ZH = "来源中未提及"
 NOT_FOUND_EN = "not found in sources"
@@ -90,9 +101,15 @@ def _terms_en(text: str, glossary: Glossary, limit: int = 6) -> str:
     return "; ".join(terms)
 
 
-def _sentence_en(sentence: str, eid: str, facts: list[Fact], cities: list[str], glossary: Glossary) -> str:
+def _sentence_en(
+    sentence: str, eid: str, facts: list[Fact], cities: list[str], glossary: Glossary
+) -> str:
     """Structured English for one key sentence: its figures, or its glossary terms."""
-    mine = [f for f in facts if f.cites == [eid] and sentence in f.sentence and (f.value + f.unit) in sentence]
+    mine = [
+        f
+        for f in facts
+        if f.cites == [eid] and sentence in f.sentence and (f.value + f.unit) in sentence
+    ]
     city = _city_tag(cities, glossary)
     if mine:
         dim = _dim_en(mine[0].dimension)
@@ -124,7 +141,13 @@ def summarize_document(doc: Document, glossary: Glossary, *, k: int = 5) -> Arti
     for sentence, eid in key_sentences(doc, k=k):
         en = _sentence_en(sentence, eid, facts, doc.cities, glossary)
         reasons = check_numbers(sentence, en, [eid], index)
-        claim = Claim(zh=sentence, en=en, cites=[eid], status="rejected" if reasons else "verified", reasons=reasons)
+        claim = Claim(
+            zh=sentence,
+            en=en,
+            cites=[eid],
+            status="rejected" if reasons else "verified",
+            reasons=reasons,
+        )
         (rejected if reasons else claims).append(claim)
     return ArticleSummary(
         doc_id=doc.id,
@@ -164,13 +187,30 @@ def _fact_rank(fact: Fact, dim: Dimension) -> tuple[int, int, int]:
     return (keyword, money, fact.year or 0)
 
 
+def _owner_city(fact: Fact, cities: list[str]) -> str | None:
+    """In a several-city article: the city named last before the figure in its
+    sentence (else the first named after it); None if the sentence names none."""
+    q = _quantity_of(fact)
+    at = q.start if q is not None else len(fact.sentence)
+    best: tuple[int, str] | None = None
+    after: tuple[int, str] | None = None
+    for c in cities:
+        for name in {c, c.removesuffix("市")}:
+            i = fact.sentence.rfind(name, 0, at)
+            if i >= 0 and (best is None or i > best[0]):
+                best = (i, c)
+            j = fact.sentence.find(name, at)
+            if j >= 0 and (after is None or j < after[0]):
+                after = (j, c)
+    return best[1] if best else (after[1] if after else None)
+
+
+def _belongs(fact: Fact, city: str, doc_cities: list[str]) -> bool:
+    return len(doc_cities) == 1 or _owner_city(fact, doc_cities) == city
+
+
 def _city_facts(city: str, docs: list[Document], facts: dict[str, list[Fact]]) -> list[Fact]:
-    out = []
-    for doc in docs:
-        for f in facts[doc.id]:
-            if len(doc.cities) == 1 or _mentions(f.sentence, city):
-                out.append(f)
-    return out
+    return [f for doc in docs for f in facts[doc.id] if _belongs(f, city, doc.cities)]
 
 
 def _best_sentence(city: str, dim: Dimension, docs: list[Document]) -> tuple[str, str] | None:
@@ -208,7 +248,9 @@ def _cell(city: str, dim: Dimension, docs: list[Document], cfacts: list[Fact], g
             return Cell(city, dim.id, NOT_FOUND_ZH, NOT_FOUND_EN, [], "not_found")
         zh, eid = found
         terms = _terms_en(zh, glossary)
-        en = f"[{city_en} · {dim.en.lower()}] {NEEDS_MODEL_EN}" + (f" Terms: {terms}." if terms else "")
+        en = f"[{city_en} · {dim.en.lower()}] {NEEDS_MODEL_EN}" + (
+            f" Terms: {terms}." if terms else ""
+        )
         cites = [eid]
     reasons = check_numbers(zh, en, cites, index)
     return Cell(city, dim.id, zh, en, cites, "rejected" if reasons else "verified", reasons)
@@ -216,10 +258,10 @@ def _cell(city: str, dim: Dimension, docs: list[Document], cfacts: list[Fact], g
 
 def _distinct(facts: list[Fact]) -> list[Fact]:
     """Facts minus repeats (reposted paragraphs state the same figure twice)."""
-    seen: set[tuple[str, str, str]] = set()
+    seen: set[tuple[str, str, int | None]] = set()
     out = []
     for f in facts:
-        key = (f.value, f.unit, f.what)
+        key = (f.value, f.unit, f.year)
         if key not in seen:
             seen.add(key)
             out.append(f)
@@ -227,7 +269,10 @@ def _distinct(facts: list[Fact]) -> list[Fact]:
 
 
 def compare(
-    corpus: Corpus, dims: list[Dimension], glossary: Glossary, facts: dict[str, list[Fact]] | None = None
+    corpus: Corpus,
+    dims: list[Dimension],
+    glossary: Glossary,
+    facts: dict[str, list[Fact]] | None = None,
 ) -> Comparison:
     """Every city x dimension cell from that city's own facts and sentences, cited.
 
@@ -256,18 +301,25 @@ def executive_summary(
     claims: list[Claim] = []
     dims = {d.id: d for d in comparison.dimensions}
     for city in comparison.cities:
-        cfacts = [f for a in articles if city in a.cities for f in a.facts
-                  if len(a.cities) == 1 or _mentions(f.sentence, city)]  # fmt: skip
+        cfacts = [
+            f for a in articles if city in a.cities for f in a.facts if _belongs(f, city, a.cities)
+        ]
         current = [f for f in cfacts if not f.is_target]
         targets = [f for f in cfacts if f.is_target]
         picks: list[Fact] = []
         for pool in (current, targets):
             if pool:
                 dim = dims.get("scale") or Dimension("scale", "", "", ())
-                picks.append(max(pool, key=lambda f: (f.dimension == "scale", _value(f), _fact_rank(f, dim))))
+                picks.append(
+                    max(pool, key=lambda f: (f.dimension == "scale", _value(f), _fact_rank(f, dim)))
+                )
         for f in picks[:per_city]:
             city_en = glossary.city_en(city)
-            claims.append(Claim(zh=f"{city}：{_fact_zh(f)}", en=f"{city_en}: {_fact_en(f)}", cites=list(f.cites)))
+            claims.append(
+                Claim(
+                    zh=f"{city}：{_fact_zh(f)}", en=f"{city_en}: {_fact_en(f)}", cites=list(f.cites)
+                )
+            )
     return claims
 
 
@@ -287,4 +339,3 @@ __all__ = [
     "summarize_document",
     "title_en",
 ]
-

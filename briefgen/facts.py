@@ -21,7 +21,9 @@ from .numbers import LEXICONS, find_quantities, find_years, format_en, is_fact_u
 from .types import Document, Excerpt, Fact, Quantity
 
 _CLAUSE = re.compile(r"[，,；;：:、]|——")
-_TARGET_YEAR = re.compile(r"(?:到|至|在|于)\s*((?:19|20)\d{2})\s*年|((?:19|20)\d{2})\s*年(?:底|末)?(?:前|之前)")
+_TARGET_YEAR = re.compile(
+    r"(?:到|至|在|于)\s*((?:19|20)\d{2})\s*年|((?:19|20)\d{2})\s*年(?:底|末)?(?:前|之前)"
+)
 _SINCE = re.compile(r"^\s*年?\s*(?:以来|至今|起)")
 _TITLE = re.compile(r"《[^》]*》|（[^）]*）|\([^)]*\)")
 
@@ -38,7 +40,11 @@ class _FactLexicon:
 
 def _lines(name: str) -> list[str]:
     path = LEXICONS / name
-    return [x for x in path.read_text(encoding="utf-8").splitlines() if x.strip() and not x.startswith("#")]
+    return [
+        x
+        for x in path.read_text(encoding="utf-8").splitlines()
+        if x.strip() and not x.startswith("#")
+    ]
 
 
 @lru_cache(maxsize=4)
@@ -82,14 +88,22 @@ def _dimension(q: Quantity, clause: str, sentence: str, lex: _FactLexicon) -> st
             scores[dim] += weight
     scores.pop("target", None)  # target-ness is decided by _target(), not by cue counts
     best = max(scores.items(), key=lambda kv: kv[1], default=("scale", 0.0))
-    return best[0] if best[1] > 0 else ("scale" if "scale" in lex.cues else next(iter(lex.cues), "scale"))
+    return (
+        best[0]
+        if best[1] > 0
+        else ("scale" if "scale" in lex.cues else next(iter(lex.cues), "scale"))
+    )
 
 
 def _explicit_year(sentence: str, before: int) -> int | None:
     """The nearest year written before position ``before`` (else after it) in the
     sentence, ignoring years inside 《document titles》 and "since 2018" phrases."""
     masked = _TITLE.sub(lambda m: " " * len(m.group()), sentence)
-    years = [(y, s, e) for y, s, e in find_years(masked) if not _SINCE.match(masked[e:]) and not masked[max(0, s - 1) : s] in ("自", "从")]
+    years = [
+        (y, s, e)
+        for y, s, e in find_years(masked)
+        if not _SINCE.match(masked[e:]) and masked[max(0, s - 1) : s] not in ("自", "从")
+    ]
     earlier = [y for y, s, _ in years if s < before]
     if earlier:
         return earlier[-1]
@@ -110,7 +124,7 @@ def _label(before: str, after: str, q: Quantity, lex: _FactLexicon) -> str:
     changed = True
     while changed:
         changed = False
-        head = head.strip(" \t\"“”")
+        head = head.strip(' \t"“”')
         for w in lex.fillers:
             if head.startswith(w) and len(head) > len(w):
                 head, changed = head[len(w) :], True
@@ -119,8 +133,8 @@ def _label(before: str, after: str, q: Quantity, lex: _FactLexicon) -> str:
     tail = re.split(r"[落入驻建在于是等和及与]", tail, maxsplit=1)[0] if len(tail) > 12 else tail
     counted = u is not None and u.kind == "count" or q.unit == "" or head.endswith(lex.verbs)
     if counted and len(tail) >= 2:
-        return tail[:16]
-    return head[-16:] if head else tail[:16]
+        return tail[:16].strip('。！？!?”" ')
+    return (head[-16:] if head else tail[:16]).strip('。！？!?”" ')
 
 
 def _what_en(what: str, dim: str, glossary: Glossary, lex: _FactLexicon) -> str:
@@ -140,7 +154,9 @@ def _rhetorical(q: Quantity) -> bool:
     return spelled and u is not None and u.kind == "count" and q.high is None
 
 
-def _excerpt_facts(ex: Excerpt, doc_year: int | None, lex: _FactLexicon, glossary: Glossary) -> list[Fact]:
+def _excerpt_facts(
+    ex: Excerpt, doc_year: int | None, lex: _FactLexicon, glossary: Glossary
+) -> list[Fact]:
     facts: list[Fact] = []
     carry_target: int | None = None  # a "到2025年" target applies to the rest of the paragraph
     for sentence, _ in split_sentences(ex.text, semicolons=False):
@@ -162,7 +178,11 @@ def _excerpt_facts(ex: Excerpt, doc_year: int | None, lex: _FactLexicon, glossar
                 is_target, year = True, carry_target
             if year is None:
                 year = doc_year
-            dim = "target" if is_target and "target" in lex.cues else _dimension(q, before + after, sentence, lex)
+            dim = (
+                "target"
+                if is_target and "target" in lex.cues
+                else _dimension(q, before + after, sentence, lex)
+            )
             what = _label(before, after, q, lex)
             facts.append(
                 Fact(

@@ -62,7 +62,11 @@ class Glossary:
 
     def en(self, term: str) -> str | None:
         """English for a term, or for a city name; None when unknown."""
-        return self.terms.get(term) or self.cities.get(term) or self.cities.get(term.removesuffix("市"))
+        return (
+            self.terms.get(term)
+            or self.cities.get(term)
+            or self.cities.get(term.removesuffix("市"))
+        )
 
     def terms_in(self, text: str) -> list[tuple[str, str]]:
         """Glossary terms in ``text``: leftmost-longest matching (规模以上企业 beats 企业),

@@ -43,12 +43,16 @@ def _jieba():  # type: ignore[no-untyped-def]
     return jieba
 
 
-_STOP = set("的 了 和 与 及 在 是 为 对 将 等 并 也 把 被 从 以 于 中 上 下 个 这 那 其 之 而 或 就 都 要 已 有".split())
+_STOP = set(
+    "的 了 和 与 及 在 是 为 对 将 等 并 也 把 被 从 以 于 中 上 下 个 这 那 其 之 而 或 就 都 要 已 有".split()
+)
 
 
 def tokens(text: str) -> list[str]:
     """Content tokens (jieba words, no punctuation or stop words)."""
-    return [w for w in _jieba().lcut(text) if w.strip() and w not in _STOP and _CJK_OR_WORD.search(w)]
+    return [
+        w for w in _jieba().lcut(text) if w.strip() and w not in _STOP and _CJK_OR_WORD.search(w)
+    ]
 
 
 def textrank(sentences: list[str], *, damping: float = 0.85, iterations: int = 60) -> list[float]:

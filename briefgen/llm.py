@@ -441,6 +441,12 @@ class MockBackend:
     def pending(self) -> int:
         return len(self._queue)
 
+    def client(self, log_path: Path | None = None, **settings: Any) -> ModelClient:
+        """A ``ModelClient`` answering from this mock (settings override ModelConfig fields)."""
+        values: dict[str, Any] = {"model": "mock", "base_url": "http://127.0.0.1:9/mock"}
+        values.update(settings)
+        return ModelClient(ModelConfig(**values), log_path=log_path, backend=self)
+
     async def execute(self, call: Call) -> Exchange:
         self.calls.append(call)
         item = self._take(call.purpose)
@@ -458,7 +464,7 @@ _test_backend: Backend | None = None
 
 
 def set_test_backend(backend: Backend | None) -> None:
-    """Route every ModelClient without an explicit backend to ``backend`` (tests only)."""
+    """Route every ModelClient without an explicit backend or replay folder to ``backend`` (tests)."""
     global _test_backend
     _test_backend = backend
 
@@ -548,12 +554,6 @@ def _with_instruction(messages: list[dict[str, str]], text: str) -> list[dict[st
             m["content"] = m.get("content", "") + text
             return out
     return out + [{"role": "user", "content": text.strip()}]
-
-
-class _Failed(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass
@@ -733,10 +733,10 @@ class ModelClient:
         """(backend, owned): owned backends are closed at the end of the run."""
         if self._backend is not None:
             return self._backend, False
-        if _test_backend is not None:
-            return _test_backend, False
         if self._recordings is not None:
             return ReplayBackend(self._recordings), True
+        if _test_backend is not None:
+            return _test_backend, False
         return OpenAIBackend(self.config), True
 
     # ---------------------------------------------------------------- run
@@ -835,7 +835,7 @@ class ModelClient:
         latency = time.monotonic() - started
         if error is not None:
             self.usage.failed += 1
-            if st.attempts:
+            if st.finish_reason is not None or st.raw:  # a reply came back: keep it
                 self._record(request, key, prompt_key, st, error)
             return self._result(request, key, st, error=error, latency=latency)
         if cache is not None:

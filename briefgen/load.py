@@ -16,7 +16,6 @@ import io
 import os
 import re
 import stat
-import unicodedata
 from pathlib import Path
 from typing import Literal
 
@@ -314,22 +313,23 @@ def _control_bytes_share(data: bytes) -> float:
     return bad / max(1, len(sample))
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
 def _control_share(text: str) -> float:
     sample = text[:65536]
-    bad = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
-    return bad / max(1, len(sample))
+    return len(_CONTROL.findall(sample)) / max(1, len(sample))
+
+
+_HAN_OR_PUA = re.compile("[\u3400-\u9fff\ue000-\uf8ff\U00020000-\U0003ffff]")
 
 
 def _hanzi_score(text: str) -> float:
     """Share of common characters among the Han/PUA characters of a decoding (wrong ones score low)."""
-    han = total = 0
-    for ch in text:
-        code = ord(ch)
-        if 0x3400 <= code <= 0x9FFF or 0xE000 <= code <= 0xF8FF or 0x20000 <= code <= 0x3FFFF:
-            total += 1
-            if ch in _COMMON_HANZI:
-                han += 1
-    return han / total if total else 0.0
+    found = _HAN_OR_PUA.findall(text, 0, 20000)
+    if not found:
+        return 0.0
+    return sum(1 for ch in found if ch in _COMMON_HANZI) / len(found)
 
 
 # The 1,000 most frequent characters of jieba's word list, plus their

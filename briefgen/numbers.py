@@ -17,7 +17,6 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from .paths import DATA_DIR
 from .types import Quantity
@@ -65,7 +64,15 @@ def _lex() -> _Lexicon:
         written, canonical, kind, factor, fact, en = (r + [""] * 6)[:6]
         english = not re.search(r"[\u3400-\u9fff%]", written)
         units.append(
-            Unit(written, canonical, kind, float(factor), fact == "yes", "" if en == "-" else en, english)
+            Unit(
+                written,
+                canonical,
+                kind,
+                float(factor),
+                fact == "yes",
+                "" if en == "-" else en,
+                english,
+            )
         )
     units.sort(key=lambda u: -len(u.written))
     by_code: dict[str, Unit] = {}
@@ -74,7 +81,9 @@ def _lex() -> _Lexicon:
             by_code.setdefault(u.canonical, u)
     for u in units:
         by_code.setdefault(u.canonical, u)
-    prefixes = sorted(((r[0], r[1]) for r in _rows("currency_prefixes.tsv")), key=lambda p: -len(p[0]))
+    prefixes = sorted(
+        ((r[0], r[1]) for r in _rows("currency_prefixes.tsv")), key=lambda p: -len(p[0])
+    )
     nouns = {r[0].lower(): r[1] for r in _rows("count_nouns.tsv")}
     quals = _rows("qualifiers.tsv")
     before = sorted(((q[0], q[1]) for q in quals if q[2] == "before"), key=lambda p: -len(p[0]))
@@ -110,7 +119,20 @@ _WIDE = {chr(0xFF10 + i): str(i) for i in range(10)}
 _WIDE.update({"．": ".", "％": "%", "／": "/", "－": "-", "～": "~", "﹪": "%", "〜": "~"})
 _TRANS = str.maketrans(_WIDE)
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_SMALL = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG = {"万": 10**4, "亿": 10**8}
 _EN_WORDS = {
@@ -128,14 +150,20 @@ _ZH_MULT = {"万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "千万": 1e7, "百�
 
 _AR = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _CN = r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
-_EN = r"(?:" + "|".join(sorted(_EN_WORDS, key=len, reverse=True)) + r")(?:-(?:one|two|three|four|five|six|seven|eight|nine))?"
+_EN = (
+    r"(?:"
+    + "|".join(sorted(_EN_WORDS, key=len, reverse=True))
+    + r")(?:-(?:one|two|three|four|five|six|seven|eight|nine))?"
+)
 _AR_RE = re.compile(_AR)
 _CN_RE = re.compile(_CN)
 _EN_RE = re.compile(r"\b" + _EN + r"\b", re.I)
 _START = re.compile(r"百分之|[0-9零〇一二两三四五六七八九十百千万亿]|\b(?:" + _EN + r")\b", re.I)
 _RANGE_SEP = re.compile(r"\s*(?:-|–|—|~|至|到)\s*|\s+to\s+", re.I)
 _ZH_MULT_RE = re.compile("|".join(sorted(_ZH_MULT, key=len, reverse=True)))
-_EN_MULT_RE = re.compile(r"\s*(?:" + "|".join(sorted(_EN_MULT, key=len, reverse=True)) + r")\b", re.I)
+_EN_MULT_RE = re.compile(
+    r"\s*(?:" + "|".join(sorted(_EN_MULT, key=len, reverse=True)) + r")\b", re.I
+)
 _MORE = re.compile(r"[多余]")
 
 # Spans that look numeric but are not quantities: dates, times, phone numbers, codes.
@@ -235,7 +263,11 @@ def _read_number(t: str, i: int) -> _Num | None:
         else:
             em = _EN_MULT_RE.match(t, n.end)
             if em:
-                n.mult, n.mult_raw, n.end = _EN_MULT[em.group().strip().lower()], em.group(), em.end()
+                n.mult, n.mult_raw, n.end = (
+                    _EN_MULT[em.group().strip().lower()],
+                    em.group(),
+                    em.end(),
+                )
         return n
     m = _CN_RE.match(t, i)
     if m:
@@ -280,7 +312,9 @@ def _match_unit(t: str, i: int) -> tuple[Unit, int] | None:
     for u in lex.en_units:
         w = len(u.written)
         cand = t[j : j + w]
-        if cand.lower() == u.written.lower() and not (j + w < len(t) and t[j + w].isalnum() and t[j + w].isascii()):
+        if cand.lower() == u.written.lower() and not (
+            j + w < len(t) and t[j + w].isalnum() and t[j + w].isascii()
+        ):
             if u.written in ("mu", "ha") and cand != u.written:
                 continue
             return u, j + w
@@ -353,14 +387,20 @@ def _parse_at(t: str, i: int) -> _Hit:
         n = _read_number(t, i + 3)
         if n is None:
             return _Hit(None, i + 3)
-        return _Hit(_make(t, i, n, None, _lex().by_code["%"], n.end, "百分之", percent_prefix=True), n.end)
+        return _Hit(
+            _make(t, i, n, None, _lex().by_code["%"], n.end, "百分之", percent_prefix=True), n.end
+        )
     n = _read_number(t, i)
     if n is None:
         return _Hit(None, i + 1)
     prev = t[i - 1] if i > 0 else ""
     if n.kind == "ar" and re.fullmatch(r"0\d+", n.text.split(".")[0]):
         return _Hit(None, n.end)  # 043, 0755: codes, not figures
-    if prev in ("第", "*", "×") or (n.kind == "ar" and (prev != "" and (prev.isascii() and prev.isalnum() or prev in "./"))):
+    if prev in ("第", "*", "×") or (
+        n.kind == "ar"
+        and (prev != "" and (prev.isascii() and prev.isalnum() or prev in "./"))
+        and not _currency_before(t, i)[0]  # RMB100bn
+    ):
         return _Hit(None, n.end)
     j = n.end
     # Fractions: 1/7, 七分之一.
@@ -418,9 +458,23 @@ def _parse_at(t: str, i: int) -> _Hit:
         return _Hit(None, j)
     if um is None and n.kind == "cn":
         return _Hit(None, j)  # Chinese numerals count only with a unit
-    if um is not None and n.kind == "cn" and n2 is None and n.value == 1 and n.mult == 1 and um[0].kind == "count":
+    if (
+        um is not None
+        and n.kind == "cn"
+        and n2 is None
+        and n.value == 1
+        and n.mult == 1
+        and um[0].kind == "count"
+    ):
         return _Hit(None, um[1])  # 一个 / 一家: an article, not a figure
-    if um is None and n.kind == "ar" and j < len(t) and t[j].isascii() and t[j].isalpha() and not n.mult_raw:
+    if (
+        um is None
+        and n.kind == "ar"
+        and j < len(t)
+        and t[j].isascii()
+        and t[j].isalpha()
+        and not n.mult_raw
+    ):
         return _Hit(None, j)  # 5G, 3D
     if um is not None and prev == "前" and um[0].canonical == "人":
         return _Hit(None, um[1])  # 前五位 / 前10名: a ranking, not people
@@ -514,7 +568,9 @@ def find_years(text: str) -> list[tuple[int, int, int]]:
     for m in re.finditer(r"(?<![\d.])((?:19|20)\d{2})\s*[-–—~至到]\s*((?:19|20)\d{2})\s*年", t):
         seen.setdefault(m.start(2), (int(m.group(2)), m.start(2), m.end(2)))
     for m in _YEAR_EN.finditer(t):
-        if not re.search(r"[\u4e00-\u9fff]", t[m.end() : m.end() + 1]) or t.startswith("年", m.end()):
+        if not re.search(r"[\u4e00-\u9fff]", t[m.end() : m.end() + 1]) or t.startswith(
+            "年", m.end()
+        ):
             seen.setdefault(m.start(1), (int(m.group(1)), m.start(1), m.end(1)))
     return [seen[k] for k in sorted(seen)]
 
@@ -593,7 +649,13 @@ def quantity_in_text(q: Quantity, text: str) -> bool:
 
 # ------------------------------------------------------------------ English
 
-_QUAL_EN = {"approx": "about", "over": "over", "nearly": "nearly", "at least": "at least", "at most": "up to"}
+_QUAL_EN = {
+    "approx": "about",
+    "over": "over",
+    "nearly": "nearly",
+    "at least": "at least",
+    "at most": "up to",
+}
 _CUR_EN = {"CNY": "CNY", "USD": "USD", "EUR": "EUR", "HKD": "HKD", "JPY": "JPY"}
 _AREA_EN = {"km2": "km²", "m2": "m²", "mu": "mu", "ha": "ha", "km": "km"}
 

@@ -38,12 +38,12 @@ STYLESHEET = "brief.css"
 LANGS = ("zh", "en", "both")
 
 EXTRACTIVE_BANNER_ZH = (
-    "本简报未使用语言模型：每条陈述都是从来源中抽取的原句或数据，并附出处。"
+    "每条陈述都是从来源中抽取的原句或数据，并附出处。"
     "英文部分仅包含结构化内容（数据、单位换算、术语表词汇、城市拼音），没有机器翻译的句子。"
     "配置模型后可增加：每篇文章的中英文概要、以文字表述的对比表格、跨城市执行摘要，均按同样方式核验。"
 )
 EXTRACTIVE_BANNER_EN = (
-    "Made without a language model: every statement is a sentence or figure extracted from the "
+    "Every statement is a sentence or figure extracted from the "
     "sources, with its citation. The English is structured content only (figures with unit "
     "conversion, glossary terms, city names in pinyin), not machine-translated prose. With a "
     "model configured, briefgen adds written Chinese and English summaries of each article, "
@@ -231,7 +231,7 @@ def article_context(
     for f in art.facts:
         wanted.update(f.cites)
     sources = [
-        {"id": e.id, "anchor": anchor(e.id), "text": e.original or e.text}
+        {"id": e.id, "anchor": anchor(e.id), "text": e.text, "original": e.original}
         for e in (doc.excerpts if doc else [])
         if e.id in wanted and e.id in index
     ]
@@ -319,7 +319,9 @@ def brief_context(brief: Brief, lang: str, data: dict[str, Any] | None = None) -
     for eid in brief.cited_ids():
         e = index[eid]
         ref = article_ref(e.doc_id)
-        excerpts.append({**ref, "id": eid, "anchor": anchor(eid), "doc": e.doc_id, "text": e.original or e.text})
+        excerpts.append(
+            {**ref, "id": eid, "anchor": anchor(eid), "doc": e.doc_id, "text": e.text, "original": e.original}
+        )
     counts = verification_counts(brief)
     rejected = data["verification"]["rejected"]
     settings = dict(brief.settings)

@@ -16,6 +16,7 @@ import threading
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 from . import tokens
 from .types import Excerpt
@@ -35,7 +36,7 @@ _STOP = frozenset(
 _WORDY = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 
 
-def _jieba():  # type: ignore[no-untyped-def]
+def _jieba() -> Any:
     """Import and initialise jieba once, without its start-up chatter."""
     global _jieba_ready
     import jieba

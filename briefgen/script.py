@@ -22,6 +22,7 @@ _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)}
 _FULLWIDTH.update({cp: cp - 0xFEE0 for cp in range(0xFF21, 0xFF3B)})
 _FULLWIDTH.update({cp: cp - 0xFEE0 for cp in range(0xFF41, 0xFF5B)})
 _FULLWIDTH[0xFF05] = ord("%")  # ％
+_HAS_FULLWIDTH = re.compile(r"[\uff05\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _FW_DOT = re.compile(r"(?<=\d)\uff0e(?=\d)")  # ５．５ -> 5.5
 
 # Pinyin annotation: one CJK character, then a parenthesised syllable that carries
@@ -32,7 +33,7 @@ _SYLLABLE = (
     rf"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?[{_VOWELS}]{{1,4}}(?:ng|n|r)?[1-5]?"
 )
 _PINYIN = re.compile(
-    rf"(?P<char>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])\s?[(（]\s?(?P<py>{_SYLLABLE})\s?[)）]"
+    rf"(?P<char>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]) ?[(（] ?(?P<py>{_SYLLABLE}) ?[)）]"
 )
 _HAS_TONE = re.compile(rf"[{_TONED}]|[1-5]$")
 
@@ -41,8 +42,9 @@ def normalise_spaces(s: str) -> str:
     """Fold NBSP/full-width/odd spaces to one space, drop zero-width chars, fix full-width digits."""
     s = _ZERO_WIDTH.sub("", s)
     s = _SPACES.sub(" ", s)
-    s = s.translate(_FULLWIDTH)
-    s = _FW_DOT.sub(".", s)
+    if _HAS_FULLWIDTH.search(s):
+        s = s.translate(_FULLWIDTH)
+        s = _FW_DOT.sub(".", s)
     if "\r" in s:
         s = s.replace("\r\n", "\n").replace("\r", "\n")
     s = _SPACE_RUN.sub(" ", s)

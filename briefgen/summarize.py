@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from . import numbers, retrieve
-from .injection import looks_like_instruction
+from .injection import echoes, looks_like_instruction
 from .llm import ModelRequest, ModelResult
 from .prompts import PromptSet
 from .schemas import SummaryAnswer
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 PROMPT = "summarize"
 DEFAULT_CONTEXT_TOKENS = 3000
 DEFAULT_ANSWER_TOKENS = 2500
+INJECTION_REASON = "instruction"  # clean.py's drop reason for lines addressing a model
+ECHO_REASON = "repeats text from a line addressed to a model"
 
 # What a summary is usually about, added to the title to rank excerpts of long articles.
 _SUMMARY_TERMS = "产业 规模 产值 营收 目标 到 亿元 万元 企业 园区 基地 政策 措施 出台 发布 基金 项目 平台 人才 创新"
@@ -40,6 +42,13 @@ def purpose(doc: Document) -> str:
 def evidence(doc: Document) -> list[Excerpt]:
     """Excerpts that may be shown to a model: anything addressing a model is left out."""
     return [e for e in doc.excerpts if e.text.strip() and not looks_like_instruction(e.text)]
+
+
+def injected_lines(doc: Document) -> list[str]:
+    """Text in the article that addressed a model: lines dropped at ingest, excerpts left out."""
+    lines = [line for reason, line in doc.dropped_lines if reason == INJECTION_REASON]
+    lines += [e.text for e in doc.excerpts if e.text.strip() and looks_like_instruction(e.text)]
+    return lines
 
 
 def summary_query(doc: Document) -> str:
@@ -77,7 +86,7 @@ def build_request(
     chosen = retrieve.select(evidence(doc), summary_query(doc), max_context_tokens, lead=1)
     messages = prompts.messages(
         PROMPT,
-        title=_data(doc.title or "(无标题 untitled)"),
+        title=_data(doc.title if doc.title and not looks_like_instruction(doc.title) else "(无标题 untitled)"),
         date=doc.date or "unknown",
         source=_data(doc.source or "unknown"),
         excerpts=excerpts_block(chosen),
@@ -97,7 +106,7 @@ def _doc_years(doc: Document) -> set[int]:
     return {int(m.group(1))} if m else set()
 
 
-def _empty(doc: Document, glossary: Glossary | None, error: str | None) -> ArticleSummary:
+def _empty(doc: Document, error: str | None) -> ArticleSummary:
     return ArticleSummary(
         doc_id=doc.id,
         title=doc.title,
@@ -151,7 +160,7 @@ def read_answer(
     """Turn one model result into a checked summary (errors become ``error``, not exceptions)."""
     if result.parsed is None:
         error = result.error or (f"skipped ({result.skipped})" if result.skipped else "no answer")
-        return _empty(doc, glossary, error)
+        return _empty(doc, error)
     answer = (
         result.parsed
         if isinstance(result.parsed, SummaryAnswer)
@@ -159,12 +168,17 @@ def read_answer(
     )
     context = {e.id: e for e in doc.excerpts if e.id in set(result.request.context_ids)}
     years = _doc_years(doc)
-    summary = _empty(doc, glossary, None)
+    summary = _empty(doc, None)
     title_en = answer.title_en.strip()
     summary.title_en = title_en if title_en and not looks_like_instruction(title_en) else None
 
+    injected = injected_lines(doc)
+    legit = [e.text for e in evidence(doc)] + [doc.title or ""]
     for out in answer.claims:
         claim = verify_claim(claim_from_answer(out), context, known_ids, extra_years=years)
+        if echoes(f"{claim.zh}\n{claim.en}", injected, legit):
+            claim.status = "rejected"
+            claim.reasons.append(ECHO_REASON)
         (summary.claims if claim.status == "verified" else summary.rejected).append(claim)
 
     extracted = _extracted_facts(doc, glossary)
@@ -205,7 +219,7 @@ def summarize(
     for doc in corpus.documents:
         request = build_request(doc, prompts, glossary, max_context_tokens=max_context_tokens)
         if not request.context_ids:
-            out[doc.id] = _empty(doc, glossary, "no usable excerpts to summarise")
+            out[doc.id] = _empty(doc, "no usable excerpts to summarise")
         else:
             pending.append((doc, request))
     results = client.run([r for _, r in pending]) if pending else []
@@ -213,5 +227,5 @@ def summarize(
         try:
             out[doc.id] = read_answer(doc, result, known_ids, glossary)
         except Exception as exc:  # a malformed answer must not stop the other articles
-            out[doc.id] = _empty(doc, glossary, f"could not read the model's answer: {exc}".splitlines()[0])
+            out[doc.id] = _empty(doc, f"could not read the model's answer: {exc}".splitlines()[0])
     return [out[d.id] for d in corpus.documents]

@@ -105,7 +105,7 @@ def count(text: str, encoding: str = DEFAULT_ENCODING) -> int:
     """Number of tokens in ``text`` (special-token markers are counted as plain text)."""
     if not text:
         return 0
-    return len(get_encoding(encoding).encode(text, disallowed_special=()))
+    return len(get_encoding(encoding).encode_ordinary(text))
 
 
 def encoding_for_model(model: str) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 from . import numbers
 from .injection import looks_like_instruction
 from .schemas import CellAnswer, ClaimOut, FactOut
-from .types import Cell, Claim, Excerpt, Fact, Quantity, Status
+from .types import ArticleSummary, Cell, Claim, Excerpt, Fact, Quantity, Status
 
 NOT_FOUND_ZH = "来源中未提及"
 NOT_FOUND_EN = "not found in sources"
@@ -53,9 +53,10 @@ def _significant(q: Quantity) -> bool:
     return True
 
 
-def quantities(text: str) -> list[Quantity]:
-    """The quantities a claim states (labels and ordinals left out)."""
-    return [q for q in numbers.find_quantities(_mask_labels(text)) if _significant(q)]
+def quantities(text: str, *, all_: bool = False) -> list[Quantity]:
+    """The quantities a claim states (labels and ordinals left out; ``all_`` keeps bare small numbers)."""
+    found = numbers.find_quantities(_mask_labels(text))
+    return found if all_ else [q for q in found if _significant(q)]
 
 
 def _years(text: str) -> set[int]:
@@ -91,13 +92,15 @@ def _in_cited(q: Quantity, cited: list[Excerpt]) -> bool:
 
 def _number_reasons(zh: str, en: str, cited: list[Excerpt], extra_years: set[int]) -> list[str]:
     reasons: list[str] = []
-    zh_q, en_q = quantities(zh), quantities(en)
+    zh_all, en_all = quantities(zh, all_=True), quantities(en, all_=True)
+    zh_q, en_q = [q for q in zh_all if _significant(q)], [q for q in en_all if _significant(q)]
     if cited:
         for q in zh_q + en_q:
             if not _in_cited(q, cited):
                 reasons.append(f"number {q.raw.strip()} not in cited text")
-    zh_only = [q.raw.strip() for q in zh_q if not any(numbers.same_quantity(q, o) for o in en_q)]
-    en_only = [q.raw.strip() for q in en_q if not any(numbers.same_quantity(q, o) for o in zh_q)]
+    # A stated number must have a counterpart on the other side (which may be a bare "3").
+    zh_only = [q.raw.strip() for q in zh_q if not any(numbers.same_quantity(q, o) for o in en_all)]
+    en_only = [q.raw.strip() for q in en_q if not any(numbers.same_quantity(q, o) for o in zh_all)]
     if zh_only or en_only:
         parts = []
         if zh_only:
@@ -241,6 +244,15 @@ class VerificationReport:
     def add_claims(self, claims: Iterable[Claim]) -> None:
         for c in claims:
             self.add(c.status, c.reasons)
+
+    @classmethod
+    def from_summaries(cls, summaries: Iterable[ArticleSummary]) -> VerificationReport:
+        """Counts over article summaries (verified ``claims`` plus ``rejected``)."""
+        report = cls()
+        for s in summaries:
+            report.add_claims(s.claims)
+            report.add_claims(s.rejected)
+        return report
 
     def merge(self, other: VerificationReport) -> None:
         self.total += other.total

@@ -1,0 +1,107 @@
+"""Model settings: flags > environment > briefgen.toml, and keys handled with care."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from briefgen.config import ModelConfig, is_local_url, resolve_config, safe_url
+from briefgen.errors import ConfigError
+
+
+def write_toml(folder: Path, body: str) -> None:
+    (folder / "briefgen.toml").write_text(body, encoding="utf-8")
+
+
+def test_no_model_anywhere_means_no_config(tmp_path: Path) -> None:
+    assert resolve_config({}, cwd=tmp_path) is None
+    assert resolve_config({"model": None, "no_cache": False}, cwd=tmp_path) is None
+
+
+def test_flags_beat_env_beat_toml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_toml(tmp_path, '[model]\nname = "qwen-plus"\nbase_url = "http://localhost:1/v1"\nconcurrency = 2\n')
+    assert resolve_config({}, cwd=tmp_path).model == "qwen-plus"  # type: ignore[union-attr]
+    monkeypatch.setenv("BRIEFGEN_MODEL", "deepseek-chat")
+    cfg = resolve_config({}, cwd=tmp_path)
+    assert cfg is not None and cfg.model == "deepseek-chat" and cfg.concurrency == 2
+    cfg = resolve_config({"model": "llama3", "concurrency": 8}, cwd=tmp_path)
+    assert cfg is not None and cfg.model == "llama3" and cfg.concurrency == 8
+    assert cfg.base_url == "http://localhost:1/v1" and cfg.temperature == 0.0
+
+
+def test_remote_model_without_key_says_how_to_set_it(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        resolve_config({"model": "gpt-4o-mini"}, cwd=tmp_path)
+    line = info.value.one_line()
+    assert "OPENAI_API_KEY" in line and "--api-key-file" in line and "\n" not in line
+
+
+def test_env_key_is_secret(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-env-key-123456")
+    cfg = resolve_config({"model": "gpt-4o-mini"}, cwd=tmp_path)
+    assert cfg is not None and cfg.api_key is not None
+    assert cfg.api_key.get_secret_value() == "sk-env-key-123456"
+    assert "sk-env-key" not in repr(cfg) and "sk-env-key" not in str(cfg.public_settings())
+
+
+def test_local_server_and_replay_need_no_key(tmp_path: Path) -> None:
+    local = resolve_config({"model": "qwen2.5", "base_url": "http://127.0.0.1:11434/v1"}, cwd=tmp_path)
+    assert local is not None and local.api_key is None and local.is_local
+    replay = resolve_config({"replay": tmp_path}, cwd=tmp_path)
+    assert replay is not None and replay.replay_dir == tmp_path
+
+
+def test_dry_run_needs_no_key(tmp_path: Path) -> None:
+    cfg = resolve_config({"model": "gpt-4o", "dry_run": True}, cwd=tmp_path)
+    assert cfg is not None and cfg.dry_run
+
+
+def test_key_file_must_be_private(tmp_path: Path) -> None:
+    key = tmp_path / "key.txt"
+    key.write_text("sk-file-key-987654\n")
+    os.chmod(key, 0o644)
+    with pytest.raises(ConfigError) as info:
+        resolve_config({"model": "gpt-4o", "api_key_file": key}, cwd=tmp_path)
+    assert "chmod 600" in info.value.one_line() and "sk-file" not in info.value.one_line()
+    os.chmod(key, 0o600)
+    cfg = resolve_config({"model": "gpt-4o", "api_key_file": key}, cwd=tmp_path)
+    assert cfg is not None and cfg.api_key is not None
+    assert cfg.api_key.get_secret_value() == "sk-file-key-987654"
+
+
+def test_key_in_toml_is_refused(tmp_path: Path) -> None:
+    write_toml(tmp_path, '[model]\nmodel = "gpt-4o"\napi_key = "sk-plain"\n')
+    with pytest.raises(ConfigError) as info:
+        resolve_config({}, cwd=tmp_path)
+    assert "sk-plain" not in info.value.one_line()
+
+
+def test_unknown_toml_key_and_bad_value(tmp_path: Path) -> None:
+    write_toml(tmp_path, '[model]\nmodel = "m"\ntemprature = 0.2\n')
+    with pytest.raises(ConfigError, match="temprature"):
+        resolve_config({}, cwd=tmp_path)
+    write_toml(tmp_path, '[model]\nmodel = "m"\nbase_url = "http://localhost/v1"\nconcurrency = 0\n')
+    with pytest.raises(ConfigError, match="concurrency"):
+        resolve_config({}, cwd=tmp_path)
+
+
+def test_flag_names_from_the_cli(tmp_path: Path) -> None:
+    flags = {"model": "m", "base_url": "http://localhost:8000/v1", "concurrency": 3, "dry_run": True,
+             "budget_tokens": 5000, "no_cache": True, "record": tmp_path / "rec", "timeout": 12.0}
+    cfg = resolve_config(flags, cwd=tmp_path)
+    assert cfg is not None
+    assert (cfg.concurrency, cfg.dry_run, cfg.budget_tokens, cfg.no_cache, cfg.timeout) == (3, True, 5000, True, 12.0)
+    assert cfg.record_dir == tmp_path / "rec"
+
+
+def test_default_cache_dir_follows_briefgen_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BRIEFGEN_HOME", str(tmp_path / "bh"))
+    assert ModelConfig(model="m").cache_dir == tmp_path / "bh" / "cache"
+
+
+def test_url_helpers() -> None:
+    assert is_local_url("http://localhost:11434/v1") and is_local_url("http://127.0.0.1:8000")
+    assert not is_local_url("https://api.deepseek.com/v1") and not is_local_url(None)
+    assert safe_url("https://user:pw@host.example/v1?key=abc") == "https://host.example/v1"

@@ -1,0 +1,122 @@
+"""The no-model engine: verbatim cited Chinese, structured English, honest cells."""
+
+from __future__ import annotations
+
+from briefgen.dimensions import load_dimensions
+from briefgen.extractive import (
+    NOT_FOUND_EN,
+    NOT_FOUND_ZH,
+    check_numbers,
+    compare,
+    executive_summary,
+    summarize_document,
+)
+from briefgen.glossary import load_glossary
+from briefgen.types import Corpus, Document, Excerpt
+
+FOSHAN = [
+    "佛山市人民政府办公室印发了《佛山市生物医药与健康产业集群行动计划》。",
+    "全市2022年医药健康产业集群累计实现产值462.2亿元,其中规模以上企业约167家。",
+    "力争到2025年,实现医药健康产业集群总产值超1000亿元,培育链主企业不少于2家。",
+]
+CHENGDU = [
+    "成都天府国际生物城规划面积约44平方公里,目前累计落户项目180个,总投资超1200亿元。",
+    "生物城专业人才超过7000人。",
+]
+BOTH = ["成都与佛山签署合作协议。成都新设50亿元产业基金,佛山新增3个产业园。"]
+
+
+def make_doc(
+    doc_id: str, paragraphs: list[str], cities: list[str], title: str = "产业集群发展"
+) -> Document:
+    exs = [Excerpt(f"{doc_id}:p{i}", doc_id, i, p, p) for i, p in enumerate(paragraphs, 1)]
+    return Document(
+        doc_id, f"{doc_id}.txt", title, "2023-11-20", None, None, cities, "\n".join(paragraphs), exs
+    )
+
+
+def corpus() -> Corpus:
+    return Corpus(
+        [
+            make_doc("fs", FOSHAN, ["佛山"]),
+            make_doc("cd", CHENGDU, ["成都"]),
+            make_doc("both", BOTH, ["成都", "佛山"]),
+        ],
+        [],
+    )
+
+
+def test_summary_claims_are_verbatim_and_cited() -> None:
+    doc = make_doc("fs", FOSHAN, ["佛山"], title="佛山出台生物医药三年行动计划")
+    s = summarize_document(doc, load_glossary())
+    assert s.engine == "extractive" and s.claims and not s.rejected
+    index = {e.id: e.text for e in doc.excerpts}
+    for c in s.claims:
+        assert c.status == "verified" and c.zh in index[c.cites[0]]
+    english = " ".join(c.en for c in s.claims)
+    assert "CNY 46.22 billion (2022)" in english and "[Foshan" in english
+    assert s.title_en is not None and "biomedicine" in s.title_en
+    assert {(f.value, f.unit) for f in s.facts} >= {("462.2", "亿元"), ("1000", "亿元")}
+
+
+def test_sentence_without_figures_is_marked_as_needing_a_model() -> None:
+    doc = make_doc(
+        "p", ["佛山市人民政府办公室印发了《佛山市生物医药与健康产业集群行动计划》。"], ["佛山"]
+    )
+    (claim,) = summarize_document(doc, load_glossary()).claims
+    assert "translation needs a model" in claim.en and "action plan" in claim.en
+
+
+def test_comparison_fills_cells_from_each_citys_own_sources() -> None:
+    comp = compare(corpus(), load_dimensions(), load_glossary())
+    cells = {(c.city, c.dimension): c for c in comp.cells}
+    assert set(comp.cities) == {"佛山", "成都"}
+    assert len(comp.cells) == 2 * len(comp.dimensions)
+    scale = cells[("佛山", "scale")]
+    assert (
+        scale.status == "verified"
+        and "462.2亿元" in scale.zh
+        and "CNY 46.22 billion (2022)" in scale.en
+    )
+    target = cells[("佛山", "target")]
+    assert "target 2025" in target.en and target.cites == ["fs:p3"]
+    # the two-city article gives Chengdu its fund, and not Foshan's parks
+    assert "CNY 5 billion" in cells[("成都", "finance")].en
+    assert all(
+        c.cites and all(x.startswith(("fs", "both")) for x in c.cites)
+        for c in comp.cells
+        if c.city == "佛山" and c.cites
+    )
+    assert not any("50亿元" in c.zh for c in comp.cells if c.city == "佛山")
+
+
+def test_empty_cells_say_not_found_and_every_filled_cell_is_checked() -> None:
+    comp = compare(corpus(), load_dimensions(), load_glossary())
+    for c in comp.cells:
+        if c.status == "not_found":
+            assert (c.zh, c.en, c.cites) == (NOT_FOUND_ZH, NOT_FOUND_EN, [])
+        else:
+            assert c.status == "verified" and c.cites and c.reasons == []
+    assert any(c.status == "not_found" for c in comp.cells)
+
+
+def test_check_numbers_catches_wrong_and_invented() -> None:
+    index = {e.id: e for e in make_doc("fs", FOSHAN, ["佛山"]).excerpts}
+    assert check_numbers("产值462.2亿元", "CNY 46.22 billion", ["fs:p2"], index) == []
+    assert check_numbers("产值462.2亿元", "CNY 4.622 billion", ["fs:p2"], index)
+    assert check_numbers("产值462.2亿元", "", ["fs:p9"], index) == [
+        "unknown excerpt fs:p9",
+        "zh number '462.2亿元' not in the cited excerpts",
+    ]
+    assert "no citation" in check_numbers("说明", "", [], index)
+
+
+def test_executive_summary_cites_strongest_figures() -> None:
+    c = corpus()
+    g = load_glossary()
+    arts = [summarize_document(d, g) for d in c.documents]
+    claims = executive_summary(arts, compare(c, load_dimensions(), g), g)
+    texts = " ".join(x.en for x in claims)
+    assert "Foshan: CNY 46.22 billion (2022)" in texts and "Chengdu: over CNY 120 billion" in texts
+    index = c.excerpt_index()
+    assert all(x.cites and not check_numbers(x.zh, x.en, x.cites, index) for x in claims)

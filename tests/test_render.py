@@ -1,0 +1,102 @@
+"""Markdown / HTML / article rendering through the templates, and editors' own templates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_pipeline import assert_citations_resolve
+from test_report import tiny_brief
+
+from briefgen.errors import ConfigError
+from briefgen.render import anchor, markdown_to_html, md_text, write_outputs
+
+
+def _write(tmp_path: Path, **kw: object) -> str:
+    write_outputs(tiny_brief(), tmp_path, **kw)  # type: ignore[arg-type]
+    return (tmp_path / "brief.md").read_text(encoding="utf-8")
+
+
+def test_outputs_exist_and_every_citation_resolves(tmp_path: Path) -> None:
+    paths = write_outputs(tiny_brief(), tmp_path)
+    names = {p.relative_to(tmp_path).as_posix() for p in paths}
+    assert {"brief.md", "brief.html", "brief.json", "articles/zs-health.md", "articles/cd-bio.md"} <= names
+    assert_citations_resolve(tmp_path)
+
+
+def test_cells_show_status_never_rejected_text(tmp_path: Path) -> None:
+    md = _write(tmp_path)
+    table = md.split("## 对比表")[1].split("\n## ")[0]
+    assert "[zs-health:p1](#zs-health-p1)" in table and "[cd-bio:p1](#cd-bio-p1)" in table
+    assert "500平方公里" not in table and "未通过核验 / not verified" in table
+    assert "来源中未提及 / not found in sources" in table
+    # the rejected cell is listed with its reason in the verification section, unlinked
+    verification = md.split("## 核验")[1].split("\n## ")[0]
+    assert "number 500平方公里 not in cited text" in verification and "](#zs-health-p3)" not in verification
+
+
+def test_key_figures_show_year_and_cny_billions(tmp_path: Path) -> None:
+    md = _write(tmp_path)
+    assert "462.2亿元（2022年）" in md and "CNY 46.22 billion (2022)" in md
+
+
+def test_scope_and_how_it_was_made(tmp_path: Path) -> None:
+    md = _write(tmp_path)
+    assert "中山（1篇）、成都（1篇）" in md and "2022-08-28 至 2022-11-04" in md
+    assert "`abc`" in md and "`p1`" in md and "`m`" in md and "No model was used" not in md
+
+
+def test_source_text_cannot_inject_html(tmp_path: Path) -> None:
+    write_outputs(tiny_brief(), tmp_path)
+    html = (tmp_path / "brief.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
+    assert "\\[" in md_text("[x](y)") and "<" not in md_text("<b>")
+
+
+@pytest.mark.parametrize(("lang", "present", "absent"), [
+    ("zh", "中山产值462.2亿元；成都生物城约44平方公里。", "Zhongshan CNY 46.22 billion; Chengdu"),
+    ("en", "Zhongshan CNY 46.22 billion; Chengdu about 44 km²", "中山产值462.2亿元；成都"),
+])
+def test_lang_keeps_one_language(tmp_path: Path, lang: str, present: str, absent: str) -> None:
+    md = _write(tmp_path, lang=lang)
+    assert present in md and absent not in md
+
+
+def test_one_line_template_gives_exactly_that_line(tmp_path: Path) -> None:
+    tpl = tmp_path / "mine.md.j2"
+    tpl.write_text("{{ scope.articles }} articles on {{ scope.cities|map(attribute='en')|join(', ') }}, {{ verification.cells_verified }} cells verified\n", encoding="utf-8")
+    md = _write(tmp_path / "out", template=tpl)
+    assert md == "2 articles on Zhongshan, Chengdu, 2 cells verified\n"
+
+
+def test_templates_dir_overrides_by_name(tmp_path: Path) -> None:
+    custom = tmp_path / "tpl"
+    custom.mkdir()
+    (custom / "article.md.j2").write_text("{{ id }}: {{ claims|length }} verified\n", encoding="utf-8")
+    md = _write(tmp_path / "out", templates_dir=custom)
+    assert (tmp_path / "out" / "articles" / "zs-health.md").read_text(encoding="utf-8") == "zs-health: 1 verified\n"
+    assert "## 附录" in md  # brief.md still from the shipped template
+
+
+@pytest.mark.parametrize("body", ["{% for x in %}\n", "{{ no_such_variable }}\n", "{{ scope.nope.deeper }}\n"])
+def test_template_errors_are_one_line_config_errors(tmp_path: Path, body: str) -> None:
+    tpl = tmp_path / "bad.md.j2"
+    tpl.write_text(body, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        _write(tmp_path / "out", template=tpl)
+    assert "bad.md.j2" in err.value.one_line() and "\n" not in err.value.one_line()
+    assert not (tmp_path / "out" / "brief.md").exists()
+
+
+def test_article_page_has_summary_facts_verification_sources(tmp_path: Path) -> None:
+    write_outputs(tiny_brief(), tmp_path)
+    page = (tmp_path / "articles" / "zs-health.md").read_text(encoding="utf-8")
+    for part in ("# 中山生物医药", "*Zhongshan biomedicine*", "## 中文摘要", "## English summary", "| 462.2 | 亿元 | CNY 46.22 billion |", "unknown citation zs-health:p9", '<a id="zs-health-p1"></a>'):
+        assert part in page
+
+
+def test_html_is_a_page_with_anchored_headings() -> None:
+    html = markdown_to_html("# T\n\n## 中山 / Zhongshan\n\n| a | b |\n|---|---|\n| 1 | 2 |\n", "body{}")
+    assert html.startswith("<!DOCTYPE html>") and "<table>" in html and "<style>\nbody{}" in html
+    assert 'id="中山-zhongshan"' in html
+    assert anchor("zs-health:p3") == "zs-health-p3"
