@@ -12,6 +12,7 @@ characters).
 from __future__ import annotations
 
 import codecs
+import errno
 import io
 import os
 import re
@@ -81,15 +82,19 @@ def discover(root: Path) -> tuple[list[Path], list[Skipped]]:
             if entry.is_symlink():
                 try:
                     target = path.resolve(strict=True)
-                except RuntimeError:
+                except RuntimeError:  # Python < 3.13 reports loops this way
                     skipped.append(Skipped(rel, "unreadable", "symlink loop"))
                     continue
-                except OSError:
-                    skipped.append(Skipped(rel, "unreadable", "dangling symlink"))
+                except OSError as exc:
+                    loop = exc.errno == errno.ELOOP
+                    skipped.append(Skipped(rel, "unreadable", "symlink loop" if loop else "dangling symlink"))
                     continue
                 if target.is_dir():
-                    if target in seen_dirs or root_real.is_relative_to(target):
-                        skipped.append(Skipped(rel, "unreadable", "symlink loop (folder already read)"))
+                    if root_real.is_relative_to(target) or path.parent.resolve().is_relative_to(target):
+                        skipped.append(Skipped(rel, "unreadable", "symlink loop (points to a folder containing it)"))
+                        continue
+                    if target in seen_dirs:
+                        skipped.append(Skipped(rel, "unreadable", "symlink to a folder already read"))
                         continue
                     seen_dirs.add(target)
                     subdirs.append(path)

@@ -343,6 +343,8 @@ def brief_context(brief: Brief, lang: str, data: dict[str, Any] | None = None) -
         },
         "summary": [_claim_view(c) for c in brief.verified_summary()],
         "dimensions": dims,
+        "dimension_names": {d["id"]: d for d in dims},
+        "city_names": {c: brief.city_name_en(c) for c in comp.cities},
         "rows": rows,
         "cities": cities,
         "articles": [article_context(a, brief.corpus, brief.city_en, lang) for a in brief.articles],
