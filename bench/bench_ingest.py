@@ -180,10 +180,12 @@ def section(r: Result, command: str) -> str:
             f"= {_gb(r.self_bytes + r.worker_bytes)}; sampled total of all processes {_gb(r.sampled_bytes)} "
             "(the table shows the larger).",
             f"- CPU time (all processes): {r.cpu_seconds:.1f} s, {1000 * r.cpu_seconds / r.articles:.1f} ms "
-            f"per article; 1-minute load average at the end: {r.load_after:.1f} (other work on the machine "
-            "slows the wall time).",
-            f"- Skipped: {skipped} (reposts among the generated copies are real duplicates). Generating the "
-            f"articles took {r.generate_seconds:.1f} s (not counted).",
+            f"per article; CPU time ÷ workers = {r.cpu_seconds / r.workers:.1f} s, the wall time to expect on "
+            f"an otherwise idle machine. 1-minute load average at the end of the run: {r.load_after:.1f} "
+            "(other work on the machine stretches the wall time).",
+            f"- Skipped: {skipped}"
+            + (" (a generated repost of a generated copy is a real duplicate)" if "duplicate" in r.skipped else "")
+            + f". Generating the articles took {r.generate_seconds:.1f} s (not counted).",
             f"- Machine: {platform.system()} {platform.machine()}, Python {platform.python_version()}, "
             f"{r.cpus} CPU(s); measured {date.today().isoformat()}.",
             f"- Reproduce: `{command}`",

@@ -16,6 +16,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -162,14 +163,13 @@ def _default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _results(jobs: list[tuple[Path, Path, str]], workers: int) -> Iterator[_Done]:
+def _results(jobs: list[tuple[Path, Path, str]], workers: int, stack: ExitStack) -> Iterator[_Done]:
+    """Results in job order; the pool (if any) starts here, before any progress-bar thread."""
     if workers <= 1 or len(jobs) < SERIAL_BELOW:
-        for job in jobs:
-            yield _process_args(job)
-        return
+        return (_process_args(job) for job in jobs)
     chunk = max(1, min(64, len(jobs) // (workers * 8)))
-    with ProcessPoolExecutor(max_workers=workers, initializer=_warm_up) as pool:
-        yield from pool.map(_process_args, jobs, chunksize=chunk)
+    pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers, initializer=_warm_up))
+    return pool.map(_process_args, jobs, chunksize=chunk)
 
 
 def _with_progress(items: Iterable[_Done], total: int, enabled: bool) -> Iterator[_Done]:
@@ -202,19 +202,21 @@ def ingest(root: Path, *, workers: int | None = None, progress: bool = False) ->
     jobs = [(path, root, doc_id) for path, doc_id in zip(paths, ids, strict=True)]
     documents: list[Document] = []
     index = _DuplicateIndex()
-    results = _results(jobs, workers or _default_workers())
-    for done in _with_progress(results, len(jobs), progress):
-        if done.skipped is not None:
-            skipped.append(done.skipped)
-            continue
-        assert done.document is not None
-        doc = done.document
-        kept = index.check_and_add(doc)
-        if kept is not None:
-            kept_path = next(d.path for d in documents if d.id == kept)
-            skipped.append(Skipped(doc.path, "duplicate", f"same article as {kept_path} ({kept})"))
-            continue
-        documents.append(doc)
+    paths_by_id: dict[str, str] = {}
+    with ExitStack() as stack:
+        results = _results(jobs, workers or _default_workers(), stack)
+        for done in _with_progress(results, len(jobs), progress):
+            if done.skipped is not None:
+                skipped.append(done.skipped)
+                continue
+            assert done.document is not None
+            doc = done.document
+            kept = index.check_and_add(doc)
+            if kept is not None:
+                skipped.append(Skipped(doc.path, "duplicate", f"same article as {paths_by_id[kept]} ({kept})"))
+                continue
+            documents.append(doc)
+            paths_by_id[doc.id] = doc.path
     skipped.sort(key=lambda s: s.path)
     return Corpus(documents=documents, skipped=skipped)
 
@@ -287,7 +289,7 @@ def print_summary(corpus: Corpus, *, show_dropped: bool = False, stream: IO[str]
         for doc in corpus.documents:
             console.print(f"\n[bold]{escape(doc.id)}[/bold] ({escape(doc.path)}): {len(doc.dropped_lines)} line(s) dropped")
             for reason, line in doc.dropped_lines:
-                console.print(f"  [{reason}] {line}", markup=False)
+                console.print(f"  [{reason}] {line}", markup=False, soft_wrap=True)
     for doc in corpus.documents:
         for warning in doc.warnings:
             console.print(f"warning: {doc.id}: {warning}", markup=False)

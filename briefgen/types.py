@@ -19,7 +19,7 @@ from typing import Literal
 class RawFile:
     """A file that was read and decoded, before any cleaning."""
 
-    path: str  # path as given relative to the input folder's parent, POSIX style
+    path: str  # path relative to the input folder, POSIX style
     kind: Literal["txt", "md", "html", "pdf", "docx"]
     text: str  # decoded text (for HTML: the raw markup)
     encoding: str  # e.g. "utf-8", "utf-8-sig", "gb18030", "utf-16", "big5", "binary-format"
@@ -153,6 +153,12 @@ class Fact:
     cites: list[str]  # excerpt IDs
     value_en: str = ""  # e.g. "CNY 46.22 billion"
     is_target: bool = False
+    # where ``year`` comes from: "explicit" (written next to the figure), "relative"
+    # (去年/今年 against the article date), "context" (an earlier sentence or paragraph,
+    # or the same figure elsewhere in the article), "date" (fallback: the article's
+    # publication year; show it as "as of <as_of>"), "" (unknown or not set)
+    year_source: str = ""
+    as_of: str | None = None  # the article date (ISO) when year_source == "date"
 
 
 # ------------------------------------------------------------------- claims
