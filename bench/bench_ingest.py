@@ -184,7 +184,11 @@ def section(r: Result, command: str) -> str:
             f"an otherwise idle machine. 1-minute load average at the end of the run: {r.load_after:.1f} "
             "(other work on the machine stretches the wall time).",
             f"- Skipped: {skipped}"
-            + (" (a generated repost of a generated copy is a real duplicate)" if "duplicate" in r.skipped else "")
+            + (
+                " (a generated repost of a generated copy is a real duplicate)"
+                if "duplicate" in r.skipped
+                else ""
+            )
             + f". Generating the articles took {r.generate_seconds:.1f} s (not counted).",
             f"- Machine: {platform.system()} {platform.machine()}, Python {platform.python_version()}, "
             f"{r.cpus} CPU(s); measured {date.today().isoformat()}.",

@@ -23,13 +23,14 @@ def plot(result_file: Path, png: Path) -> Path:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
     result = json.loads(result_file.read_text(encoding="utf-8"))
     rows = result["rows"]
     conc = [r["concurrency"] for r in rows]
     wall = [r["wall_seconds"] for r in rows]
     crit = [r["critical_seconds"] for r in rows]
-    fig, ax = plt.subplots(figsize=(5.2, 3.4), dpi=100)
+    fig, ax = plt.subplots(figsize=(5.2, 3.4), dpi=90)
     ax.fill_between(
         conc, crit, [c * 1.3 for c in crit], color="#cfe8cf", label="target: ≤ 1.3× critical path"
     )
@@ -40,8 +41,12 @@ def plot(result_file: Path, png: Path) -> Path:
     ax.set_xscale("log", base=2)
     ax.set_xticks(conc, [str(c) for c in conc])
     ax.set_yscale("log")
+    top = max(max(wall), max(crit) * 1.3)
+    ticks = [t for t in (5, 10, 20, 40, 80, 160, 320, 640) if min(crit) * 0.6 <= t <= top * 1.6]
+    ax.set_yticks(ticks, [str(t) for t in ticks])
+    ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     ax.set_xlabel("--concurrency")
-    ax.set_ylabel("seconds (log)")
+    ax.set_ylabel("seconds (log scale)")
     ax.set_title(
         f"{result['articles']} articles, {result['latency_seconds']:g} s per model call",
         fontsize=10,
@@ -49,7 +54,7 @@ def plot(result_file: Path, png: Path) -> Path:
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(png, optimize=True)
+    fig.savefig(png)
     plt.close(fig)
     return png
 

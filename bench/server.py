@@ -182,7 +182,7 @@ class Stats:
 
 EXCERPT_ID = re.compile(r"(?<![\w\-.])([A-Za-z0-9\u4e00-\u9fff][\w\-.\u4e00-\u9fff]*:p\d+)(?![\w])")
 # How briefgen quotes evidence in a prompt (used only to break prompt tokens down).
-EXCERPT_BLOCK = re.compile(r'<excerpt id="([^"]+)">(.*?)</excerpt>', re.S)
+EXCERPT_BLOCK = re.compile(r'<excerpt id="([^"]+:p\d+)">(.*?)</excerpt>', re.S)
 _CITE_NAME = re.compile(r"cite|citation|source_id|excerpt_id|evidence|^ids?$|_ids$", re.I)
 _EN_NAME = re.compile(r"(^|_)en(_|$)|english", re.I)
 _VALUE_NAME = re.compile(r"^(value|number|amount)$", re.I)

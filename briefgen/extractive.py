@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from .dimensions import load_dimensions
-from .facts import extract_facts
+from .facts import extract_facts, label_weight
 from .glossary import Glossary
 from .keysentences import key_sentences, split_sentences
 from .numbers import find_quantities, quantity_in_text
@@ -43,6 +43,7 @@ BANNER_ZH = "本简报未使用大模型（抽取模式）：中文内容直接�
 
 # Qualitative dimensions: a quoted sentence says more than a figure (shipped ids).
 SENTENCE_FIRST = frozenset({"policy", "sectors", "cooperation"})
+_PER_CELL = 3  # figures in one comparison cell
 _MAX_CELL_SENTENCE = 160  # characters: longer sentences are too long for a table cell
 
 
@@ -84,16 +85,42 @@ def _quantity_of(fact: Fact) -> Quantity | None:
     return None
 
 
+def _as_of(fact: Fact) -> str | None:
+    """The article date a figure stands for when no year is written next to it."""
+    if fact.year_source == "date" and fact.as_of and len(fact.as_of) >= 10:
+        return fact.as_of
+    return None
+
+
+def year_en(fact: Fact) -> str:
+    """The year beside a figure: "(2022)", "(target 2025)", "(as of 2023-04-18)" or ""."""
+    if fact.is_target:
+        return f" (target {fact.year})" if fact.year else " (target)"
+    if (day := _as_of(fact)) is not None:
+        return f" (as of {day})"
+    return f" ({fact.year})" if fact.year else ""
+
+
+def year_zh(fact: Fact) -> str:
+    """The year beside a figure in Chinese: "（2022年）", "（目标2025年）", "（截至2023年4月18日）"."""
+    if fact.is_target:
+        return f"（目标{fact.year}年）" if fact.year else "（目标）"
+    if (day := _as_of(fact)) is not None:
+        y, m, d = day[:10].split("-")
+        return f"（截至{y}年{int(m)}月{int(d)}日）"
+    return f"（{fact.year}年）" if fact.year else ""
+
+
 def _fact_en(fact: Fact) -> str:
-    year = f" ({'target ' if fact.is_target else ''}{fact.year})" if fact.year else ""
-    return f"{fact.value_en}{year}: {fact.what_en}"
+    label = f": {fact.what_en}" if fact.what_en else ""
+    return f"{fact.value_en}{year_en(fact)}{label}"
 
 
 def _fact_zh(fact: Fact) -> str:
     q = _quantity_of(fact)
     raw = q.raw if q else fact.value + fact.unit
-    year = f"（{'目标' if fact.is_target else ''}{fact.year}年）" if fact.year else ""
-    return f"{fact.what}{'' if fact.what.endswith(raw) else ' '}{raw}{year}".strip()
+    sep = "" if not fact.what or fact.what.endswith(raw) else " "
+    return f"{fact.what}{sep}{raw}{year_zh(fact)}".strip()
 
 
 def _terms_en(text: str, glossary: Glossary, limit: int = 6) -> str:
@@ -105,11 +132,13 @@ def _sentence_en(
     sentence: str, eid: str, facts: list[Fact], cities: list[str], glossary: Glossary
 ) -> str:
     """Structured English for one key sentence: its figures, or its glossary terms."""
-    mine = [
-        f
-        for f in facts
-        if f.cites == [eid] and sentence in f.sentence and (f.value + f.unit) in sentence
-    ]
+    mine = _distinct(
+        [
+            f
+            for f in facts
+            if f.cites[:1] == [eid] and sentence in f.sentence and (f.value + f.unit) in sentence
+        ]
+    )
     city = _city_tag(cities, glossary)
     if mine:
         dim = _dim_en(mine[0].dimension)
@@ -180,11 +209,17 @@ def _mentions(text: str, city: str) -> bool:
     return city in text or city.removesuffix("市") in text
 
 
-def _fact_rank(fact: Fact, dim: Dimension) -> tuple[int, int, int]:
+_YEAR_TRUST = {"explicit": 2, "relative": 2, "context": 2, "date": 1}
+
+
+def _fact_rank(fact: Fact, dim: Dimension) -> tuple[float, int, int, int]:
+    """Figures that name a measure of the dimension first (产值 for scale, 基金 for
+    finance ...), then those with a written year, then money, then the newest."""
     q = _quantity_of(fact)
     money = 1 if q is not None and q.unit in ("CNY", "USD", "EUR", "HKD") else 0
-    keyword = sum(1 for w in dim.keywords if w in fact.what)
-    return (keyword, money, fact.year or 0)
+    named = label_weight(fact.what, None if dim.id == "target" else dim.id)
+    weight = named + sum(1 for w in dim.keywords if w in fact.what)
+    return (weight, _YEAR_TRUST.get(fact.year_source, 0), money, fact.year or 0)
 
 
 def _owner_city(fact: Fact, cities: list[str]) -> str | None:
@@ -239,7 +274,8 @@ def _cell(city: str, dim: Dimension, docs: list[Document], cfacts: list[Fact], g
     city_en = glossary.city_en(city)
     found = _best_sentence(city, dim, docs) if dim.id in SENTENCE_FIRST or not pool else None
     if pool and found is None:
-        chosen = _distinct(sorted(pool, key=lambda f: _fact_rank(f, dim), reverse=True))[:2]
+        chosen = _distinct(sorted(pool, key=lambda f: _fact_rank(f, dim), reverse=True))[:_PER_CELL]
+        chosen.sort(key=lambda f: -(f.year or 0))  # a cell reads newest first, each with its year
         zh = "；".join(_fact_zh(f) for f in chosen)
         en = "; ".join(_fact_en(f) for f in chosen)
         cites = list(dict.fromkeys(c for f in chosen for c in f.cites))
@@ -257,11 +293,12 @@ def _cell(city: str, dim: Dimension, docs: list[Document], cfacts: list[Fact], g
 
 
 def _distinct(facts: list[Fact]) -> list[Fact]:
-    """Facts minus repeats (reposted paragraphs state the same figure twice)."""
-    seen: set[tuple[str, str, int | None]] = set()
+    """Facts minus repeats: the same figure stated twice (in a repost, or once with its
+    year and once without) is shown once, as first met (callers put the best first)."""
+    seen: set[tuple[str, str, bool]] = set()
     out = []
     for f in facts:
-        key = (f.value, f.unit, f.year)
+        key = (f.value, f.unit, f.is_target)
         if key not in seen:
             seen.add(key)
             out.append(f)
