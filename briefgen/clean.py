@@ -8,6 +8,12 @@ article's topic (character bigrams shared with the title and other paragraphs).
 Small phrase lists cover generic web furniture only (breadcrumbs, search boxes,
 comment forms, share buttons, disclaimers, footers, list headers, adult spam).
 
+Where the article ends is decided by structure first: the body is cut into blocks
+at end-of-article signals (editor/source lines, link lists, reposts, a new
+[headline]) and at subheadings; only a trailing block that starts at such a
+boundary and shares few keywords with the article is dropped as "unrelated", so
+a long article whose later paragraphs drift from the title keeps them.
+
 Every line that is removed is kept in ``Cleaned.dropped`` with a short reason.
 """
 
@@ -36,7 +42,7 @@ _WIDGET = re.compile(
     r"浏览此资讯时的心情|此资讯时的心情|参与评论|条评论|评论\s*[(（]\d*[)）]|人参与|点赞|点击量|阅读量\s*[:：]?\s*\d|"
     r"转发到|转载到|打赏|已赞|在看|粉丝|关注我们|订阅)",
 )
-_WIDGET_SHORT = re.compile(r"^(登录|注册|登录\s*注册|发布|评论|分享|收藏|关注|点赞|打印|纠错|投稿|顶部|返回)$")
+_WIDGET_SHORT = re.compile(r"^(登录|注册|登录\s*注册|发布|评论|分享|收藏|关注|点赞|打印|纠错|投稿|顶部|返回|广告|推广)$")
 _DISCLAIMER = re.compile(
     r"(免责声明|声明\s*[:：]\s*本|来源于网络|源自网络|转自网络|网络转载|仅供参考|仅供学习|仅供交流|版权归原作者|版权归原|"
     r"如有侵权|若有侵权|侵权请|侵删|联系删除|予以删除|不代表本(站|网|平台|号)|不构成.{0,6}建议|转载请注明|"
@@ -60,7 +66,11 @@ _LIST_HEADER = re.compile(
     r"(的文章|的新闻|的资讯|内容)?\s*[:：]?$"
 )
 _CAPTION_START = re.compile(r"^[△▲▽▼↑↓◆]|^[(（]?(图为|图片为|上图|下图|左图|右图|图片来源|图源|资料图|配图|图片由|图\s*[:：/|丨]|图\s*\d+\s*[:：])")
-_CAPTION_END = re.compile(r"((记者|摄影|通讯员|摄影记者)\s*\S{2,4}(\s+\S{2,4})?\s*摄|[/／\s]摄|供图|提供图片|图片来源\S{0,12})\s*[)）]?$")
+_CAPTION_END = re.compile(
+    r"((记者|摄影|通讯员|摄影记者)\s*\S{2,4}(\s+\S{2,4})?\s*摄|[/／\s]摄|供图|提供图片|图片来源\S{0,12}|"
+    r"[(（](资料图|资料图片|资料照片|图片|配图|示意图|效果图|视频截图|网络图片|受访者供图|受访者提供|摄)[)）])\s*[)）]?$"
+)
+_CAPTION_MAX = 80  # captions are short; longer lines marked up like captions are kept as text
 _META_LABEL = re.compile(
     r"(素材来源|信息来源|文章来源|新闻来源|稿件来源|来源|稿源|出处|作者|记者|撰文|文字|编辑|责编|责任编辑|实习编辑|编审|校对|审核|"
     r"审校|终审|监制|统筹|通讯员|摄影|发布时间|发布日期|发表时间|发稿时间|更新时间|时间|日期|浏览次数|阅读次数|阅读数|点击数|"
@@ -69,6 +79,7 @@ _META_LABEL = re.compile(
 _PUBLISHED = re.compile(r"于\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(发表|发布)|^(发布于|发表于|发布时间)")
 _DATE_ONLY = re.compile(r"^[\[【(（]?\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*(\d{1,2}:\d{2}(:\d{2})?)?[\]】)）]?$")
 _BYLINE = re.compile(r"^[(（]?(本报记者|记者|通讯员|特约记者|见习记者)\s*\S{2,4}([\s、,，]+\S{2,4}){0,3}[)）]?$")
+_EDITOR_LINE = re.compile(r"^[(（【\[]?\s*(责任编辑|编辑|责编|实习编辑|编审|校对|审核|审校|终审|监制)\s*[:：|｜丨]")  # closes an article
 _SENT_END = re.compile(r"[。！？!?；;]")
 _COMMA = re.compile(r"[，,、：:]")
 _BULLET = re.compile(r"^([•●·▪◦○■□◆◇▶▷►✓✔☆★※]|[-*+]\s|\d{1,3}\s*[.、．)）]\s*|[(（]\d{1,3}[)）])")
@@ -77,9 +88,10 @@ _TAG_BRACKET = re.compile(r"^(?:#[^#\n]{1,30}#\s*)?【(?P<title>[^】]{6,80})】
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _KEY_STRIP = re.compile(r"[\W_]+")
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MD_EMPH = re.compile(r"(\*\*|__|`)")
+_MD_ITALIC = re.compile(r"^(?:\*(?!\*)(.+?)(?<!\*)\*|_(?!_)(.+?)(?<!_)_)$")
 _MD_HEAD = re.compile(r"^\s{0,3}(#{1,6}\s+|>\s?)")
 
 _TAIL_REASONS = {"link-list", "disclaimer", "footer", "widget", "spam", "search", "more-link"}
@@ -188,8 +200,10 @@ def _classify(s: str) -> str | None:
     if n <= 140 and _FOOTER.search(low):
         return "footer"
     if _meta_line(s):
-        return "metadata"
-    if n <= 80 and (_CAPTION_START.search(s) or _CAPTION_END.search(s)):
+        # "图片来源：..." has the shape of a source line but credits a picture.
+        single_label = _CAPTION_START.search(s) and len(_META_LABEL.findall(s)) == 1
+        return "caption" if single_label and n <= _CAPTION_MAX else "metadata"
+    if n <= _CAPTION_MAX and (_CAPTION_START.search(s) or _CAPTION_END.search(s)):
         return "caption"
     tokens = s.split(" ")
     if len(tokens) >= 4 and not _SENT_END.search(s) and all(len(t) <= 16 for t in tokens):
@@ -217,34 +231,49 @@ def _instruction(line: str) -> str | None:
 # ----------------------------------------------------------------- reading
 
 
-def _source_lines(raw: RawFile) -> tuple[list[str], str | None]:
+def _md_line(ln: str) -> list[tuple[str, str | None]]:
+    """One Markdown line as text lines, each with a hint ("caption" for image alt text and short italic lines)."""
+    out: list[tuple[str, str | None]] = []
+    for m in _MD_IMAGE.finditer(ln):
+        alt = _MD_LINK.sub(r"\1", m.group(1)).strip()
+        if alt:
+            out.append((alt, "caption"))
+    ln = _MD_LINK.sub(r"\1", _MD_IMAGE.sub("", ln))
+    ln = _MD_HEAD.sub("", ln).strip()
+    italic = _MD_ITALIC.match(ln)
+    inner = (italic.group(1) or italic.group(2)).strip() if italic else ""
+    if inner:
+        out.append((_MD_EMPH.sub("", inner), "caption" if len(inner) <= _CAPTION_MAX else None))
+    elif ln:
+        out.append((_MD_EMPH.sub("", ln), None))
+    return out
+
+
+def _source_lines(raw: RawFile) -> tuple[list[tuple[str, str | None]], str | None]:
+    """Text lines of the page with a hint from the markup, and the HTML title if any."""
     if raw.kind == "html":
-        from briefgen.htmltext import html_to_lines
+        from briefgen.htmltext import html_captions, html_to_lines
 
         lines, meta = html_to_lines(raw.text)
-        return lines, meta.get("title")
-    text = raw.text
+        captions = html_captions(raw.text)
+        return [(ln, "caption" if ln.strip() in captions else None) for ln in lines], meta.get("title")
     if raw.kind == "md":
-        out = []
-        for ln in text.splitlines():
-            ln = _MD_IMAGE.sub("", ln)
-            ln = _MD_LINK.sub(r"\1", ln)
-            ln = _MD_HEAD.sub("", ln)
-            out.append(_MD_EMPH.sub("", ln))
-        return out, None
-    return text.splitlines(), None
+        return [pair for ln in raw.text.splitlines() for pair in _md_line(ln)], None
+    return [(ln, None) for ln in raw.text.splitlines()], None
 
 
-def _make_lines(raw_lines: list[str]) -> list[_Line]:
-    # One OpenCC call per page: newlines survive conversion, so lines stay aligned.
-    # Both normalisations keep newlines, so whole-page calls stay aligned with lines.
-    origs = [o.strip() for o in normalise_original("\n".join(raw_lines)).split("\n")]
-    origs = [o for o in origs if o]
-    joined = to_simplified("\n".join(origs))
+def _make_lines(raw_lines: list[tuple[str, str | None]]) -> list[_Line]:
+    # One normalisation and one OpenCC call per page: newlines survive both, so lines stay aligned.
+    texts = [t for t, _ in raw_lines]
+    origs = [o.strip() for o in normalise_original("\n".join(texts)).split("\n")]
+    if len(origs) != len(texts):
+        origs = [normalise_original(t).strip() for t in texts]
+    kept = [(o, hint) for o, (_, hint) in zip(origs, raw_lines, strict=True) if o]
+    joined = to_simplified("\n".join(o for o, _ in kept))
     norms = joined.split("\n")
-    if len(norms) != len(origs):
-        norms = [to_simplified(o) for o in origs]
-    return [_Line(o, n.strip(), None, _bigrams(n)) for o, n in zip(origs, norms, strict=True)]
+    if len(norms) != len(kept):
+        norms = [to_simplified(o) for o, _ in kept]
+    return [_Line(o, n.strip(), hint, _bigrams(n)) for (o, hint), n in zip(kept, norms, strict=True)]
 
 
 # ------------------------------------------------------------------ structure
@@ -254,7 +283,7 @@ def _find_header_meta(lines: list[_Line]) -> int | None:
     """Index of the date/source line that sits under the headline, if any."""
     paragraphs = 0
     for i, ln in enumerate(lines[:60]):
-        if ln.reason == "metadata":
+        if ln.reason == "metadata" and not _EDITOR_LINE.match(ln.norm):
             return i if paragraphs <= 1 else None
         if ln.reason is None and len(ln.norm) >= 50 and _is_sentence(ln.norm):
             paragraphs += 1
@@ -341,6 +370,128 @@ def _similarities(lines: list[_Line], idx: list[int], title: str | None) -> dict
     return sims
 
 
+# ------------------------------------------------------------ article end
+
+# Dropped lines that mark the end of an article when body text follows them.
+_BOUNDARY_REASONS = {"metadata", "link-list", "footer", "disclaimer", "widget", "spam", "more-link", "search", "breadcrumb"}
+# A later block stays unless it covers too few of the article's keywords (the title's bigrams and
+# the most frequent bigrams of the text kept so far) and its own repeated words are mostly new.
+_TOP_KEYWORDS = 30
+# Below this coverage a block is foreign when it follows an end-of-article signal (editor/source
+# line, link list, repost, [headline]) or a separator, or a heading without any of the keywords
+# (an article's own subheadings nearly always repeat some).
+_MIN_COVERAGE = 0.12
+_OWN_WORDS_ON_TOPIC = 0.5  # a block whose repeated words are this much on topic stays anyway
+
+
+@dataclass
+class _Block:
+    """Body lines between two boundaries, and what kind of boundary opened them."""
+
+    idx: list[int]
+    opened_by: str  # "start", "end" (end-of-article signal) or "heading" (subheading, separator)
+
+
+def _blocks(lines: list[_Line], start: int, end: int) -> list[_Block]:
+    """Split the body region into blocks at structural boundaries (one pass)."""
+    blocks: list[_Block] = []
+    end_seen = soft_seen = False
+    duplicates = 0
+    has_sentence = False
+    for i in range(start, end):
+        ln = lines[i]
+        if ln.reason is not None:
+            if ln.reason in _BOUNDARY_REASONS:
+                end_seen = True
+            elif ln.reason == "duplicate":
+                duplicates += 1
+                end_seen = end_seen or duplicates >= 2  # a repost, not a repeated pull quote
+            continue
+        text = ln.norm
+        if not _KEY_STRIP.sub("", text):
+            soft_seen = True  # a separator such as "---" or "***"
+            continue
+        sentence = _is_sentence(text)
+        tagged = _TAG_BRACKET.match(text)
+        opened_by = None
+        if not blocks:
+            opened_by = "start"
+        elif end_seen or (tagged and len(tagged.group("rest")) >= 10):
+            opened_by = "end"
+        elif (soft_seen or (not sentence and _headline_like(text))) and has_sentence:
+            opened_by = "heading"  # consecutive headings open one block together
+        if opened_by:
+            blocks.append(_Block([i], opened_by))
+            has_sentence = sentence
+        else:
+            blocks[-1].idx.append(i)
+            has_sentence = has_sentence or sentence
+        end_seen = soft_seen = False
+        duplicates = 0
+    return blocks
+
+
+def _off_topic(
+    grams_by_line: list[frozenset[str]], text: str, df: Counter[str], top: set[str], title_bg: frozenset[str]
+) -> bool:
+    """True when a block shares too little with the article so far (see the constants above)."""
+    if len(top) < 5:
+        return False  # too little text kept to know the topic
+    grams: set[str] = set().union(*grams_by_line)
+    expected = max(1.0, min(len(top), len(grams) / 8))
+    if len(grams & top) / expected >= _MIN_COVERAGE:
+        return False
+    counts: Counter[str] = Counter()
+    for run in _CJK_RUN.findall(text):
+        counts.update(map(str.__add__, run, run[1:]))
+    own = [b for b, c in counts.items() if c >= 2]
+    return len(own) < 3 or sum(b in df or b in title_bg for b in own) / len(own) < _OWN_WORDS_ON_TOPIC
+
+
+def _judge_blocks(lines: list[_Line], blocks: list[_Block], title: str | None) -> int:
+    """Drop the off-topic blocks that end the page; return the index of the last kept paragraph.
+
+    The first block is the article's start and always stays; a long article's later
+    paragraphs may drift from the title, so nothing inside a run of body paragraphs
+    is judged.  A block that starts at a boundary is compared with the title and the
+    text kept so far; an off-topic block is dropped only when no on-topic block
+    follows it (appended items come after the article, not inside it).
+    """
+    title_bg = _bigrams(title or "")
+    df: Counter[str] = Counter()
+    top: set[str] = set(title_bg)
+    kept = top_at = 0  # paragraphs kept; paragraphs kept when ``top`` was computed
+    off: list[bool] = []
+    for block in blocks:
+        sentences = [i for i in block.idx if _is_sentence(lines[i].norm)]
+        foreign = False
+        if block.opened_by != "start" and sentences:
+            if kept != top_at and (top_at < 8 or kept * 4 >= top_at * 5):  # geometric: linear overall
+                top = {b for b, c in df.most_common(_TOP_KEYWORDS) if c >= 2} | title_bg
+                top_at = kept
+            heads = [i for i in block.idx if i < sentences[0]]
+            if not any(lines[i].bigrams & top for i in heads):
+                text = "\n".join(lines[i].norm for i in sentences)
+                foreign = _off_topic([lines[i].bigrams for i in sentences], text, df, top, title_bg)
+        off.append(foreign)
+        if not foreign:
+            for i in sentences:
+                df.update(lines[i].bigrams)
+            kept += len(sentences)
+    with_text = [any(_is_sentence(lines[i].norm) for i in b.idx) for b in blocks]
+    last_on = max((k for k, foreign in enumerate(off) if not foreign and with_text[k]), default=0)
+    last = -1
+    for k, block in enumerate(blocks):
+        if k > last_on:
+            for i in block.idx:
+                ln = lines[i]
+                short_link = _BULLET.match(ln.norm) or _title_like(ln.norm)
+                ln.reason = "link-list" if short_link and not _is_sentence(ln.norm) else "unrelated"
+        else:
+            last = max([last, *(i for i in block.idx if _is_sentence(lines[i].norm))])
+    return last
+
+
 # ----------------------------------------------------------------------- main
 
 
@@ -356,7 +507,7 @@ def clean(raw: RawFile) -> Cleaned:
             ln.reason = "instruction"
             warnings.append(f'possible prompt injection dropped: "{ln.orig[:40]}"')
             continue
-        ln.reason = _classify(ln.norm)
+        ln.reason = ln.reason or _classify(ln.norm)  # a hint from the markup (caption) stands
         key = ln.key
         if ln.reason is None and len(key) >= 4 and key in seen:
             ln.reason = "duplicate"
@@ -399,14 +550,8 @@ def clean(raw: RawFile) -> Cleaned:
                 lines[k].reason = "link-list"
         i = max(j, i + 1)
 
-    # The article ends at the last paragraph that is on topic.
-    # (With fewer than three paragraphs there is no topic to compare against.)
-    floor = 0.2 if sum(1 for i in core if _is_sentence(lines[i].norm)) >= 3 else 0.0
-    last = start - 1
-    for i in range(start, list_start):
-        ln = lines[i]
-        if ln.reason is None and _is_sentence(ln.norm) and sims[i] >= (floor + 0.15 if _BULLET.match(ln.norm) else floor):
-            last = i
+    # Unrelated items appended to the page start after an end-of-article signal and have their own topic.
+    last = _judge_blocks(lines, _blocks(lines, start, list_start), title)
 
     for i in range(start, n):
         ln = lines[i]
@@ -419,13 +564,12 @@ def clean(raw: RawFile) -> Cleaned:
             continue
         if ln.reason is not None:
             continue
-        if i > last:
-            if _BULLET.match(ln.norm) or _title_like(ln.norm):
-                ln.reason = "link-list" if len(ln.norm) >= 4 else "short-fragment"
-            else:
-                ln.reason = "unrelated"
-        elif len(_KEY_STRIP.sub("", ln.norm)) < 4:
+        if len(_KEY_STRIP.sub("", ln.norm)) < 4:
             ln.reason = "short-fragment"
+        elif i > last and (_BULLET.match(ln.norm) or _title_like(ln.norm)):
+            ln.reason = "link-list"  # headings and link titles left after the last paragraph
+        elif i > last and not _is_sentence(ln.norm):
+            ln.reason = "unrelated"
 
     body = [ln for i, ln in enumerate(lines) if ln.reason is None and i != title_idx]
     dropped = [(ln.reason or "", ln.orig) for i, ln in enumerate(lines) if ln.reason is not None and i != title_idx]

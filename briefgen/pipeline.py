@@ -217,7 +217,8 @@ def _run(input_dir: Path, out_dir: Path | None, settings: BuildSettings, *, writ
         corpus = ingest(Path(input_dir), workers=settings.workers, progress=False)
         _check_corpus(corpus, Path(input_dir))
         if engine == "model":
-            from . import compare as model_compare
+            from .compare import compare as compare_cells
+            from .compare import executive_summary
             from .llm import ModelClient
             from .summarize import summarize
 
@@ -228,13 +229,13 @@ def _run(input_dir: Path, out_dir: Path | None, settings: BuildSettings, *, writ
             client = ModelClient(config, log_path=log_path)
             try:
                 bar.start("summarising articles")
-                articles = summarize(corpus, client, prompts, glossary)
+                articles = summarize(corpus, client, prompts, glossary, dims)
                 bar.start("comparing cities")
-                comparison = model_compare.compare(corpus, articles, client, prompts, glossary, dims)
+                comparison = compare_cells(corpus, articles, glossary, dims)
                 bar.start("executive summary")
                 notes: list[str] = []
-                summary = model_compare.executive_summary(
-                    corpus, comparison, articles, client, prompts, glossary, warnings=notes
+                summary = executive_summary(
+                    corpus, comparison, client, prompts, glossary, warnings=notes
                 )
             finally:
                 client.close()
@@ -329,7 +330,10 @@ def _print_plan(run: _Run, input_dir: Path, out: Path) -> None:
     )
     if run.client is not None:
         _echo(run.client.plan_text())
-        _echo("plus 1 exec-summary call after the cells (its size depends on their answers)")
+        _echo(
+            "the comparison table is built from the summaries' verified findings (no calls); "
+            "plus 1 exec-summary call over the verified cells (its size depends on the answers)"
+        )
     else:
         _echo("no model calls: the extractive engine runs offline")
     _echo(f"would write {out}/brief.md, brief.html, brief.json and articles/ ({_plural(docs, 'file')}); dry run: nothing written")
@@ -361,18 +365,21 @@ def run_summarize(directory: Path, out: Path, settings: BuildSettings) -> list[P
     usage = Usage()
     client: ModelClient | None = None
     if engine == "model":
+        from .dimensions import load_dimensions
         from .llm import ModelClient
         from .prompts import load_prompts
         from .summarize import summarize
 
         assert config is not None
         prompts = load_prompts(settings.prompts_dir)
+        # Same dimensions as ``build``, so both share one cached call per article.
+        dims = load_dimensions(settings.dimensions)
         log = None if settings.dry_run else Path(out) / LOG_NAME
         if log is not None:
             log.parent.mkdir(parents=True, exist_ok=True)
         client = ModelClient(config, log_path=log)
         try:
-            articles = summarize(corpus, client, prompts, glossary)
+            articles = summarize(corpus, client, prompts, glossary, dims)
         finally:
             client.close()
         usage = client.usage

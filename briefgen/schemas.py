@@ -3,15 +3,46 @@
 Every field is required and no model allows extra keys, so each one maps onto
 an OpenAI "strict" JSON schema (all properties required, additionalProperties
 false) and the same class validates replies from providers without strict mode.
+
+The schema is sent with every call and billed as prompt tokens, so the answer
+models publish a compact JSON schema: no titles or descriptions (the prompt
+files explain the fields), nested objects inlined.  Validation is unchanged.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
+
+_DROP = ("title", "description", "default", "examples")
+
+
+def _compact(node: Any, defs: dict[str, Any]) -> Any:
+    """``node`` with ``$ref``s inlined, labels dropped and ``T | None`` as a type list."""
+    if isinstance(node, list):
+        return [_compact(v, defs) for v in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        return _compact(defs[ref.removeprefix("#/$defs/")], defs)
+    options = node.get("anyOf")
+    if isinstance(options, list) and all(isinstance(o, dict) and set(o) <= {"type"} for o in options):
+        return {"type": [o["type"] for o in options]}
+    return {k: _compact(v, defs) for k, v in node.items() if k not in _DROP and k != "$defs"}
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        full = super().model_json_schema(*args, **kwargs)
+        out: dict[str, Any] = _compact(full, full.get("$defs", {}))
+        return out
 
 
 class ClaimOut(_Strict):
@@ -33,16 +64,60 @@ class FactOut(_Strict):
     cites: list[str] = Field(description="IDs of the excerpts holding the figure")
 
 
+class FindingOut(_Strict):
+    """What the article says about one of its cities on one comparison dimension."""
+
+    city: str = Field(description="The city, in Chinese, one of the article's cities")
+    dim: str = Field(description="The dimension id from the prompt's list")
+    zh: str = Field(description="A short statement in Chinese")
+    en: str = Field(description="The same statement in English")
+    cites: list[str] = Field(description="IDs of the excerpts it rests on")
+
+
 class SummaryAnswer(_Strict):
-    """Answer to the ``summarize`` prompt for one article."""
+    """Answer to the ``summarize`` prompt for one article: summary and comparison findings."""
 
     title_en: str = Field(description="The article title in English")
     claims: list[ClaimOut]
     facts: list[FactOut]
+    findings: list[FindingOut]
+
+
+def summary_answer_for(cities: Sequence[str], dims: Sequence[str]) -> type[SummaryAnswer]:
+    """``SummaryAnswer`` whose published schema lists the allowed ``city`` and ``dim`` values.
+
+    With strict structured output the model can then only name one of the
+    article's cities and a known dimension id.  Validation still accepts any
+    string, so a provider without strict mode that answers "中山市" loses one
+    finding at verification (with a reason), not the whole answer.
+    """
+    return _summary_answer_for(tuple(cities), tuple(dims))
+
+
+@lru_cache(maxsize=512)
+def _summary_answer_for(cities: tuple[str, ...], dims: tuple[str, ...]) -> type[SummaryAnswer]:
+    class _Answer(SummaryAnswer):
+        @classmethod
+        def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+            schema = super().model_json_schema(*args, **kwargs)
+            item = schema["properties"]["findings"]["items"]["properties"]
+            if cities:
+                item["city"] = {"type": "string", "enum": list(cities)}
+            if dims:
+                item["dim"] = {"type": "string", "enum": list(dims)}
+            return schema
+
+    # Same name as the base class: logs, recordings and benchmarks group calls by it.
+    _Answer.__name__ = _Answer.__qualname__ = "SummaryAnswer"
+    return _Answer
 
 
 class CellAnswer(_Strict):
-    """Answer for one city x dimension cell of the comparison table."""
+    """One city x dimension cell as a model would state it (checked by ``verify.verify_cell``).
+
+    The model engine no longer asks for cells one by one (they are built from
+    verified findings); the shape stays for tools that fill cells themselves.
+    """
 
     found: bool = Field(description="False when the excerpts say nothing on this dimension")
     zh: str

@@ -177,6 +177,24 @@ class Claim:
 
 
 @dataclass
+class Finding:
+    """What one article says about one of its cities on one comparison dimension.
+
+    The model engine asks for these in the article's summary call, checks each
+    like a claim, and builds the comparison cells from the verified ones.
+    """
+
+    doc_id: str
+    city: str
+    dimension: str  # Dimension.id
+    zh: str
+    en: str
+    cites: list[str]
+    status: Status = "verified"
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
 class ArticleSummary:
     doc_id: str
     title: str | None
@@ -189,6 +207,7 @@ class ArticleSummary:
     facts: list[Fact]
     engine: Literal["model", "extractive"] = "extractive"
     error: str | None = None  # set when the model call failed
+    findings: list[Finding] = field(default_factory=list)  # model engine: verified and rejected
 
 
 @dataclass(frozen=True)

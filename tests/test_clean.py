@@ -149,3 +149,91 @@ def test_date_line_above_title_and_editor_line_below_body() -> None:
     assert c.title == TITLE
     assert c.lines == BODY
     assert "（责任编辑：赵六）" in [line for _, line in c.dropped]
+
+
+# ------------------------------------------------- where the article ends
+
+DRIFT = [  # later paragraphs of a long article share few characters with its title
+    "某市医药产业园昨日迎来第一百家入驻企业，园区负责人表示，今年以来园区招商进度明显加快，全年目标有望提前完成。",
+    "在人才引进上，当地为博士和高级工程师提供安家补贴，最高可达八十万元，并配套人才公寓和子女入学服务。",
+    "金融机构也加大了支持力度。三家银行联合推出“科创贷”，对轻资产的初创团队给予信用贷款，单户额度最高一千万元。",
+    "记者在一家从事骨科耗材生产的企业看到，自动化生产线正在满负荷运转，订单已经排到了明年二月。",
+    "有专家建议，下一步应加强与省内高校和三甲医院的合作，让临床需求更快地转化为产品，同时注意防范同质化竞争。",
+]
+
+
+def test_later_paragraphs_that_drift_from_the_title_are_kept() -> None:
+    c = _clean([TITLE, "来源：某市日报", *BODY, *DRIFT, "（责任编辑：赵六）"])
+    assert c.lines == BODY + DRIFT
+
+
+def test_sections_under_subheadings_are_kept() -> None:
+    heads = ["招才引智：安家补贴最高八十万", "金融赋能：三家银行推出科创贷"]
+    c = _clean([TITLE, "来源：某市日报", *BODY[:2], heads[0], DRIFT[1], heads[1], DRIFT[2], *BODY[2:]])
+    assert c.lines == [*BODY[:2], heads[0], DRIFT[1], heads[1], DRIFT[2], *BODY[2:]]
+
+
+UNRELATED = [
+    "本报讯 昨日，市气象台发布暴雨黄色预警信号，预计今晚到明天白天全市将出现大到暴雨，局部地区伴有雷电和短时大风。",
+    "交警部门提醒，雨天路滑，驾驶员应减速慢行，尽量避开积水路段，行人注意远离广告牌和临时搭建物。",
+]
+
+
+def test_unrelated_item_after_editor_line_is_dropped() -> None:
+    c = _clean([TITLE, "来源：某市日报", *BODY, *DRIFT[:2], "（责任编辑：赵六）", *UNRELATED])
+    assert c.lines == BODY + DRIFT[:2]
+    assert {_reasons(c)[x] for x in UNRELATED} == {"unrelated"}
+
+
+def test_unrelated_item_under_its_own_headline_is_dropped() -> None:
+    c = _clean([TITLE, "来源：某市日报", *BODY, "市气象台发布暴雨黄色预警", *UNRELATED])
+    assert c.lines == BODY
+    assert _reasons(c)["市气象台发布暴雨黄色预警"] == "link-list"
+
+
+def test_off_topic_block_is_kept_when_the_article_resumes() -> None:
+    # A widget line interrupts the article; the drifting paragraph after it is still part of it.
+    c = _clean([TITLE, "来源：某市日报", *BODY[:2], "扫一扫 关注我们", UNRELATED[1], *BODY[2:]])
+    assert c.lines == [*BODY[:2], UNRELATED[1], *BODY[2:]]
+
+
+def test_repost_then_appended_item() -> None:
+    c = _clean([TITLE, "来源：某市日报", *BODY, *BODY, *UNRELATED])
+    assert c.lines == BODY
+    assert _reasons(c)[UNRELATED[0]] == "unrelated"
+
+
+# ------------------------------------------------------------------ captions
+
+
+def test_markdown_captions_italic_line_and_image_alt() -> None:
+    md = [f"# {TITLE}", "**来源：某市日报**", BODY[0], "", "![产业园航拍图](/img/park.jpg)", "",
+          "*生物医药产业园全景*", "", *BODY[1:]]
+    c = clean(RawFile("a.md", "md", "\n".join(md), "utf-8"))
+    assert c.lines == BODY
+    assert _reasons(c)["生物医药产业园全景"] == "caption"
+    assert _reasons(c)["产业园航拍图"] == "caption"
+
+
+def test_markdown_long_italic_paragraph_is_text() -> None:
+    note = "*编者按：" + BODY[0] + BODY[1] + "*"
+    c = clean(RawFile("a.md", "md", "\n".join([f"# {TITLE}", "来源：某市日报", note, *BODY[2:]]), "utf-8"))
+    assert len(c.lines) == 3 and c.lines[0].startswith("编者按")
+
+
+def test_text_caption_forms() -> None:
+    caps = ["园区内的研发实验室（资料图）", "图片来源：某市发布", "△企业生产线", "新建成的检测中心 张明/摄"]
+    c = _clean([TITLE, "来源：某市日报", BODY[0], caps[0], BODY[1], caps[1], BODY[2], caps[2], caps[3], BODY[3]])
+    assert c.lines == BODY
+    assert {_reasons(c)[x] for x in caps} == {"caption"}
+
+
+def test_html_captions_from_markup() -> None:
+    html = (f"<html><head><title>{TITLE}</title></head><body><h1>{TITLE}</h1><div>来源：某市日报 2024-05-17</div>"
+            f"<article><p>{BODY[0]}</p><figure><img src='a.jpg'><figcaption>产业园一期厂房</figcaption></figure>"
+            f"<p>{BODY[1]}</p><p><img src='b.jpg'></p><p>企业员工在洁净车间工作</p>"
+            f"<p>{BODY[2]}</p><p>{BODY[3]}</p></article></body></html>")
+    c = clean(RawFile("a.html", "html", html, "utf-8"))
+    assert c.lines == BODY
+    reasons = _reasons(c)
+    assert reasons.get("企业员工在洁净车间工作") == "caption"

@@ -120,3 +120,66 @@ def test_executive_summary_cites_strongest_figures() -> None:
     assert "Foshan: CNY 46.22 billion (2022)" in texts and "Chengdu: over CNY 120 billion" in texts
     index = c.excerpt_index()
     assert all(x.cites and not check_numbers(x.zh, x.en, x.cites, index) for x in claims)
+
+
+def test_cells_show_each_year_and_never_repeat_a_figure() -> None:
+    doc = make_doc(
+        "fs2",
+        [
+            "2022年全市医药健康产业集群实现产值462.2亿元。",
+            "业内人士认为，从462.2亿元到1000亿元，产值要翻番。",
+            "全市现有医药企业520家。",
+        ],
+        ["佛山"],
+    )
+    comp = compare(Corpus([doc], []), load_dimensions(), load_glossary())
+    scale = next(c for c in comp.cells if c.dimension == "scale")
+    assert scale.zh.count("462.2亿元") == 1 and "（2022年）" in scale.zh
+    # a figure with no year of its own is shown "as of" the article's date, not as a bare year
+    assert "520家（截至2023年11月20日）" in scale.zh and "(as of 2023-11-20)" in scale.en
+    assert scale.status == "verified"
+
+
+def test_firm_counts_and_revenue_fill_industry_scale() -> None:
+    docs = [
+        make_doc(
+            "wh",
+            ["截至2023年底，武汉光谷生物城已集聚生物企业2500家，实现总收入1800亿元。"],
+            ["武汉"],
+        ),
+        make_doc("sz", ["苏州生物医药产业园已入驻企业1200余家，其中上市公司45家。"], ["苏州"]),
+    ]
+    comp = compare(Corpus(docs, []), load_dimensions(), load_glossary())
+    cells = {(c.city, c.dimension): c for c in comp.cells}
+    wuhan, suzhou = cells[("武汉", "scale")], cells[("苏州", "scale")]
+    assert wuhan.status == suzhou.status == "verified"
+    assert "1800亿元（2023年）" in wuhan.zh and "2500家" in wuhan.zh
+    assert "CNY 180 billion (2023): total revenue" in wuhan.en
+    assert "45家" in suzhou.zh and "listed companies" in suzhou.en
+
+
+def test_targets_cell_reads_targets_only_with_their_year() -> None:
+    doc = make_doc(
+        "qd",
+        [
+            "2022年，全市营业收入560亿元。《计划》提出，到2025年，全市海洋生物医药产业产值力争达到1000亿元。"
+        ],
+        ["青岛"],
+    )
+    comp = compare(Corpus([doc], []), load_dimensions(), load_glossary())
+    cells = {c.dimension: c for c in comp.cells}
+    assert "1000亿元（目标2025年）" in cells["target"].zh and "560" not in cells["target"].zh
+    assert "(target 2025): output value" in cells["target"].en
+    assert "560亿元（2022年）" in cells["scale"].zh
+
+
+def test_key_sentence_cites_the_paragraph_that_gives_its_year() -> None:
+    doc = make_doc(
+        "fsx",
+        ["2022年全市医药健康产业集群产值为462.2亿元。", "从462.2亿元到千亿元，产值要实现翻番。"],
+        ["佛山"],
+    )
+    s = summarize_document(doc, load_glossary(), k=2)
+    second = next(c for c in s.claims if c.zh.startswith("从"))
+    assert second.cites == ["fsx:p2", "fsx:p1"] and "(2022)" in second.en
+    assert [f.value for f in s.facts].count("462.2") == 1  # the restatement is not listed twice

@@ -9,7 +9,7 @@ import pytest
 from conftest import SHARED
 
 from briefgen.facts import extract_facts
-from briefgen.types import Document, Excerpt
+from briefgen.types import Document, Excerpt, Fact
 
 
 def make_doc(
@@ -31,7 +31,8 @@ def test_fact_has_written_value_unit_citation_and_english() -> None:
     assert f.cites == ["d:p2"] and f.year == 2022 and not f.is_target
     assert f.value_en == "CNY 46.22 billion"
     assert "产值" in f.what and "output value" in f.what_en
-    assert out[("167", "家")].dimension == "enterprises"
+    assert out[("167", "家")].dimension == "scale"  # a count of firms is industry scale
+    assert out[("167", "家")].year == 2022  # the year heads the sentence: it governs both
 
 
 def test_target_year_carries_through_the_paragraph() -> None:
@@ -68,6 +69,87 @@ def test_area_and_people_dimensions_come_from_lexicons() -> None:
     )
     dims = {f.value: f.dimension for f in extract_facts(doc)}
     assert dims == {"44": "parks", "7000": "talent", "100": "finance"}
+
+
+def facts_of(paragraphs: list[str], date: str | None = "2023-11-20") -> dict[str, Fact]:
+    return {f.value: f for f in extract_facts(make_doc(paragraphs, date=date))}
+
+
+def test_baseline_year_is_not_the_target_that_follows() -> None:
+    out = facts_of(["医药健康产业集群产值从2022年的462.2亿元，到2025年力争超过1000亿元。"])
+    base, goal = out["462.2"], out["1000"]
+    assert (base.year, base.is_target, base.year_source) == (2022, False, "explicit")
+    assert (goal.year, goal.is_target, goal.dimension) == (2025, True, "target")
+    assert base.dimension == "scale" and base.what == "医药健康产业集群产值"
+
+
+def test_target_clause_does_not_reach_back_to_earlier_figures() -> None:
+    out = facts_of(
+        ["佛山方面，2022年产业集群产值为462.2亿元，到2025年产值力争超过1000亿元，并建成6个园区。"]
+    )
+    assert (out["462.2"].year, out["462.2"].is_target) == (2022, False)
+    assert (out["1000"].year, out["1000"].is_target, out["1000"].what) == (2025, True, "产值")
+    assert (out["6"].year, out["6"].is_target) == (2025, True)
+
+
+def test_relative_years_and_as_of_dates() -> None:
+    out = facts_of(["去年，园区营收180亿元。", "截至2023年底，全市拥有企业2500家。", "目前建成平台12个。"],
+                   date="2024-05-20")  # fmt: skip
+    assert (out["180"].year, out["180"].year_source) == (2023, "relative")
+    assert (out["2500"].year, out["2500"].is_target) == (2023, False)
+    assert (out["12"].year, out["12"].year_source, out["12"].as_of) == (2024, "date", "2024-05-20")
+
+
+def test_future_year_is_a_target_and_past_deadline_is_not() -> None:
+    out = facts_of(["预计2027年产值将达到3000亿元。", "到2021年底，全市已集聚企业800家。"])
+    assert (out["3000"].year, out["3000"].is_target) == (2027, True)
+    assert (out["800"].year, out["800"].is_target) == (2021, False)
+
+
+def test_enumerated_paragraph_inherits_the_target_and_cites_it() -> None:
+    doc = make_doc(
+        ["《方案》提出，到2026年实现以下目标。一是建成3个园区。", "二是培育龙头企业10家。"]
+    )
+    f = next(f for f in extract_facts(doc) if f.value == "10")
+    assert (f.year, f.is_target, f.year_source) == (2026, True, "context")
+    assert f.cites == ["d:p2", "d:p1"]  # the paragraph that states 2026 is cited too
+
+
+def test_repeated_figure_borrows_year_and_label() -> None:
+    out = extract_facts(
+        make_doc(["2022年全市生物医药产值462.2亿元。", "业内认为，从462.2亿元到千亿元并不容易。"])
+    )
+    again = [f for f in out if f.value == "462.2"][1]
+    assert (again.year, again.year_source, again.what) == (2022, "context", out[0].what)
+    assert again.cites == ["d:p2", "d:p1"]
+
+
+def test_labels_are_clean_noun_phrases() -> None:
+    out = facts_of(
+        [
+            "成都市2023年生物医药产业实现营业收入1500亿元，同比增长9.5%。",
+            "高新区引导投资机构为企业提供近50亿元融资，设立规模20亿元的天使投资基金。",
+            "园区已吸引400家健康产业类企业落户。",
+        ]
+    )
+    assert out["1500"].what == "生物医药产业营业收入"
+    assert out["9.5"].what.endswith("营业收入同比增长")
+    assert out["50"].what == "融资" and out["20"].what == "天使投资基金"
+    assert out["400"].what == "健康产业类企业" and "enterprises" in out["400"].what_en
+    assert not any(re.search(r"\d|力争|到", f.what) for f in out.values())
+
+
+def test_dimensions_for_firm_counts_parks_finance_and_talent() -> None:
+    out = facts_of(
+        [
+            "全市共有医药企业320家，其中规上企业85家、上市公司12家，专精特新企业9家。",
+            "产业园占地1200亩，总投资45亿元，引进院士团队6个。",
+        ]
+    )
+    dims = {v: f.dimension for v, f in out.items()}
+    assert dims["320"] == dims["85"] == dims["12"] == "scale"
+    assert dims["9"] == "enterprises"
+    assert (dims["1200"], dims["45"], dims["6"]) == ("parks", "finance", "talent")
 
 
 def _seed_corpus():  # type: ignore[no-untyped-def]

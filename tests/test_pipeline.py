@@ -15,8 +15,10 @@ from briefgen import build_brief, llm
 from briefgen.errors import ConfigError
 from briefgen.pipeline import BuildSettings, run_build
 
-_EXCERPT = re.compile(r'<excerpt id="([^"]+)">(.*?)</excerpt>', re.S)
-_FINDING = re.compile(r"^\[[^\]]*\] (.*?) \|\| (.*?) \(cites: ([^)]*)\)$", re.M)
+_DATA = re.compile(r"<data>\n(.*?)\n</data>", re.S)
+_LINE = re.compile(r"^\[(p\d+)\] (.*)$", re.M)
+_CITIES = re.compile(r"cities: (.*)$", re.M)
+_CELL = re.compile(r"^(c\d+)\|[^|]*\|[^|]*\|(.*)$", re.M)
 _MD_LINK = re.compile(r"\]\(#([^)\s]+)\)")
 _MD_ANCHOR = re.compile(r'<a id="([^"]+)"></a>')
 
@@ -26,11 +28,12 @@ def _sentence(text: str) -> str:
 
 
 class FakeModel:
-    """Answers from the excerpts in each request, with the mistakes models make.
+    """Answers from the data in each request, with the mistakes models make.
 
-    Summaries: one true claim and one with an invented figure.  Cells: the
-    first sentence of the evidence; "finance" cites an invented ID; the
-    "cooperation" cells answer found=false.  Summary: the first findings.
+    Summaries: one true claim and one with an invented figure; for each of the
+    article's cities one finding per dimension from the first paragraph naming
+    that city, except "finance" (cites an invented label) and "cooperation"
+    (none).  Executive summary: the first three cell lines, citing their labels.
     """
 
     name = "fake"
@@ -41,36 +44,34 @@ class FakeModel:
     async def execute(self, call: llm.Call) -> llm.Exchange:
         self.purposes.append(call.purpose)
         user = "\n".join(m["content"] for m in call.messages if m["role"] == "user")
-        excerpts = _EXCERPT.findall(user)
+        data = _DATA.search(user)
+        assert data, "every request carries one <data> block"
         answer: dict[str, Any]
         if call.purpose.startswith("summary:"):
-            eid, text = excerpts[0]
+            lines = _LINE.findall(data.group(1))
+            label, text = lines[0]
             s = _sentence(text)
+            dims = call.schema_json["properties"]["findings"]["items"]["properties"]["dim"]["enum"]
+            cities = [c for c in _CITIES.search(data.group(1)).group(1).split("、") if c != "(none)"]  # type: ignore[union-attr]
+            findings = []
+            for city in cities:
+                own = next(((lb, t) for lb, t in lines if city in t), lines[0])
+                for dim in dims:
+                    if dim != "cooperation":
+                        cites = ["p99"] if dim == "finance" else [own[0]]
+                        findings.append({"city": city, "dim": dim, "zh": _sentence(own[1]), "en": f"(en) {_sentence(own[1])}", "cites": cites})
             answer = {
-                "title_en": f"Article {eid}",
+                "title_en": f"Article {label}",
                 "claims": [
-                    {"zh": s, "en": f"(en) {s}", "cites": [eid]},
-                    {"zh": "产值达98765亿元", "en": "output CNY 9,876.5 billion", "cites": [eid]},
+                    {"zh": s, "en": f"(en) {s}", "cites": [label]},
+                    {"zh": "产值达98765亿元", "en": "output CNY 9,876.5 billion", "cites": [label]},
                 ],
                 "facts": [],
+                "findings": findings,
             }
-        elif call.purpose.startswith("cell:"):
-            eid, text = excerpts[0]
-            s = _sentence(text)
-            if call.purpose.endswith(":cooperation"):
-                answer = {"found": False, "zh": "", "en": "", "cites": []}
-            elif call.purpose.endswith(":finance"):
-                answer = {"found": True, "zh": s, "en": f"(en) {s}", "cites": ["invented-doc:p99"]}
-            else:
-                answer = {"found": True, "zh": s, "en": f"(en) {s}", "cites": [eid]}
         else:
-            found = _FINDING.findall(user)[:3]
-            answer = {
-                "claims": [
-                    {"zh": zh, "en": en, "cites": [c.strip() for c in cites.split(",")]}
-                    for zh, en, cites in found
-                ]
-            }
+            cells = _CELL.findall(data.group(1))[:3]
+            answer = {"claims": [{"zh": zh, "en": f"(en) {zh}", "cites": [label]} for label, zh in cells]}
         return llm.Exchange(
             content=json.dumps(answer, ensure_ascii=False),
             finish_reason="stop",
@@ -145,8 +146,13 @@ def test_model_build_cites_verifies_and_replays(fake_model: FakeModel, tmp_path:
     assert set(c["status"] for c in cells) <= {"verified", "rejected", "not_found"}
     assert "rejected" not in [c["status"] for c in cells if c["dimension"] not in ("finance",)]
     assert set(statuses.values()) <= {"rejected", "not_found"}
-    # the invented figure is rejected in every article, with its reason
-    assert all(len(a["rejected"]) == 1 and a["rejected"][0]["reasons"] for a in data["articles"])
+    # the invented figure is rejected in every article, with its reason; so is every finance finding
+    for a in data["articles"]:
+        invented = [r for r in a["rejected"] if "98765" in r["zh"]]
+        assert len(invented) == 1 and "number 98765亿元 not in cited text" in invented[0]["reasons"]
+        assert all(r["reasons"] for r in a["rejected"]) and not any("98765" in c["zh"] for c in a["claims"])
+    finance = [c for c in cells if c["dimension"] == "finance"]
+    assert finance and all(c["status"] == "rejected" and "unknown citation" in c["reasons"][0] for c in finance)
     assert data["summary"]["zh"] and data["summary"]["en"]
     md = (out / "brief.md").read_text(encoding="utf-8")
     assert "### 中文" in md and "### English" in md and "98765" not in md.split("## 核验")[0]
@@ -159,13 +165,17 @@ def test_model_build_cites_verifies_and_replays(fake_model: FakeModel, tmp_path:
     ]
 
 
-def test_cell_without_evidence_costs_no_call(fake_model: FakeModel, tmp_path: Path) -> None:
+def test_one_call_per_article_plus_one_summary_and_no_cell_calls(fake_model: FakeModel, tmp_path: Path) -> None:
     brief = build_brief(EXAMPLES, None, BuildSettings(workers=1))
-    cell_calls = [p for p in fake_model.purposes if p.startswith("cell:")]
-    without_call = [c for c in brief.comparison.cells if f"cell:{c.city}:{c.dimension}" not in cell_calls]
-    assert all(c.status == "not_found" and not c.cites for c in without_call)
-    assert fake_model.purposes.count("exec-summary") == 1
-    assert not any(tmp_path.iterdir())
+    summaries = sorted(p for p in fake_model.purposes if p.startswith("summary:"))
+    assert summaries == sorted(f"summary:{d.id}" for d in brief.corpus.documents)
+    assert fake_model.purposes.count("exec-summary") == 1 and len(fake_model.purposes) == len(summaries) + 1
+    verified = [c for c in brief.comparison.cells if c.status == "verified"]
+    assert verified and all(c.cites for c in verified)
+    docs = {d.id: d for d in brief.corpus.documents}
+    for cell in verified:  # evidence for a city only from articles about that city
+        assert all(cell.city in docs[i.split(":p")[0]].cities for i in cell.cites)
+    assert brief.verified_summary() and not any(tmp_path.iterdir())
 
 
 def test_extractive_build_without_model(tmp_path: Path) -> None:
@@ -189,5 +199,5 @@ def test_dry_run_prints_plan_and_writes_nothing(fake_model: FakeModel, tmp_path:
     settings.workers = 1
     run_build(EXAMPLES, out, settings)
     printed = capsys.readouterr().out
-    assert "summary:" in printed and "cell:" in printed and "nothing written" in printed
+    assert "summary:" in printed and "cell:" not in printed and "nothing written" in printed
     assert fake_model.purposes == [] and not out.exists()

@@ -9,7 +9,7 @@ import pytest
 from briefgen.errors import ConfigError
 from briefgen.prompts import load_prompts, parse_prompt
 
-SUMMARY_VARS = {"title": "标题", "date": "2024-01-02", "source": "来源", "excerpts": "<excerpt id=\"a:p1\">正文</excerpt>", "glossary": ""}
+SUMMARY_VARS = {"title": "标题", "date": "2024-01-02", "source": "来源", "cities": "中山", "dimensions": "scale: 产业规模", "excerpts": "<excerpt id=\"a:p1\">正文</excerpt>", "glossary": ""}
 
 
 def _write(folder: Path, name: str, variables: str, body: str) -> Path:
