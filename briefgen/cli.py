@@ -82,7 +82,8 @@ def ingest(
     """Read a folder of saved pages into clean documents with citable excerpts."""
     try:
         _check_dir(directory)
-        from .ingest import corpus_to_json, ingest as run_ingest, print_summary
+        from .ingest import corpus_to_json, print_summary
+        from .ingest import ingest as run_ingest
 
         corpus = run_ingest(directory, workers=workers, progress=not as_json)
         if as_json or output:
