@@ -11,8 +11,13 @@ a network or a bill.  The server
 * sleeps ``latency`` seconds per call, like a remote model;
 * answers with a valid instance of whatever JSON schema the request carries
   (``response_format`` json_schema, ``tools`` function calling, or a schema written into the
-  prompt), citing excerpt IDs (``<doc>:p<N>``) that appear in the prompt, and with a plain-text
+  prompt), citing the labels the prompt's ``<data>`` block shows (``[p3] text`` excerpt lines
+  of one article, ``c2|city|dim|text`` cell lines of the executive summary; full
+  ``<doc>:p<N>`` IDs elsewhere), naming cities and dimensions from the schema's enums, quoting
+  number-free clauses of the cited text so that verification passes, and with a plain-text
   summary of bounded length for free-text prompts (the map-reduce baseline);
+* splits each prompt into fixed overhead (system prompt, glossary line, schema) and evidence
+  (excerpt lines, cell lines), so the benchmarks can say where tokens go;
 * stops by itself after ``max_seconds`` or ``max_requests``.
 
 Run alone: ``python bench/server.py --port 8765 --latency 1 --max-seconds 600``.
@@ -112,8 +117,23 @@ class RequestRecord:
     prompt_tokens: int
     completion_tokens: int
     messages: int
-    excerpt_tokens: int = 0  # tokens of the quoted excerpts (data) inside the messages
-    excerpt_ids: list[str] = field(default_factory=list)
+    excerpt_tokens: int = 0  # tokens of the quoted excerpt texts (evidence) inside the messages
+    excerpt_ids: list[str] = field(default_factory=list)  # labels as sent: p3, or doc:p3
+    excerpt_keys: list[str] = field(default_factory=list)  # short hash of each excerpt's text
+    cell_tokens: int = 0  # tokens of the cell texts in an executive-summary prompt
+    system_tokens: int = 0  # tokens of the system messages (instructions + glossary)
+    glossary_tokens: int = 0  # tokens of the glossary ("Terms: ...") lines
+
+
+_SUMMED = (
+    "prompt_tokens",
+    "completion_tokens",
+    "schema_tokens",
+    "excerpt_tokens",
+    "cell_tokens",
+    "system_tokens",
+    "glossary_tokens",
+)
 
 
 @dataclass
@@ -157,19 +177,18 @@ class Stats:
                 "schema_tokens": sum(r.schema_tokens for r in recs),
                 "completion_tokens": sum(r.completion_tokens for r in recs),
                 "excerpt_tokens": sum(r.excerpt_tokens for r in recs),
+                "cell_tokens": sum(r.cell_tokens for r in recs),
+                "system_tokens": sum(r.system_tokens for r in recs),
+                "glossary_tokens": sum(r.glossary_tokens for r in recs),
                 "by_mode": {},
                 "by_schema": {},
             }
         for r in recs:
             for key, name in (("by_mode", r.mode), ("by_schema", r.schema_name)):
-                slot = out[key].setdefault(
-                    name,
-                    {"requests": 0, "prompt_tokens": 0, "schema_tokens": 0, "excerpt_tokens": 0},
-                )
+                slot = out[key].setdefault(name, dict.fromkeys(("requests", *_SUMMED), 0))
                 slot["requests"] += 1
-                slot["prompt_tokens"] += r.prompt_tokens
-                slot["schema_tokens"] += r.schema_tokens
-                slot["excerpt_tokens"] += r.excerpt_tokens
+                for k in _SUMMED:
+                    slot[k] += getattr(r, k)
         if recs:
             out["first_start"] = min(r.start for r in recs)
             out["last_end"] = max(r.end for r in recs)
