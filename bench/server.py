@@ -200,8 +200,13 @@ class Stats:
 # ------------------------------------------------------- valid fake answers
 
 EXCERPT_ID = re.compile(r"(?<![\w\-.])([A-Za-z0-9\u4e00-\u9fff][\w\-.\u4e00-\u9fff]*:p\d+)(?![\w])")
-# How briefgen quotes evidence in a prompt (used only to break prompt tokens down).
+# How briefgen quotes evidence: a <data> block with "[p3] text" excerpt lines (one article) or
+# "c2|city|dimension|text" cell lines (executive summary); older prompts used <excerpt id=...>.
+DATA_BLOCK = re.compile(r"<data>(.*?)</data>", re.S)
+LABEL_LINE = re.compile(r"^\[(p\d+|[^\]\s]+:p\d+)\] (.*)$", re.M)
+CELL_LINE = re.compile(r"^(c\d+)\|([^|\n]*)\|([^|\n]*)\|(.*)$", re.M)
 EXCERPT_BLOCK = re.compile(r'<excerpt id="([^"]+:p\d+)">(.*?)</excerpt>', re.S)
+GLOSSARY_LINE = re.compile(r"^Terms: .*$", re.M)
 _CITE_NAME = re.compile(r"cite|citation|source_id|excerpt_id|evidence|^ids?$|_ids$", re.I)
 _EN_NAME = re.compile(r"(^|_)en(_|$)|english", re.I)
 _VALUE_NAME = re.compile(r"^(value|number|amount)$", re.I)
@@ -211,19 +216,50 @@ _FIGURE = re.compile(
 )
 _NUMBERISH = re.compile(r"[0-9０-９〇零一二三四五六七八九十百千万亿两%％]")
 _CLAUSE_SPLIT = re.compile(r"[，。；！？、,;:：\n（）()“”\"《》<>]+")
+FINDINGS_PER_CITY = 3  # dimensions a fake answer reports per city of an article
+
+
+@dataclass
+class Evidence:
+    """What a prompt shows as evidence: labelled excerpt lines and labelled cell lines."""
+
+    excerpts: list[tuple[str, str]]  # (label, text)
+    cells: list[tuple[str, str]]  # (label, text)
+
+
+def find_evidence(prompt: str) -> Evidence:
+    """The excerpt and cell lines of the prompt's ``<data>`` blocks (or ``<excerpt>`` tags)."""
+    excerpts: list[tuple[str, str]] = []
+    cells: list[tuple[str, str]] = []
+    for block in DATA_BLOCK.findall(prompt):
+        excerpts += [(m.group(1), m.group(2)) for m in LABEL_LINE.finditer(block)]
+        cells += [(m.group(1), m.group(4)) for m in CELL_LINE.finditer(block)]
+    excerpts += [(m.group(1), m.group(2)) for m in EXCERPT_BLOCK.finditer(prompt)]
+    return Evidence(excerpts, cells)
 
 
 @dataclass
 class PromptContext:
-    """What an answer may draw on: the excerpt IDs in the prompt and their text."""
+    """What an answer may draw on: the citable labels in the prompt and their text."""
 
     ids: list[str]
     texts: dict[str, str]
     cursor: int = 0
     current: str | None = None
+    city: str | None = None  # the city the object being built speaks for
+    cities: list[str] = field(default_factory=list)  # every city the schema allows
+    fixed: dict[str, Any] = field(default_factory=dict)  # field values set by the caller
+    want_figure: bool = False  # the object being built quotes a figure (a key fact)
 
     @classmethod
     def from_text(cls, prompt: str) -> PromptContext:
+        found = find_evidence(prompt)
+        labelled = found.excerpts + found.cells
+        if labelled:  # the data block's own labels: p3 (one article) or c2 (cells)
+            texts: dict[str, str] = {}
+            for label, text in labelled:
+                texts.setdefault(label, text)
+            return cls(ids=list(texts), texts=texts)
         hits = list(EXCERPT_ID.finditer(prompt))
         # IDs given as data (id="..." or [id]) win over IDs quoted as examples in instructions.
         tagged = [
@@ -231,7 +267,7 @@ class PromptContext:
         ]
         hits = tagged or hits
         ids: list[str] = []
-        texts: dict[str, str] = {}
+        texts = {}
         for i, m in enumerate(hits):
             end = hits[i + 1].start() if i + 1 < len(hits) else min(len(prompt), m.end() + 600)
             eid = m.group(1)
@@ -240,23 +276,41 @@ class PromptContext:
                 texts[eid] = prompt[m.end() : end]
         return cls(ids=ids, texts=texts)
 
-    def take_id(self) -> str | None:
-        if not self.ids:
-            return None
-        eid = self.ids[self.cursor % len(self.ids)]
-        self.cursor += 1
-        self.current = eid
-        return eid
+    def _score(self, eid: str) -> tuple[int, bool]:
+        return self._speaks_for_city(eid), not self.want_figure or self._figure_in(eid) is not None
 
-    def figure(self) -> tuple[str, str]:
-        """The first figure (number, unit as written) in the current excerpt that is not a year."""
-        source = self.texts.get(self.current or "", "")
+    def _figure_in(self, eid: str) -> tuple[str, str] | None:
+        source = self.texts.get(eid, "")
         for m in _FIGURE.finditer(source):
             if m.group(2) != "年" and not (
                 len(m.group(1)) == 4 and source[m.end(1) : m.end(1) + 1] == "年"
             ):
                 return m.group(1), m.group(2) or ""
-        return "1", ""
+        return None
+
+    def _speaks_for_city(self, eid: str) -> int:
+        """2 if the text names the current city, 1 if it names no other city, else 0."""
+        if self.city is None:
+            return 2
+        text = self.texts.get(eid, "")
+        if any(n and n in text for n in _city_names(self.city)):
+            return 2
+        others = [c for c in self.cities if c != self.city]
+        return 0 if any(n and n in text for o in others for n in _city_names(o)) else 1
+
+    def take_id(self) -> str | None:
+        if not self.ids:
+            return None
+        n = len(self.ids)
+        order = [self.ids[(self.cursor + k) % n] for k in range(n)]
+        eid = max(order, key=self._score)  # the first of the best (max keeps the first)
+        self.cursor = (self.ids.index(eid) + 1) % n
+        self.current = eid
+        return eid
+
+    def figure(self) -> tuple[str, str]:
+        """The first figure (number, unit as written) in the current excerpt that is not a year."""
+        return self._figure_in(self.current or "") or ("1", "")
 
     def zh_text(self) -> str:
         """A clause quoted from the current excerpt without any number, so it verifies."""
@@ -266,6 +320,10 @@ class PromptContext:
             if 6 <= len(clause) <= 60 and not _NUMBERISH.search(clause) and ":" not in clause:
                 return clause
         return "来源摘录所述要点"
+
+
+def _city_names(city: str) -> tuple[str, ...]:
+    return (city, city.removesuffix("市")) if city.endswith("市") else (city,)
 
 
 def _resolve(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
@@ -311,6 +369,8 @@ def fake_instance(
         return fake_instance(merged, ctx, root=root, name=name, depth=depth + 1)
     kind = schema.get("type")
     if isinstance(kind, list):
+        if "null" in kind and "year" in name.lower():
+            return None  # an unknown year is honest; a made-up one fails verification
         kind = next((k for k in kind if k != "null"), "null")
     if kind is None:
         kind = "object" if "properties" in schema else "array" if "items" in schema else "string"
@@ -343,18 +403,54 @@ def _fake_object(
     schema: dict[str, Any], ctx: PromptContext, root: dict[str, Any], depth: int
 ) -> Any:
     props: dict[str, Any] = schema.get("properties", {})
-    saved = ctx.current
+    saved, fixed, want = ctx.current, ctx.fixed, ctx.want_figure
+    ctx.fixed = {}
+    ctx.want_figure = any(_VALUE_NAME.search(k) for k in props)
+    values = {k: fixed[k] for k in props if k in fixed}
     # Cite first, so that sibling text fields quote the excerpt they cite.
-    order = sorted(props, key=lambda k: 0 if _CITE_NAME.search(k) else 1)
-    values = {k: fake_instance(props[k], ctx, root=root, name=k, depth=depth + 1) for k in order}
-    ctx.current = saved
+    order = sorted((k for k in props if k not in values), key=lambda k: not _CITE_NAME.search(k))
+    for k in order:
+        values[k] = fake_instance(props[k], ctx, root=root, name=k, depth=depth + 1)
+    ctx.current, ctx.want_figure = saved, want
     return {k: values[k] for k in props}
+
+
+def _enum(schema: dict[str, Any], root: dict[str, Any]) -> list[Any]:
+    return list(_resolve(schema, root).get("enum") or [])
+
+
+def _fake_findings(
+    item: dict[str, Any], ctx: PromptContext, root: dict[str, Any], depth: int
+) -> list[Any]:
+    """Items naming a city and a dimension from the schema's enums: a few dimensions per city,
+    each citing an excerpt that speaks for that city (as briefgen's check requires)."""
+    props = item.get("properties", {})
+    cities, dims = _enum(props["city"], root), _enum(props["dim"], root)
+    ctx.cities = [str(c) for c in cities]
+    out: list[Any] = []
+    for i, city in enumerate(cities):
+        for k in range(min(FINDINGS_PER_CITY, len(dims))):
+            ctx.city = str(city)
+            ctx.fixed = {"city": city, "dim": dims[(i + k) % len(dims)]}
+            out.append(_fake_object(item, ctx, root, depth + 1))
+    ctx.city = None
+    return out
 
 
 def _fake_array(
     schema: dict[str, Any], ctx: PromptContext, root: dict[str, Any], name: str, depth: int
 ) -> Any:
     items = schema.get("items", {})
+    if isinstance(items, dict):
+        item = _resolve(items, root)
+        props = item.get("properties", {})
+        if (
+            "city" in props
+            and "dim" in props
+            and _enum(props["city"], root)
+            and _enum(props["dim"], root)
+        ):
+            return _fake_findings(item, ctx, root, depth)
     n = max(int(schema.get("minItems", 0)), 1)
     if "maxItems" in schema:
         n = min(n, int(schema["maxItems"]))
@@ -490,6 +586,11 @@ def answer(body: dict[str, Any], *, summary_tokens: int) -> Reply:
         int(body.get("max_tokens") or body.get("max_completion_tokens") or summary_tokens),
     )
     return Reply(plain_summary(prompt, limit), None, "text", "", 0)
+
+
+def _key(text: str) -> str:
+    """A short key for an excerpt's text: the same excerpt sent twice has the same key."""
+    return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()[:12]
 
 
 def _prompt_tokens(messages: list[dict[str, Any]]) -> int:
@@ -642,7 +743,9 @@ class BenchServer:
                 reply.content if reply.content is not None else (reply.tool_call or ("", ""))[1]
             )
             message_tokens = _prompt_tokens(messages)
-            quoted = EXCERPT_BLOCK.findall(_message_text(messages))
+            text = _message_text(messages)
+            found = find_evidence(text)
+            system = _message_text([m for m in messages if m.get("role") == "system"])
             completion = count_tokens(out_text)
             record = RequestRecord(
                 start=start,
@@ -654,8 +757,12 @@ class BenchServer:
                 prompt_tokens=message_tokens + reply.schema_tokens,
                 completion_tokens=completion,
                 messages=len(messages),
-                excerpt_tokens=sum(count_tokens(text) for _, text in quoted),
-                excerpt_ids=[eid for eid, _ in quoted],
+                excerpt_tokens=sum(count_tokens(t) for _, t in found.excerpts),
+                excerpt_ids=[label for label, _ in found.excerpts],
+                excerpt_keys=[_key(t) for _, t in found.excerpts],
+                cell_tokens=sum(count_tokens(t) for _, t in found.cells),
+                system_tokens=count_tokens(system) if system else 0,
+                glossary_tokens=sum(count_tokens(g) for g in GLOSSARY_LINE.findall(system)),
             )
             self._respond(handler, body, reply, record)
         except Exception as exc:  # a bad request must not kill the benchmark run

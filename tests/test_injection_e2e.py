@@ -6,9 +6,9 @@ import json
 import shutil
 from pathlib import Path
 
-from briefgen.pipeline import BuildSettings, build_brief
-
 from conftest import EXAMPLES
+
+from briefgen.pipeline import BuildSettings, build_brief
 
 INJECTED = """中山健康医药产业基地加快建设
 来源：本项目示例  发布时间：2024-05-01
