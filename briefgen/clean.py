@@ -12,7 +12,10 @@ Where the article ends is decided by structure first: the body is cut into block
 at end-of-article signals (editor/source lines, link lists, reposts, a new
 [headline]) and at subheadings; only a trailing block that starts at such a
 boundary and shares few keywords with the article is dropped as "unrelated", so
-a long article whose later paragraphs drift from the title keeps them.
+a long article whose later paragraphs drift from the title keeps them.  Short
+lines that read as article text (ending in 。； or starting with 一是/（三）, or
+numbered items with figures) are not taken for link titles: they close the
+article when they follow its last paragraph, even behind an editor line.
 
 Every line that is removed is kept in ``Cleaned.dropped`` with a short reason.
 """
@@ -83,6 +86,16 @@ _EDITOR_LINE = re.compile(r"^[(（【\[]?\s*(责任编辑|编辑|责编|实习�
 _SENT_END = re.compile(r"[。！？!?；;]")
 _COMMA = re.compile(r"[，,、：:]")
 _BULLET = re.compile(r"^([•●·▪◦○■□◆◇▶▷►✓✔☆★※]|[-*+]\s|\d{1,3}\s*[.、．)）]\s*|[(（]\d{1,3}[)）])")
+# Article points: "一是…", "（三）…", "第二，…", "首先，…" (link lists are not numbered this way).
+_ENUM_ZH = re.compile(
+    r"^([(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}(是|、)|"
+    r"(第|其)[一二三四五六七八九十]{1,3}[是，,、：:]|(首先|其次|再次|最后)[，,])"
+)
+_POINT_END = re.compile(r"[。；;][”’\"')）]*$")  # ends like a sentence or a list item in running text
+_FIGURE = re.compile(
+    r"\d(?:[\d.,]*\d)?\s*(%|％|个|家|名|人|项|亿|万|千|元|吨|公里|千米|米|平方|亩|台|套|座|所|条|次|倍|户|件|辆|余|多|以上)"
+)
+_LEAD_IN = re.compile(r"[：:]$")  # "目标有三个：" introduces the points below it
 _LEAD_SYMBOLS = re.compile(r"^[^\w\u4e00-\u9fff#【\[(（]+")
 _TAG_BRACKET = re.compile(r"^(?:#[^#\n]{1,30}#\s*)?【(?P<title>[^】]{6,80})】(?P<rest>.*)$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -144,6 +157,21 @@ def _headline_like(s: str) -> bool:
 def _title_like(s: str) -> bool:
     """A link title: short, no sentence punctuation."""
     return 4 <= len(s) <= 45 and not _SENT_END.search(s[:-1] if s else s)
+
+
+def _point_like(s: str, weak: bool = True) -> bool:
+    """A short line that reads as article text rather than a link title.
+
+    Strong signals: it ends like a sentence or list item (。；), or it starts with a
+    Chinese enumeration marker.  Weak (``weak=True``): a numbered or bulleted item
+    carrying a figure with a unit ("3. 培育企业10家").
+    """
+    if _cjk_count(s) < 4:
+        return False
+    if _POINT_END.search(s) or _ENUM_ZH.match(s):
+        return True
+    bullet = _BULLET.match(s) if weak else None
+    return bool(bullet and _FIGURE.search(s[bullet.end() :]))
 
 
 def _meta_line(s: str) -> bool:
@@ -480,15 +508,30 @@ def _judge_blocks(lines: list[_Line], blocks: list[_Block], title: str | None) -
             kept += len(sentences)
     with_text = [any(_is_sentence(lines[i].norm) for i in b.idx) for b in blocks]
     last_on = max((k for k, foreign in enumerate(off) if not foreign and with_text[k]), default=0)
+    # Short paragraphs and enumerated points close many articles ("二是…。"); they count as text
+    # when they read like it and share a word with the article.  After the last on-topic block
+    # (e.g. behind an editor line) only those before any further running text are the article's.
+    vocab = set(df) | title_bg
+    points = {
+        i for b in blocks for i in b.idx
+        if not _is_sentence(lines[i].norm) and _point_like(lines[i].norm) and lines[i].bigrams & vocab
+    }
+    for b in blocks:  # a lead-in line ending with a colon goes with the points under it
+        points.update(i for i, j in zip(b.idx, b.idx[1:], strict=False) if j in points and _LEAD_IN.search(lines[i].norm))
     last = -1
+    closing = True  # still in the sentence-less blocks right after the last on-topic block
     for k, block in enumerate(blocks):
         if k > last_on:
+            closing = closing and not with_text[k]
             for i in block.idx:
                 ln = lines[i]
+                if closing and i in points:
+                    last = max(last, i)
+                    continue
                 short_link = _BULLET.match(ln.norm) or _title_like(ln.norm)
                 ln.reason = "link-list" if short_link and not _is_sentence(ln.norm) else "unrelated"
         else:
-            last = max([last, *(i for i in block.idx if _is_sentence(lines[i].norm))])
+            last = max([last, *(i for i in block.idx if _is_sentence(lines[i].norm) or i in points)])
     return last
 
 
@@ -543,9 +586,17 @@ def clean(raw: RawFile) -> Cleaned:
     i = start
     while i < list_start:
         j = i
-        while j < list_start and lines[j].reason is None and _title_like(lines[j].norm) and not _is_sentence(lines[j].norm):
+        while (
+            j < list_start
+            and lines[j].reason is None
+            and _title_like(lines[j].norm)
+            and not _is_sentence(lines[j].norm)
+            and not _point_like(lines[j].norm, weak=False)  # "一是…。" items are text, not links
+        ):
             j += 1
-        if j - i >= 3 and sum(sims[k] for k in range(i, j)) / (j - i) < 0.5:
+        # Numbered items that all carry figures with units are targets or results, not headlines.
+        figures = all(_point_like(lines[k].norm) for k in range(i, j))
+        if j - i >= 3 and sum(sims[k] for k in range(i, j)) / (j - i) < 0.5 and not figures:
             for k in range(i, j):
                 lines[k].reason = "link-list"
         i = max(j, i + 1)

@@ -41,6 +41,17 @@ NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Bypass the respons
 RecordOpt = Annotated[Path | None, typer.Option("--record", help="Save every model exchange as JSON in DIR.")]
 ReplayOpt = Annotated[Path | None, typer.Option("--replay", help="Answer only from recordings in DIR.")]
 TimeoutOpt = Annotated[float | None, typer.Option("--timeout", min=1, help="Per-call timeout in seconds.")]
+BatchTokensOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--batch-tokens",
+        min=0,
+        help="Pack articles into one call up to N excerpt tokens [default: 12000]; 0: one call per article.",
+    ),
+]
+BatchArticlesOpt = Annotated[
+    int | None, typer.Option("--batch-articles", min=1, help="At most N articles per call [default: 6].")
+]
 EngineOpt = Annotated[
     str | None,
     typer.Option("--engine", help="model | extractive [default: model if one is configured, else extractive]."),
@@ -130,6 +141,8 @@ def summarize(
     record: RecordOpt = None,
     replay: ReplayOpt = None,
     timeout: TimeoutOpt = None,
+    batch_tokens: BatchTokensOpt = None,
+    batch_articles: BatchArticlesOpt = None,
     prompts: PromptsOpt = None,
     glossary: GlossaryOpt = None,
     templates: Annotated[Path | None, typer.Option("--templates", help="Folder with your own templates.")] = None,
@@ -160,6 +173,8 @@ def build(
     record: RecordOpt = None,
     replay: ReplayOpt = None,
     timeout: TimeoutOpt = None,
+    batch_tokens: BatchTokensOpt = None,
+    batch_articles: BatchArticlesOpt = None,
     prompts: PromptsOpt = None,
     glossary: GlossaryOpt = None,
     template: Annotated[Path | None, typer.Option("--template", help="Your own brief template file.")] = None,

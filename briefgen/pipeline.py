@@ -56,6 +56,9 @@ class BuildSettings:
     model_flags: dict[str, Any] = field(default_factory=dict)  # config.resolve_config's flags
     progress: bool = False
     workers: int | None = None
+    # Articles per model call: at most this many evidence tokens / articles (0 or 1: one each).
+    batch_tokens: int | None = None
+    batch_articles: int | None = None
 
     @classmethod
     def from_cli(cls, **kw: Any) -> BuildSettings:
@@ -71,6 +74,8 @@ class BuildSettings:
             dimensions=kw.get("dimensions"),
             model_flags=flags,
             progress=True,
+            batch_tokens=kw.get("batch_tokens"),
+            batch_articles=kw.get("batch_articles"),
         )
 
     @property
@@ -102,6 +107,19 @@ def choose_engine(settings: BuildSettings) -> tuple[Engine, ModelConfig | None]:
             )
         return "extractive", None
     return "model", config
+
+
+def _batching(settings: BuildSettings) -> dict[str, Any]:
+    """The batch limits for ``summarize_corpus`` (its defaults where the settings give none)."""
+    from .summarize import DEFAULT_BATCH_ARTICLES, DEFAULT_BATCH_TOKENS
+
+    tokens = DEFAULT_BATCH_TOKENS if settings.batch_tokens is None else settings.batch_tokens
+    articles = DEFAULT_BATCH_ARTICLES if settings.batch_articles is None else settings.batch_articles
+    if tokens < 0:
+        raise UsageError("--batch-tokens must be 0 (one article per call) or more")
+    if articles < 1:
+        raise UsageError("--batch-articles must be 1 or more")
+    return {"batch_tokens": tokens, "batch_articles": articles}
 
 
 def _year(date: str | None) -> int | None:
@@ -137,6 +155,8 @@ def _settings_record(
         "glossary": [str(p) for p in settings.glossary],
         "glossary_version": [_file_hash(p) for p in settings.glossary],
         "lang": settings.lang,
+        "batch_tokens": settings.batch_tokens,
+        "batch_articles": settings.batch_articles,
     }
     record["hash"] = settings_hash(record)
     return record
@@ -220,7 +240,7 @@ def _run(input_dir: Path, out_dir: Path | None, settings: BuildSettings, *, writ
             from .compare import compare as compare_cells
             from .compare import executive_summary
             from .llm import ModelClient
-            from .summarize import summarize
+            from .summarize import summarize_corpus
 
             assert config is not None and prompts is not None
             log_path = None if settings.dry_run or out_dir is None else Path(out_dir) / LOG_NAME
@@ -229,14 +249,18 @@ def _run(input_dir: Path, out_dir: Path | None, settings: BuildSettings, *, writ
             client = ModelClient(config, log_path=log_path)
             try:
                 bar.start("summarising articles")
-                articles = summarize(corpus, client, prompts, glossary, dims)
+                run = summarize_corpus(corpus, client, prompts, glossary, dims, **_batching(settings))
+                articles = run.articles
                 bar.start("comparing cities")
                 comparison = compare_cells(corpus, articles, glossary, dims)
                 bar.start("executive summary")
-                notes: list[str] = []
-                summary = executive_summary(
-                    corpus, comparison, client, prompts, glossary, warnings=notes
-                )
+                notes: list[str] = list(run.notes)
+                if run.overview is not None:  # the one summary call saw every article
+                    summary = run.overview
+                else:
+                    summary = executive_summary(
+                        corpus, comparison, client, prompts, glossary, warnings=notes
+                    )
             finally:
                 client.close()
             usage = client.usage
@@ -332,7 +356,8 @@ def _print_plan(run: _Run, input_dir: Path, out: Path) -> None:
         _echo(run.client.plan_text())
         _echo(
             "the comparison table is built from the summaries' verified findings (no calls); "
-            "plus 1 exec-summary call over the verified cells (its size depends on the answers)"
+            "when one call holds every article it also writes the executive summary, otherwise "
+            "add 1 exec-summary call over the verified cells (its size depends on the answers)"
         )
     else:
         _echo("no model calls: the extractive engine runs offline")
@@ -368,18 +393,21 @@ def run_summarize(directory: Path, out: Path, settings: BuildSettings) -> list[P
         from .dimensions import load_dimensions
         from .llm import ModelClient
         from .prompts import load_prompts
-        from .summarize import summarize
+        from .summarize import summarize_corpus
 
         assert config is not None
         prompts = load_prompts(settings.prompts_dir)
-        # Same dimensions as ``build``, so both share one cached call per article.
+        # The same requests as ``build`` (dimensions, batches, overview asked for), so a
+        # ``summarize`` then a ``build`` of one folder share the cached calls.
         dims = load_dimensions(settings.dimensions)
         log = None if settings.dry_run else Path(out) / LOG_NAME
         if log is not None:
             log.parent.mkdir(parents=True, exist_ok=True)
         client = ModelClient(config, log_path=log)
         try:
-            articles = summarize(corpus, client, prompts, glossary, dims)
+            articles = summarize_corpus(
+                corpus, client, prompts, glossary, dims, **_batching(settings)
+            ).articles
         finally:
             client.close()
         usage = client.usage

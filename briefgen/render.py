@@ -21,6 +21,7 @@ import markdown
 from markdown.extensions.toc import TocExtension, slugify_unicode
 
 from .errors import ConfigError
+from .extractive import _as_of
 from .paths import TEMPLATES_DIR
 from .report import (
     NOT_FOUND_EN,
@@ -87,6 +88,33 @@ def plain_ids(ids: Iterable[str]) -> str:
     return ", ".join(f"`{i}`" for i in ids)
 
 
+def fact_as_of(f: Fact) -> str | None:
+    """The date a figure's year was taken from, when no year is stated in the text.
+
+    The article's ISO date (``2024-05-17``) for ``year_source == "date"``; the bare year
+    if that date is missing; ``None`` for a year stated in the text or no year at all.
+    """
+    if (day := _as_of(f)) is not None:
+        return day[:10]
+    if f.year_source == "date" and f.year:
+        return str(f.year)
+    return None
+
+
+@jinja2.pass_context
+def year_label(ctx: jinja2.runtime.Context, f: Any, lang: str | None = None) -> str:
+    """The year column of a key-facts row: ``2025`` when stated in the text,
+    ``截至2024-05-17`` / ``as of 2024-05-17`` when taken from the article date, ``—`` unknown.
+
+    ``f`` is a fact as the templates receive it; ``lang`` defaults to the run's language.
+    """
+    lang = lang or ctx.get("lang") or "both"
+    as_of = f.get("as_of")
+    if as_of:
+        return _translator(lang)(f"截至{as_of}", f"as of {as_of}")
+    return str(f.get("year") or "—")
+
+
 def _translator(lang: str) -> Callable[[str, str], str]:
     def t(zh: str, en: str) -> str:
         if lang == "zh":
@@ -117,7 +145,8 @@ def _environment(templates_dir: Path | None) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        md=md_text, cell=md_cell, cite=cite, cites=cites, anchor=anchor, ids=plain_ids
+        md=md_text, cell=md_cell, cite=cite, cites=cites, anchor=anchor, ids=plain_ids,
+        year=year_label,
     )
     return env
 
@@ -195,6 +224,9 @@ def _fact_view(f: Fact) -> dict[str, Any]:
         "what": f.what,
         "what_en": f.what_en,
         "year": f.year,
+        # set when the year was only taken from the article date (see ``fact_as_of``)
+        "year_source": f.year_source,
+        "as_of": fact_as_of(f),
         "dimension": f.dimension,
         "is_target": f.is_target,
         "cites": list(f.cites),

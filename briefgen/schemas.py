@@ -112,6 +112,61 @@ def _summary_answer_for(cities: tuple[str, ...], dims: tuple[str, ...]) -> type[
     return _Answer
 
 
+class ArticleOut(_Strict):
+    """One article's part of a batch answer: ``doc`` is the label the prompt gave it (a1, a2)."""
+
+    doc: str
+    title_en: str
+    claims: list[ClaimOut]
+    facts: list[FactOut]
+    findings: list[FindingOut]
+
+
+class BatchAnswer(_Strict):
+    """Answer to the ``summarize_batch`` prompt: several articles at once, and (when the batch
+    holds every article of the brief) an ``overview`` that compares them."""
+
+    articles: list[ArticleOut]
+    overview: list[ClaimOut] = Field(default_factory=list)
+
+
+class _BatchNoOverview(_Strict):
+    articles: list[ArticleOut]
+
+
+def batch_answer_for(
+    docs: Sequence[str], cities: Sequence[str], dims: Sequence[str], *, overview: bool
+) -> type[BatchAnswer]:
+    """``BatchAnswer`` whose published schema lists the allowed ``doc``, ``city`` and ``dim``
+    values, with or without the ``overview`` field (a field asked for is a field paid for)."""
+    return _batch_answer_for(tuple(docs), tuple(cities), tuple(dims), overview)
+
+
+@lru_cache(maxsize=512)
+def _batch_answer_for(
+    docs: tuple[str, ...], cities: tuple[str, ...], dims: tuple[str, ...], overview: bool
+) -> type[BatchAnswer]:
+    class _Answer(BatchAnswer):
+        @classmethod
+        def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+            base = BatchAnswer if overview else _BatchNoOverview
+            schema = base.model_json_schema(*args, **kwargs)
+            if overview:  # strict mode wants every property required
+                schema["required"] = list(schema["properties"])
+            article = schema["properties"]["articles"]["items"]["properties"]
+            if docs:
+                article["doc"] = {"type": "string", "enum": list(docs)}
+            item = article["findings"]["items"]["properties"]
+            if cities:
+                item["city"] = {"type": "string", "enum": list(cities)}
+            if dims:
+                item["dim"] = {"type": "string", "enum": list(dims)}
+            return schema
+
+    _Answer.__name__ = _Answer.__qualname__ = "BatchAnswer"
+    return _Answer
+
+
 class CellAnswer(_Strict):
     """One city x dimension cell as a model would state it (checked by ``verify.verify_cell``).
 

@@ -237,3 +237,60 @@ def test_html_captions_from_markup() -> None:
     assert c.lines == BODY
     reasons = _reasons(c)
     assert reasons.get("企业员工在洁净车间工作") == "caption"
+
+
+# ------------------------------------------- short closing paragraphs and points
+
+POINTS = ["一是建设省级以上研发平台3个。", "二是培育龙头企业10家以上；", "三是引进高端人才200名。"]
+
+
+def test_short_enumerated_points_closing_the_article_are_kept() -> None:
+    c = _clean([TITLE, "来源：某市日报", *BODY, "方案提出了三项主要目标：", *POINTS])
+    assert c.lines == [*BODY, "方案提出了三项主要目标：", *POINTS]
+
+
+def test_single_short_closing_point_is_kept() -> None:
+    c = _clean([TITLE, "来源：某市日报", *BODY, "二是培育龙头企业10家以上。"])
+    assert c.lines == [*BODY, "二是培育龙头企业10家以上。"]
+
+
+def test_points_with_chinese_or_arabic_numbering_are_kept() -> None:
+    zh = ["（一）建设研发平台", "（二）培育龙头企业", "（三）引进高端人才"]
+    c = _clean([TITLE, "来源：某市日报", *BODY, *zh])
+    assert c.lines == [*BODY, *zh]
+    arabic = ["1. 建设研发平台3个", "2. 培育龙头企业10家以上", "3. 引进高端人才200名"]
+    c = _clean([TITLE, "来源：某市日报", *BODY, *arabic])
+    assert c.lines == [*BODY, *arabic]
+
+
+def test_short_points_in_the_middle_are_not_a_link_list() -> None:
+    points = ["一是强化研发投入。", "二是加快成果转化。", "三是优化营商环境。"]
+    c = _clean([TITLE, "来源：某市日报", *BODY[:2], *points, *BODY[2:]])
+    assert c.lines == [*BODY[:2], *points, *BODY[2:]]
+
+
+def test_headline_list_after_points_is_still_dropped() -> None:
+    links = ["区税务局开展纳税服务月活动", "明日气温骤降请注意保暖", "市总工会慰问一线职工", "某街道举办消防演练"]
+    c = _clean([TITLE, "来源：某市日报", *BODY, *POINTS, *links])
+    assert c.lines == [*BODY, *POINTS]
+    assert {_reasons(c)[x] for x in links} == {"link-list"}
+
+
+def test_short_paragraph_after_editor_line_is_kept() -> None:
+    tail = "据悉，园区二期将新建标准厂房。"
+    c = _clean([TITLE, "来源：某市日报", *BODY, "责任编辑：张三", tail])
+    assert c.lines == [*BODY, tail]
+    c = _clean([TITLE, "来源：某市日报", *BODY[:3], "（责任编辑：张三）", POINTS[1]])
+    assert c.lines == [*BODY[:3], POINTS[1]]
+
+
+def test_junk_after_editor_line_is_still_dropped() -> None:
+    junk = ["园区二期预计年底开工", "欢迎投稿。", "某街道举办消防演练"]
+    c = _clean([TITLE, "来源：某市日报", *BODY, "责任编辑：张三", *junk])
+    assert c.lines == BODY
+    assert _reasons(c)["园区二期预计年底开工"] == "link-list"
+
+
+def test_points_of_an_unrelated_item_after_editor_line_are_dropped() -> None:
+    c = _clean([TITLE, "来源：某市日报", *BODY, "（责任编辑：赵六）", *UNRELATED, "一是注意出行安全。"])
+    assert c.lines == BODY

@@ -111,7 +111,7 @@ def test_examples_replay_builds_cells_from_verified_findings_only(tmp_path: Path
     full = ingest(EXAMPLES)
     corpus = Corpus([full.document("foshan-action-plan"), full.document("zhongshan-health-base")], [])
     client = ModelClient(ModelConfig(model="authored", replay_dir=RESPONSES, cache_dir=tmp_path / "c"))
-    summaries = summarize(corpus, client, load_prompts(), load_glossary())
+    summaries = summarize(corpus, client, load_prompts(), load_glossary(), batch_articles=1)
     cells = {(c.city, c.dimension): c for c in compare.compare(corpus, summaries, load_glossary()).cells}
     assert cells[("佛山", "scale")].status == "verified" and cells[("佛山", "scale")].cites == ["foshan-action-plan:p2"]
     reasons = {d: cells[("佛山", d)].reasons for d in ("policy", "enterprises", "parks", "sectors", "talent")}

@@ -41,34 +41,48 @@ class FakeModel:
     def __init__(self) -> None:
         self.purposes: list[str] = []
 
+    @staticmethod
+    def _article(block: str, dims: list[str]) -> dict[str, Any]:
+        lines = _LINE.findall(block)
+        label, text = lines[0]
+        s = _sentence(text)
+        cities = [c for c in _CITIES.search(block).group(1).split("、") if c != "(none)"]  # type: ignore[union-attr]
+        findings = []
+        for city in cities:
+            own = next(((lb, t) for lb, t in lines if city in t), lines[0])
+            for dim in dims:
+                if dim != "cooperation":
+                    cites = ["p99"] if dim == "finance" else [own[0]]
+                    findings.append({"city": city, "dim": dim, "zh": _sentence(own[1]), "en": f"(en) {_sentence(own[1])}", "cites": cites})
+        return {
+            "title_en": f"Article {label}",
+            "claims": [
+                {"zh": s, "en": f"(en) {s}", "cites": [label]},
+                {"zh": "产值达98765亿元", "en": "output CNY 9,876.5 billion", "cites": [label]},
+            ],
+            "facts": [],
+            "findings": findings,
+        }
+
     async def execute(self, call: llm.Call) -> llm.Exchange:
         self.purposes.append(call.purpose)
         user = "\n".join(m["content"] for m in call.messages if m["role"] == "user")
         data = _DATA.search(user)
         assert data, "every request carries one <data> block"
         answer: dict[str, Any]
-        if call.purpose.startswith("summary:"):
-            lines = _LINE.findall(data.group(1))
-            label, text = lines[0]
-            s = _sentence(text)
-            dims = call.schema_json["properties"]["findings"]["items"]["properties"]["dim"]["enum"]
-            cities = [c for c in _CITIES.search(data.group(1)).group(1).split("、") if c != "(none)"]  # type: ignore[union-attr]
-            findings = []
-            for city in cities:
-                own = next(((lb, t) for lb, t in lines if city in t), lines[0])
-                for dim in dims:
-                    if dim != "cooperation":
-                        cites = ["p99"] if dim == "finance" else [own[0]]
-                        findings.append({"city": city, "dim": dim, "zh": _sentence(own[1]), "en": f"(en) {_sentence(own[1])}", "cites": cites})
-            answer = {
-                "title_en": f"Article {label}",
-                "claims": [
-                    {"zh": s, "en": f"(en) {s}", "cites": [label]},
-                    {"zh": "产值达98765亿元", "en": "output CNY 9,876.5 billion", "cites": [label]},
-                ],
-                "facts": [],
-                "findings": findings,
-            }
+        props = call.schema_json["properties"]
+        if "articles" in props:  # several articles in one call
+            item = props["articles"]["items"]["properties"]
+            dims = item["findings"]["items"]["properties"]["dim"]["enum"]
+            blocks = re.split(r"^## (a\d+)$", data.group(1), flags=re.M)[1:]
+            articles = [{"doc": k, **self._article(b, dims)} for k, b in zip(blocks[::2], blocks[1::2], strict=True)]
+            answer = {"articles": articles}
+            if "overview" in props:
+                firsts = [(k, _LINE.findall(b)[0]) for k, b in zip(blocks[::2], blocks[1::2], strict=True)][:3]
+                answer["overview"] = [{"zh": _sentence(t), "en": f"(en) {_sentence(t)}", "cites": [f"{k}.{lb}"]} for k, (lb, t) in firsts]
+        elif call.purpose.startswith("summary:"):
+            dims = props["findings"]["items"]["properties"]["dim"]["enum"]
+            answer = self._article(data.group(1), dims)
         else:
             cells = _CELL.findall(data.group(1))[:3]
             answer = {"claims": [{"zh": zh, "en": f"(en) {zh}", "cites": [label]} for label, zh in cells]}
@@ -165,17 +179,25 @@ def test_model_build_cites_verifies_and_replays(fake_model: FakeModel, tmp_path:
     ]
 
 
-def test_one_call_per_article_plus_one_summary_and_no_cell_calls(fake_model: FakeModel, tmp_path: Path) -> None:
+def test_small_folder_is_one_call_that_also_writes_the_summary(fake_model: FakeModel, tmp_path: Path) -> None:
     brief = build_brief(EXAMPLES, None, BuildSettings(workers=1))
-    summaries = sorted(p for p in fake_model.purposes if p.startswith("summary:"))
-    assert summaries == sorted(f"summary:{d.id}" for d in brief.corpus.documents)
-    assert fake_model.purposes.count("exec-summary") == 1 and len(fake_model.purposes) == len(summaries) + 1
+    assert fake_model.purposes == ["summary:" + "+".join(d.id for d in brief.corpus.documents)]
     verified = [c for c in brief.comparison.cells if c.status == "verified"]
     assert verified and all(c.cites for c in verified)
     docs = {d.id: d for d in brief.corpus.documents}
     for cell in verified:  # evidence for a city only from articles about that city
         assert all(cell.city in docs[i.split(":p")[0]].cities for i in cell.cites)
-    assert brief.verified_summary() and not any(tmp_path.iterdir())
+    overview = brief.verified_summary()
+    assert overview and {c.split(":p")[0] for x in overview for c in x.cites} <= set(docs)
+    assert not any(tmp_path.iterdir())
+
+
+def test_one_article_per_call_then_one_summary_call(fake_model: FakeModel) -> None:
+    brief = build_brief(EXAMPLES, None, BuildSettings(workers=1, batch_tokens=0))
+    summaries = sorted(p for p in fake_model.purposes if p.startswith("summary:"))
+    assert summaries == sorted(f"summary:{d.id}" for d in brief.corpus.documents)
+    assert fake_model.purposes.count("exec-summary") == 1 and len(fake_model.purposes) == len(summaries) + 1
+    assert brief.verified_summary()
 
 
 def test_extractive_build_without_model(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from test_report import tiny_brief
 
 from briefgen.errors import ConfigError
 from briefgen.render import anchor, markdown_to_html, md_text, write_outputs
+from briefgen.report import Brief
 
 
 def _write(tmp_path: Path, **kw: object) -> str:
@@ -100,3 +101,45 @@ def test_html_is_a_page_with_anchored_headings() -> None:
     assert html.startswith("<!DOCTYPE html>") and "<table>" in html and "<style>\nbody{}" in html
     assert 'id="中山-zhongshan"' in html
     assert anchor("zs-health:p3") == "zs-health-p3"
+
+
+def _dated_brief(year_source: str = "date", as_of: str | None = "2024-05-17") -> Brief:
+    brief = tiny_brief()
+    fact = brief.articles[0].facts[0]
+    fact.year, fact.year_source, fact.as_of = 2024, year_source, as_of
+    return brief
+
+
+def test_year_from_article_date_says_as_of(tmp_path: Path) -> None:
+    write_outputs(_dated_brief(), tmp_path / "en", lang="en")
+    md = (tmp_path / "en" / "brief.md").read_text(encoding="utf-8")
+    page = (tmp_path / "en" / "articles" / "zs-health.md").read_text(encoding="utf-8")
+    assert "CNY 46.22 billion (as of 2024-05-17)" in md and "| as of 2024-05-17 |" in md
+    assert "| as of 2024-05-17 |" in page and "| 2024 |" not in page and "截至" not in md + page
+
+
+def test_year_from_article_date_says_jiezhi_in_chinese(tmp_path: Path) -> None:
+    write_outputs(_dated_brief(), tmp_path / "zh", lang="zh")
+    md = (tmp_path / "zh" / "brief.md").read_text(encoding="utf-8")
+    page = (tmp_path / "zh" / "articles" / "zs-health.md").read_text(encoding="utf-8")
+    assert "462.2亿元（截至2024-05-17）" in md and "| 截至2024-05-17 |" in md
+    assert "| 截至2024-05-17 |" in page and "（2024年）" not in md and "as of" not in md + page
+
+
+def test_stated_year_shows_plainly(tmp_path: Path) -> None:
+    write_outputs(_dated_brief("explicit", None), tmp_path)
+    md = (tmp_path / "brief.md").read_text(encoding="utf-8")
+    page = (tmp_path / "articles" / "zs-health.md").read_text(encoding="utf-8")
+    assert "462.2亿元（2024年）" in md and "CNY 46.22 billion (2024)" in md and "| 2024 |" in md
+    assert "| 2024 |" in page and "截至" not in md + page and "as of" not in md + page
+
+
+def test_year_column_in_both_languages_and_unknown(tmp_path: Path) -> None:
+    write_outputs(_dated_brief(), tmp_path / "both")
+    page = (tmp_path / "both" / "articles" / "zs-health.md").read_text(encoding="utf-8")
+    assert "| 截至2024-05-17 / as of 2024-05-17 |" in page
+    brief = _dated_brief("", None)
+    brief.articles[0].facts[0].year = None
+    write_outputs(brief, tmp_path / "none")
+    page = (tmp_path / "none" / "articles" / "zs-health.md").read_text(encoding="utf-8")
+    assert "| — |" in page

@@ -58,7 +58,8 @@ def mock_client(tmp_path: Path) -> tuple[ModelClient, MockBackend]:
 
 
 def run(corpus: Corpus, client: ModelClient) -> dict:
-    summaries = summarize(corpus, client, load_prompts(), load_glossary())
+    # One article per call: the authored answers in tests/responses are per article.
+    summaries = summarize(corpus, client, load_prompts(), load_glossary(), batch_articles=1)
     return {s.doc_id: s for s in summaries}
 
 
@@ -244,7 +245,7 @@ def test_injection_in_an_ingested_article_is_flagged_and_never_sent(tmp_path: Pa
 def test_verification_report_counts_per_run(tmp_path: Path) -> None:
     from briefgen.verify import VerificationReport
 
-    summaries = summarize(Corpus([ZS, CD], []), replay_client(tmp_path), load_prompts(), load_glossary())
+    summaries = summarize(Corpus([ZS, CD], []), replay_client(tmp_path), load_prompts(), load_glossary(), batch_articles=1)
     report = VerificationReport.from_summaries(summaries).to_dict()
     assert report["verified"] == 4  # 2 + 2 claims
     assert report["rejected"] == 12  # 5 claims + 1 key fact + 6 comparison findings
