@@ -566,7 +566,10 @@ def _single_request(
 
 
 def _should_split(result: ModelResult) -> bool:
-    """A reply came back but was cut off or unreadable: a smaller batch may fit."""
+    """A smaller batch may do: the reply was cut off or unreadable, or the call would have
+    passed the token budget (half the articles may still fit in it)."""
+    if result.skipped == "budget":
+        return True
     if result.skipped or result.parsed is not None:
         return False
     return result.finish_reason == "length" or bool(result.raw.strip())
@@ -677,9 +680,11 @@ def summarize_corpus(
             if len(batch) > 1 and _should_split(result):
                 half = len(batch) // 2
                 todo += [batch[:half], batch[half:]]
-                run.notes.append(
-                    f"a batch of {len(batch)} articles was split and asked again: {_failure(result)}"
-                )
+                why = "over the token budget" if result.skipped == "budget" else _failure(result)
+                skipped = client.usage.skipped_for_budget
+                if result.skipped == "budget" and result.request.purpose in skipped:
+                    skipped.remove(result.request.purpose)  # its halves are tried instead
+                run.notes.append(f"a batch of {len(batch)} articles was split and asked again: {why}")
                 ask_overview = False
                 continue
             try:

@@ -100,3 +100,17 @@ def test_batch_prompt_labels_articles_and_their_paragraphs(tmp_path: Path) -> No
     assert "[p2] 2023年，中山市生物医药产业规模达462.2亿元" in user
     schema = mock.calls[0].schema_json
     assert schema["properties"]["articles"]["items"]["properties"]["doc"]["enum"] == ["a1", "a2"]
+
+
+def test_batch_over_the_budget_is_split_so_what_fits_still_runs(tmp_path: Path) -> None:
+    from briefgen.config import ModelConfig
+    from briefgen.llm import MockBackend, ModelClient
+
+    mock = MockBackend()
+    mock.enqueue("summary:*", {"title_en": "t", "claims": [], "facts": [], "findings": []}, repeat=True)
+    config = ModelConfig(model="mock", no_cache=True, cache_dir=tmp_path / "c", budget_tokens=5000)
+    client = ModelClient(config, backend=mock)
+    result = run(client)
+    assert [c.purpose for c in mock.calls] == ["summary:zs-biomed"]  # a batch (8,000 answer tokens) cannot fit
+    assert result.articles[0].error is None and "budget" in (result.articles[1].error or "")
+    assert client.usage.skipped_for_budget == ["summary:cd-health"]
