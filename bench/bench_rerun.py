@@ -5,7 +5,9 @@
 1. cold build: every call goes to the server;
 2. the same build again: the server must see zero calls; its wall time is reported;
 3. one article added (the generator is deterministic, so the first 50 are unchanged):
-   only the calls that depend on the new article should be made.
+   only the calls that depend on the new article should be made: the summary call of the
+   batch it falls in (batches are chosen by a hash of the article ID; all of them change
+   only when the number of batches grows) and the executive summary, whose input changed.
 
     python bench/bench_rerun.py             # writes bench/results/rerun.json
 """
@@ -20,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from generate import generate
-from server import ROOT, BenchServer, run_build
+from server import ROOT, BenchServer, calls_by_schema, run_build
 
 RESULTS = ROOT / "bench" / "results"
 
@@ -63,12 +65,14 @@ def measure(n: int = 50, latency: float = 1.0, concurrency: int = 4) -> dict[str
 
 def table(result: dict[str, Any]) -> str:
     lines = [
-        "| run | articles | model calls | prompt tokens | wall s | load avg |",
+        "| run | articles | model calls (SummaryAnswer / BatchAnswer / ExecSummaryAnswer) "
+        "| prompt tokens | wall s | load avg |",
         "|---|---|---|---|---|---|",
     ]
     for r in result["rows"]:
+        kinds = calls_by_schema(r.get("by_request") or {})
         lines.append(
-            f"| {r['run']} | {r['articles']} | {r['calls']} | {r['prompt_tokens']:,} "
+            f"| {r['run']} | {r['articles']} | {r['calls']} ({kinds}) | {r['prompt_tokens']:,} "
             f"| {r['wall_seconds']} | {r.get('load_average', '')} |"
         )
     return "\n".join(lines)

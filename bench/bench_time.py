@@ -2,9 +2,14 @@
 
 50 articles generated from examples/articles; the bench server sleeps 1 s per call.  For each
 concurrency c the critical path is what a perfect scheduler could do with the same calls.
-A build has three dependent model steps: article summaries, then the comparison cells (their
-evidence is chosen with the summaries' answers), then the executive summary (written from the
-verified cells).  Within a step all calls are independent, so the ideal model time is
+A build has two dependent model steps: the summary calls (one per batch of articles, schema
+``BatchAnswer``, or ``SummaryAnswer`` for a batch of one article), then, unless one batch held
+every article and wrote the overview itself, one executive-summary call (``ExecSummaryAnswer``,
+written from the verified table).  A batch whose answer is cut off or over the token budget
+is split and its halves asked again: those are one more dependent round.  The steps and their
+calls are read from the server's records of the run (a summary call that quotes a subset of
+an earlier summary call's excerpts is a retry, one round later).  Within a step all calls are
+independent, so the ideal model time is
 
     ideal waves = sum over steps of ceil(calls in step / c)   [x latency]
 
@@ -16,7 +21,8 @@ the last answer (verification, rendering).  That time, measured in the same run,
 so wall ÷ critical path = (outside + span) ÷ (outside + ideal): everything the scheduler loses
 inside the model phase (idle slots, CPU work between steps) counts against it.  Target <= 1.3
 at every concurrency.  The span ÷ ideal ratio (model phase only) and the time of the same build
-at 0 s latency are reported beside it.
+at 0 s latency are reported beside it.  The bench server answers every call in the same time;
+a real model takes longer for a longer answer, so a batch of six articles is slower than one.
 
     python bench/bench_time.py              # writes bench/results/time.json
 """
@@ -32,28 +38,59 @@ from pathlib import Path
 from typing import Any
 
 from generate import generate
-from server import ROOT, BenchServer, run_build
+from server import ROOT, BenchServer, calls_by_schema, run_build
 
 RESULTS = ROOT / "bench" / "results"
 # The dependent model steps, in order, by the schema name sent with each request; a schema
-# not listed counts with the first step.
-STEPS = (("SummaryAnswer",), ("CellAnswer",), ("ExecSummaryAnswer",))
+# not listed counts with the first step.  CellAnswer (per-cell calls) is only in results
+# measured before the comparison was built from the summaries' findings.
+STEPS = (("SummaryAnswer", "BatchAnswer"), ("CellAnswer",), ("ExecSummaryAnswer",))
 
 
-def critical_path(by_request: dict[str, int], concurrency: int, latency: float) -> float:
-    """Seconds of model time a perfect scheduler needs for these calls."""
-    counts = [0] * len(STEPS)
-    for name, n in by_request.items():
-        step = next((i for i, names in enumerate(STEPS) if name in names), 0)
-        counts[step] += n
-    return sum(math.ceil(n / concurrency) for n in counts) * latency
+def _step(name: str) -> int:
+    return next((i for i, names in enumerate(STEPS) if name in names), 0)
+
+
+def step_calls(records: list[dict[str, Any]]) -> list[int]:
+    """Calls per dependent step, from the server's records of one build, in order.
+
+    Summary calls come in rounds: a batch split and asked again quotes a subset of the
+    excerpts of the call it came from, so it is one round after that call."""
+    rounds: list[tuple[int, frozenset[str]]] = []  # (round, excerpt keys) of summary calls
+    later: dict[int, int] = {}
+    for r in sorted(records, key=lambda r: r["start"]):
+        step = _step(r["schema_name"])
+        if step != 0:
+            later[step] = later.get(step, 0) + 1
+            continue
+        keys = frozenset(r.get("excerpt_keys") or ())
+        parent = [n for n, k in rounds if keys and keys < k]
+        rounds.append((max(parent, default=-1) + 1, keys))
+    summary = [
+        sum(1 for n, _ in rounds if n == i)
+        for i in range(max((n for n, _ in rounds), default=-1) + 1)
+    ]
+    return summary + [later[k] for k in sorted(later)]
+
+
+def critical_path(
+    by_request: dict[str, int], concurrency: int, latency: float, steps: list[int] | None = None
+) -> float:
+    """Seconds of model time a perfect scheduler needs for these calls: ``steps`` (calls per
+    dependent step) when measured, else the calls grouped by schema name into STEPS."""
+    if steps is None:
+        counts = [0] * len(STEPS)
+        for name, n in by_request.items():
+            counts[_step(name)] += n
+        steps = counts
+    return sum(math.ceil(n / concurrency) for n in steps) * latency
 
 
 def derive(result: dict[str, Any]) -> dict[str, Any]:
     """Add the critical path and ratios to each measured row (kept apart from raw numbers)."""
     latency = result["latency_seconds"]
     for r in result["rows"]:
-        ideal = critical_path(r["by_request"], r["concurrency"], latency)
+        ideal = critical_path(r["by_request"], r["concurrency"], latency, r.get("steps"))
         outside = r["wall_seconds"] - r["model_span_seconds"]
         r["ideal_model_seconds"] = round(ideal, 2)
         r["outside_model_seconds"] = round(outside, 2)
@@ -93,6 +130,7 @@ def measure(
                         "concurrency": c,
                         "calls": run.calls,
                         "by_request": {k: v["requests"] for k, v in st["by_schema"].items()},
+                        "steps": step_calls(st["records"]),
                         "max_in_flight": st["max_in_flight"],
                         "wall_seconds": round(run.wall, 2),
                         "load_average": round(run.load, 2),
@@ -119,18 +157,17 @@ def table(result: dict[str, Any]) -> str:
         f"{result['articles']} articles, {result['latency_seconds']:g} s per call; the same build at "
         f"0 s latency took {result['no_latency_build_seconds']} s.",
         "",
-        "| concurrency | calls (summary / cell / exec) | max in flight | wall s | critical path s "
-        "(ideal waves + outside model calls) | wall ÷ critical | model-call span s | span ÷ ideal "
-        "| load avg |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| concurrency | calls (SummaryAnswer / BatchAnswer / ExecSummaryAnswer) | calls per "
+        "dependent step | max in flight | wall s | critical path s (ideal waves + outside model "
+        "calls) | wall ÷ critical | model-call span s | span ÷ ideal | load avg |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in result["rows"]:
-        by = r["by_request"]
-        kinds = " / ".join(
-            str(by.get(k, 0)) for k in ("SummaryAnswer", "CellAnswer", "ExecSummaryAnswer")
-        )
+        kinds = calls_by_schema(r["by_request"])
+        steps = " → ".join(str(n) for n in r.get("steps") or ()) or "?"
         lines.append(
-            f"| {r['concurrency']} | {r['calls']} ({kinds}) | {r['max_in_flight']} | {r['wall_seconds']} "
+            f"| {r['concurrency']} | {r['calls']} ({kinds}) | {steps} | {r['max_in_flight']} "
+            f"| {r['wall_seconds']} "
             f"| {r['critical_seconds']} ({r['ideal_model_seconds']:g} + {r['outside_model_seconds']}) "
             f"| {r['ratio']} | {r['model_span_seconds']} | {r['model_ratio']} | {r.get('load_average', '')} |"
         )

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import mapreduce_baseline
-from server import ROOT, BenchServer, count_tokens, run_build
+from server import ROOT, BenchServer, calls_by_schema, count_tokens, excerpt_key, run_build
 
 RESULTS = ROOT / "bench" / "results"
 FOLDERS = {
@@ -34,29 +34,44 @@ FOLDERS = {
 }
 
 
-def excerpt_tokens(folder: Path) -> dict[str, int]:
-    """Tokens of every excerpt briefgen ingest keeps for ``folder``, by excerpt ID."""
+def excerpt_tokens(folder: Path) -> tuple[dict[str, int], int]:
+    """Tokens of every distinct excerpt text briefgen ingest keeps for ``folder``, keyed like the
+    server's ``excerpt_keys`` (a hash of the text: labels such as p3 repeat across articles),
+    and the total over all excerpts (the cleaned tokens)."""
     from briefgen.ingest import ingest
 
     corpus = ingest(folder)
-    return {e.id: count_tokens(e.text) for d in corpus.documents for e in d.excerpts}
+    sizes: dict[str, int] = {}
+    total = 0
+    for d in corpus.documents:
+        for e in d.excerpts:
+            n = count_tokens(e.text)
+            total += n
+            sizes.setdefault(excerpt_key(e.text), n)
+    return sizes, total
 
 
 def breakdown(records: list[dict[str, Any]], sizes: dict[str, int]) -> dict[str, Any]:
-    """Where the prompt tokens go: schema, quoted excerpts (and how often each), instructions."""
+    """Where the prompt tokens go: schema, quoted excerpts (and how often each), instructions.
+
+    Excerpts are told apart by the hash of their text (``excerpt_keys``), not by the label
+    the prompt shows them under: a batch labels every article's paragraphs p1, p2, ...
+    """
     sent: dict[str, int] = {}
     for r in records:
-        for eid in r["excerpt_ids"]:
-            sent[eid] = sent.get(eid, 0) + 1
+        for key in r["excerpt_keys"]:
+            sent[key] = sent.get(key, 0) + 1
     prompt = sum(r["prompt_tokens"] for r in records)
     schema = sum(r["schema_tokens"] for r in records)
     quoted = sum(r["excerpt_tokens"] for r in records)
-    unique = sum(sizes.get(eid, 0) for eid in sent)
+    unique = sum(sizes.get(key, 0) for key in sent)
     return {
         "schema_tokens": schema,
         "excerpt_tokens_sent": quoted,
         "excerpt_tokens_unique": unique,
         "excerpts_sent_distinct": len(sent),
+        "excerpts_sent_unmatched": sum(1 for key in sent if key not in sizes),
+        "excerpt_lines_sent": sum(sent.values()),
         "excerpt_repeats": round(quoted / max(unique, 1), 2),
         "instruction_tokens": prompt - schema - quoted,
         "instruction_tokens_per_call": round((prompt - schema - quoted) / max(len(records), 1)),
@@ -89,9 +104,9 @@ def measure(name: str, folder: Path) -> dict[str, Any]:
     files = mapreduce_baseline.raw_files(folder)
     row: dict[str, Any] = {"folder": name, "files": len(files)}
     row["raw_tokens"] = sum(count_tokens(f.text) for f in files)
-    sizes = excerpt_tokens(folder)
-    row["excerpts"] = len(sizes)
-    row["cleaned_tokens"] = sum(sizes.values())
+    sizes, cleaned = excerpt_tokens(folder)
+    row["excerpts"] = len(sizes)  # distinct excerpt texts
+    row["cleaned_tokens"] = cleaned
     with tempfile.TemporaryDirectory(prefix="bench-tokens-") as tmp:
         row["briefgen"] = briefgen_tokens(folder, Path(tmp), sizes)
     row["mapreduce"] = mapreduce_baseline.measure(folder)
@@ -125,16 +140,14 @@ def table(rows: list[dict[str, Any]]) -> str:
         "",
         "Where briefgen's prompt tokens go:",
         "",
-        "| folder | calls (summary / cell / exec) | JSON schema | quoted excerpts (distinct excerpts × repeats) "
+        "| folder | calls (SummaryAnswer / BatchAnswer / ExecSummaryAnswer) | JSON schema "
+        "| quoted excerpts (distinct excerpts × repeats) "
         "| instructions, glossary, framing | per call: instructions + schema |",
         "|---|---|---|---|---|---|",
     ]
     for r in rows:
         bg, b = r["briefgen"], r["briefgen"]["breakdown"]
-        by = {k: v["requests"] for k, v in bg["by_request"].items()}
-        kinds = " / ".join(
-            str(by.get(k, 0)) for k in ("SummaryAnswer", "CellAnswer", "ExecSummaryAnswer")
-        )
+        kinds = calls_by_schema({k: v["requests"] for k, v in bg["by_request"].items()})
         lines.append(
             f"| `{r['folder']}` | {kinds} | {b['schema_tokens']:,} | {b['excerpt_tokens_sent']:,} "
             f"({b['excerpts_sent_distinct']} of {r['excerpts']} excerpts, {b['excerpt_tokens_unique']:,} "

@@ -16,6 +16,9 @@ a network or a bill.  The server
   ``<doc>:p<N>`` IDs elsewhere), naming cities and dimensions from the schema's enums, quoting
   number-free clauses of the cited text so that verification passes, and with a plain-text
   summary of bounded length for free-text prompts (the map-reduce baseline);
+* answers a batch of articles (``## a1`` sections in the data block, a schema whose items
+  carry a ``doc`` enum) with one item per article, built from that article's own excerpts
+  and cities only (bare ``p3`` cites), and an ``overview`` citing ``a1.p3`` labels;
 * splits each prompt into fixed overhead (system prompt, glossary line, schema) and evidence
   (excerpt lines, cell lines), so the benchmarks can say where tokens go;
 * stops by itself after ``max_seconds`` or ``max_requests``.
@@ -118,7 +121,7 @@ class RequestRecord:
     completion_tokens: int
     messages: int
     excerpt_tokens: int = 0  # tokens of the quoted excerpt texts (evidence) inside the messages
-    excerpt_ids: list[str] = field(default_factory=list)  # labels as sent: p3, or doc:p3
+    excerpt_ids: list[str] = field(default_factory=list)  # labels: p3, a1.p3 (batch), doc:p3
     excerpt_keys: list[str] = field(default_factory=list)  # short hash of each excerpt's text
     cell_tokens: int = 0  # tokens of the cell texts in an executive-summary prompt
     system_tokens: int = 0  # tokens of the system messages (instructions + glossary)
@@ -203,6 +206,10 @@ EXCERPT_ID = re.compile(r"(?<![\w\-.])([A-Za-z0-9\u4e00-\u9fff][\w\-.\u4e00-\u9f
 # How briefgen quotes evidence: a <data> block with "[p3] text" excerpt lines (one article) or
 # "c2|city|dimension|text" cell lines (executive summary); older prompts used <excerpt id=...>.
 DATA_BLOCK = re.compile(r"<data>(.*?)</data>", re.S)
+# A batch of articles: the data block holds one "## a1" section per article, each with a
+# "cities: 中山市、佛山市" metadata line and its own "[p3] text" lines.
+SECTION_HEAD = re.compile(r"^## (a\d+)[ \t]*$", re.M)
+CITIES_LINE = re.compile(r"^(?:.*;\s*)?cities:\s*(.*)$", re.M)
 LABEL_LINE = re.compile(r"^\[(p\d+|[^\]\s]+:p\d+)\] (.*)$", re.M)
 CELL_LINE = re.compile(r"^(c\d+)\|([^|\n]*)\|([^|\n]*)\|(.*)$", re.M)
 EXCERPT_BLOCK = re.compile(r'<excerpt id="([^"]+:p\d+)">(.*?)</excerpt>', re.S)
@@ -220,19 +227,57 @@ FINDINGS_PER_CITY = 3  # dimensions a fake answer reports per city of an article
 
 
 @dataclass
+class Section:
+    """One article of a batch prompt: its label (a1), excerpt lines and cities."""
+
+    key: str
+    excerpts: list[tuple[str, str]]  # (label as shown, p3; text)
+    cities: list[str]
+
+
+@dataclass
 class Evidence:
     """What a prompt shows as evidence: labelled excerpt lines and labelled cell lines."""
 
-    excerpts: list[tuple[str, str]]  # (label, text)
+    excerpts: list[tuple[str, str]]  # (label, text); a1.p3 for an article of a batch
     cells: list[tuple[str, str]]  # (label, text)
 
 
+def _cities(text: str) -> list[str]:
+    m = CITIES_LINE.search(text)
+    if m is None:
+        return []
+    return [
+        c.strip() for c in re.split(r"[、,，]", m.group(1)) if c.strip() and c.strip() != "(none)"
+    ]
+
+
+def find_sections(prompt: str) -> list[Section]:
+    """The articles of a batch prompt (``## a1`` sections of its data block); [] otherwise."""
+    sections: list[Section] = []
+    for block in DATA_BLOCK.findall(prompt):
+        heads = list(SECTION_HEAD.finditer(block))
+        for i, head in enumerate(heads):
+            end = heads[i + 1].start() if i + 1 < len(heads) else len(block)
+            body = block[head.end() : end]
+            lines = [(m.group(1), m.group(2)) for m in LABEL_LINE.finditer(body)]
+            sections.append(Section(head.group(1), lines, _cities(body)))
+    return sections
+
+
 def find_evidence(prompt: str) -> Evidence:
-    """The excerpt and cell lines of the prompt's ``<data>`` blocks (or ``<excerpt>`` tags)."""
+    """The excerpt and cell lines of the prompt's ``<data>`` blocks (or ``<excerpt>`` tags).
+
+    In a batch prompt each excerpt is labelled with its article (``a2.p3``): the bare
+    paragraph labels repeat from one article to the next."""
     excerpts: list[tuple[str, str]] = []
     cells: list[tuple[str, str]] = []
     for block in DATA_BLOCK.findall(prompt):
-        excerpts += [(m.group(1), m.group(2)) for m in LABEL_LINE.finditer(block)]
+        sections = find_sections(f"<data>{block}</data>")
+        if sections:
+            excerpts += [(f"{s.key}.{lab}", text) for s in sections for lab, text in s.excerpts]
+        else:
+            excerpts += [(m.group(1), m.group(2)) for m in LABEL_LINE.finditer(block)]
         cells += [(m.group(1), m.group(4)) for m in CELL_LINE.finditer(block)]
     excerpts += [(m.group(1), m.group(2)) for m in EXCERPT_BLOCK.finditer(prompt)]
     return Evidence(excerpts, cells)
@@ -250,16 +295,19 @@ class PromptContext:
     cities: list[str] = field(default_factory=list)  # every city the schema allows
     fixed: dict[str, Any] = field(default_factory=dict)  # field values set by the caller
     want_figure: bool = False  # the object being built quotes a figure (a key fact)
+    sections: dict[str, Section] = field(default_factory=dict)  # a batch prompt's articles
+    section: str | None = None  # the article (a1) whose item is being built
 
     @classmethod
     def from_text(cls, prompt: str) -> PromptContext:
         found = find_evidence(prompt)
         labelled = found.excerpts + found.cells
-        if labelled:  # the data block's own labels: p3 (one article) or c2 (cells)
+        if labelled:  # the data block's own labels: p3 (one article), a1.p3 (batch), c2 (cells)
             texts: dict[str, str] = {}
             for label, text in labelled:
                 texts.setdefault(label, text)
-            return cls(ids=list(texts), texts=texts)
+            sections = {s.key: s for s in find_sections(prompt)}
+            return cls(ids=list(texts), texts=texts, sections=sections)
         hits = list(EXCERPT_ID.finditer(prompt))
         # IDs given as data (id="..." or [id]) win over IDs quoted as examples in instructions.
         tagged = [
@@ -297,6 +345,21 @@ class PromptContext:
             return 2
         others = [c for c in self.cities if c != self.city]
         return 0 if any(n and n in text for o in others for n in _city_names(o)) else 1
+
+    def enter_section(self, key: str) -> tuple[Any, ...]:
+        """Build an article's item of a batch from that article alone: its bare labels (p3),
+        its texts and its cities.  Returns what ``leave_section`` restores."""
+        saved = (self.ids, self.texts, self.cursor, self.current, self.cities, self.section)
+        sec = self.sections.get(key, Section(key, [], []))
+        self.texts = {}
+        for label, text in sec.excerpts:
+            self.texts.setdefault(label, text)
+        self.ids, self.cursor, self.current = list(self.texts), 0, None
+        self.cities, self.section = list(sec.cities), key
+        return saved
+
+    def leave_section(self, saved: tuple[Any, ...]) -> None:
+        self.ids, self.texts, self.cursor, self.current, self.cities, self.section = saved
 
     def take_id(self) -> str | None:
         if not self.ids:
@@ -426,14 +489,50 @@ def _fake_findings(
     each citing an excerpt that speaks for that city (as briefgen's check requires)."""
     props = item.get("properties", {})
     cities, dims = _enum(props["city"], root), _enum(props["dim"], root)
-    ctx.cities = [str(c) for c in cities]
+    saved = ctx.cities
+    if ctx.section is not None:  # an article of a batch: only its own cities (all batch's in enum)
+        cities = [c for c in cities if str(c) in ctx.cities]
+    else:
+        ctx.cities = [str(c) for c in cities]
     out: list[Any] = []
     for i, city in enumerate(cities):
         for k in range(min(FINDINGS_PER_CITY, len(dims))):
             ctx.city = str(city)
             ctx.fixed = {"city": city, "dim": dims[(i + k) % len(dims)]}
             out.append(_fake_object(item, ctx, root, depth + 1))
-    ctx.city = None
+    ctx.city, ctx.cities = None, saved
+    return out
+
+
+def _fake_articles(
+    item: dict[str, Any], ctx: PromptContext, root: dict[str, Any], depth: int
+) -> list[Any]:
+    """One item per article of a batch (the ``doc`` enum: a1, a2, ...), each built from that
+    article's section only, so its bare cites (p3) are labels of that article."""
+    out: list[Any] = []
+    for key in _enum(item["properties"]["doc"], root):
+        saved = ctx.enter_section(str(key))
+        ctx.fixed = {"doc": key}
+        out.append(_fake_object(item, ctx, root, depth + 1))
+        ctx.leave_section(saved)
+    return out
+
+
+OVERVIEW_ITEMS = 3  # at most this many cross-article items (one article's excerpt each)
+
+
+def _fake_overview(
+    item: dict[str, Any], ctx: PromptContext, root: dict[str, Any], depth: int
+) -> list[Any]:
+    """Cross-article items of a batch (the overview): each cites ``a1.p3`` labels of one
+    article, taking the articles in turn."""
+    out: list[Any] = []
+    for key in list(ctx.sections)[:OVERVIEW_ITEMS]:
+        ids = [i for i in ctx.ids if i.startswith(f"{key}.")]
+        if not ids:
+            continue
+        ctx.cursor = ctx.ids.index(ids[0])
+        out.append(_fake_object(item, ctx, root, depth + 1))
     return out
 
 
@@ -451,6 +550,11 @@ def _fake_array(
             and _enum(props["dim"], root)
         ):
             return _fake_findings(item, ctx, root, depth)
+        if ctx.sections and ctx.section is None:
+            if "doc" in props and _enum(props["doc"], root):
+                return _fake_articles(item, ctx, root, depth)
+            if any(_CITE_NAME.search(k) for k in props):
+                return _fake_overview(item, ctx, root, depth)
     n = max(int(schema.get("minItems", 0)), 1)
     if "maxItems" in schema:
         n = min(n, int(schema["maxItems"]))
@@ -548,7 +652,7 @@ def answer(body: dict[str, Any], *, summary_tokens: int) -> Reply:
             None,
             "json_schema",
             str(spec.get("name", "")),
-            count_tokens(json.dumps(schema, ensure_ascii=False)),
+            count_tokens(_wire(schema)),
         )
     if tools:
         fn = tools[0].get("function", {})
@@ -565,7 +669,7 @@ def answer(body: dict[str, Any], *, summary_tokens: int) -> Reply:
             (str(fn.get("name", "answer")), args),
             "tools",
             str(fn.get("name", "")),
-            count_tokens(json.dumps(tools, ensure_ascii=False)),
+            count_tokens(_wire(tools)),
         )
     schema_in_prompt = find_schema_in_text(prompt)
     if schema_in_prompt is not None:
@@ -588,9 +692,29 @@ def answer(body: dict[str, Any], *, summary_tokens: int) -> Reply:
     return Reply(plain_summary(prompt, limit), None, "text", "", 0)
 
 
-def _key(text: str) -> str:
-    """A short key for an excerpt's text: the same excerpt sent twice has the same key."""
+def _wire(value: Any) -> str:
+    """JSON as the openai SDK sends it (httpx: compact separators, UTF-8 kept): the schema is
+    counted as the text on the wire.  Providers bill it in their own rendering."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def excerpt_key(text: str) -> str:
+    """A short key for an excerpt's text: the same excerpt sent twice has the same key, and an
+    excerpt as ingest keeps it has the key of the line briefgen sends (whitespace collapsed,
+    ``<``/``>`` sent as full-width ``＜``/``＞`` so that no excerpt can close the data block)."""
+    text = text.replace("＜", "<").replace("＞", ">")
     return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()[:12]
+
+
+# The structured answers briefgen asks for, by the schema name sent with the request.
+SCHEMAS = ("SummaryAnswer", "BatchAnswer", "ExecSummaryAnswer")
+
+
+def calls_by_schema(by_schema: dict[str, int]) -> str:
+    """``"1 / 11 / 1"``: calls per schema of ``SCHEMAS`` (and ``+ N other`` for any other)."""
+    text = " / ".join(str(by_schema.get(k, 0)) for k in SCHEMAS)
+    other = sum(n for k, n in by_schema.items() if k not in SCHEMAS)
+    return f"{text} + {other} other" if other else text
 
 
 def _prompt_tokens(messages: list[dict[str, Any]]) -> int:
@@ -759,7 +883,7 @@ class BenchServer:
                 messages=len(messages),
                 excerpt_tokens=sum(count_tokens(t) for _, t in found.excerpts),
                 excerpt_ids=[label for label, _ in found.excerpts],
-                excerpt_keys=[_key(t) for _, t in found.excerpts],
+                excerpt_keys=[excerpt_key(t) for _, t in found.excerpts],
                 cell_tokens=sum(count_tokens(t) for _, t in found.cells),
                 system_tokens=count_tokens(system) if system else 0,
                 glossary_tokens=sum(count_tokens(g) for g in GLOSSARY_LINE.findall(system)),

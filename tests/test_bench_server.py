@@ -72,3 +72,70 @@ def test_text_prompt_gets_bounded_plain_summary() -> None:
     content = done.choices[0].message.content or ""
     assert content and content in long_text
     assert done.usage is not None and 0 < done.usage.completion_tokens <= 40
+
+
+BATCH_PROMPT = """Write cited notes on Chinese news articles.
+<data>
+## a1
+title: 湾区生物医药
+date: 2024-05-17; cities: 中山市、佛山市
+[p1] 中山市加快建设健康医药产业集群，推动龙头企业创新发展。
+[p2] 佛山市出台专项政策，支持医疗器械企业扩大生产规模。
+[p3] 两地合作园区已引进项目，总投资达到120亿元。
+## a2
+title: 成都生物城
+date: 2023-11-04; cities: 成都市
+[p1] 成都天府国际生物城聚焦生物技术药物，形成完整的产业链条。
+[p2] 生物城已落地重大项目，累计引进企业超过180家。
+</data>"""
+
+
+def test_batch_answer_gives_each_article_its_own_cites_and_cities() -> None:
+    from briefgen.schemas import BatchAnswer, batch_answer_for
+
+    bench = _load_server_module()
+    schema = batch_answer_for(
+        ["a1", "a2"], ["中山市", "佛山市", "成都市"], ["scale", "policy", "parks"], overview=True
+    ).model_json_schema()
+    sections = {s.key: s for s in bench.find_sections(BATCH_PROMPT)}
+    texts = {k: dict(s.excerpts) for k, s in sections.items()}
+    assert {k: s.cities for k, s in sections.items()} == {
+        "a1": ["中山市", "佛山市"],
+        "a2": ["成都市"],
+    }
+    with bench.BenchServer(latency=0.0, max_seconds=30) as server:
+        client = openai.OpenAI(base_url=server.base_url, api_key="bench", max_retries=0, timeout=10)
+        done = client.chat.completions.create(
+            model="bench",
+            messages=[{"role": "user", "content": BATCH_PROMPT}],
+            response_format={
+                "type": "json_schema",
+                "json_schema": {"name": "BatchAnswer", "schema": schema, "strict": True},
+            },
+        )
+        stats = server.stats.snapshot()
+    answer = BatchAnswer.model_validate_json(done.choices[0].message.content or "")
+    assert [a.doc for a in answer.articles] == ["a1", "a2"]
+    for part in answer.articles:
+        own = texts[part.doc]
+        cited = [c for item in (*part.claims, *part.facts, *part.findings) for c in item.cites]
+        assert cited and set(cited) <= set(own)  # bare labels of this article only
+        for fact in part.facts:
+            assert all(fact.value in own[c] for c in fact.cites)
+        assert part.findings and {f.city for f in part.findings} == set(sections[part.doc].cities)
+        for f in part.findings:
+            others = [c for c in sections[part.doc].cities if c != f.city]
+            for c in f.cites:  # a paragraph naming the city, or none of the article's others
+                name = f.city.removesuffix("市")
+                assert name in own[c] or not any(o.removesuffix("市") in own[c] for o in others)
+        for claim in part.claims:
+            assert claim.zh in "".join(own[c] for c in claim.cites)
+    assert answer.overview
+    for claim in answer.overview:
+        for cite in claim.cites:
+            key, _, label = cite.partition(".")
+            assert label in texts[key] and claim.zh in texts[key][label]
+    record = stats["records"][0]
+    assert record["schema_name"] == "BatchAnswer"
+    assert record["excerpt_ids"] == ["a1.p1", "a1.p2", "a1.p3", "a2.p1", "a2.p2"]
+    assert len(set(record["excerpt_keys"])) == 5 and record["excerpt_tokens"] > 0
