@@ -162,7 +162,7 @@ _START = re.compile(r"百分之|[0-9零〇一二两三四五六七八九十百�
 _RANGE_SEP = re.compile(r"\s*(?:-|–|—|~|至|到)\s*|\s+to\s+", re.I)
 _ZH_MULT_RE = re.compile("|".join(sorted(_ZH_MULT, key=len, reverse=True)))
 _EN_MULT_RE = re.compile(
-    r"\s*(?:" + "|".join(sorted(_EN_MULT, key=len, reverse=True)) + r")\b", re.I
+    r"(?:\s*|-)(?:" + "|".join(sorted(_EN_MULT, key=len, reverse=True)) + r")\b", re.I
 )
 _MORE = re.compile(r"[多余]")
 
@@ -264,7 +264,7 @@ def _read_number(t: str, i: int) -> _Num | None:
             em = _EN_MULT_RE.match(t, n.end)
             if em:
                 n.mult, n.mult_raw, n.end = (
-                    _EN_MULT[em.group().strip().lower()],
+                    _EN_MULT[em.group().strip(" -\t").lower()],
                     em.group(),
                     em.end(),
                 )
@@ -297,7 +297,7 @@ def _read_number(t: str, i: int) -> _Num | None:
         n = _Num(m.group(), v, i, m.end(), "en")
         em = _EN_MULT_RE.match(t, n.end)
         if em:
-            n.mult, n.mult_raw, n.end = _EN_MULT[em.group().strip().lower()], em.group(), em.end()
+            n.mult, n.mult_raw, n.end = _EN_MULT[em.group().strip(" -\t").lower()], em.group(), em.end()
         return n
     return None
 
@@ -446,6 +446,8 @@ def _parse_at(t: str, i: int) -> _Hit:
     if n2 is not None and n.mult == 1 and n2.mult != 1:
         n.mult = n2.mult  # 1-2亿元: the multiplier applies to both ends
     um = _match_unit(t, j)
+    if um is None and last.mult_raw and re.match(r"-[A-Za-z]", t[j : j + 2]):
+        um = _match_unit(t, j + 1)  # a 100-billion-yuan industry
     # Years and dates are not quantities.
     if t.startswith(("月", "日", "号", "时"), j) and not t.startswith("日元", j):
         return _Hit(None, j + 1)
@@ -456,6 +458,11 @@ def _parse_at(t: str, i: int) -> _Hit:
         and not _currency_before(t, i)[0] and not _count_noun(t, j)
     ):  # fmt: skip
         return _Hit(None, j)
+    if um is None and n.kind == "cn" and n2 is None and n.mult >= 1e8 and t.startswith("级", j):
+        # 千亿级产业集群: a cluster of about CNY 100 billion (the yuan is implied)
+        unit_raw = t[n.start + len(n.text) : j + 1]  # 亿级, as written
+        q = _make(t, i, n, None, _lex().by_code.get("CNY"), j + 1, unit_raw, qual="approx")
+        return _Hit(q, q.end)
     if um is None and n.kind == "cn":
         return _Hit(None, j)  # Chinese numerals count only with a unit
     if (
@@ -530,6 +537,38 @@ def _masked(t: str) -> str:
     return _MASKS.sub(lambda m: "\x00" * len(m.group()), t)
 
 
+_EN_ORD = {
+    "half": 2, "halves": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6,
+    "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
+}  # fmt: skip
+_EN_SMALL = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+_EN_FRACTION = re.compile(
+    r"\b(a|an|one|two|three|four|five)[\s-](half|halves|thirds?|quarters?|fourths?|fifths?"
+    r"|sixths?|sevenths?|eighths?|ninths?|tenths?)\b"
+    r"|\b(one|two|three)\s+(?:in|out\s+of)\s+(two|three|four|five|six|seven|eight|nine|ten)\b",
+    re.I,
+)
+_EN_CARDINAL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                "nine": 9, "ten": 10}  # fmt: skip
+
+
+def _en_fractions(t: str, taken: list[Quantity]) -> list[Quantity]:
+    """one-seventh, a third, two-thirds, one in five: the same ratios as 1/7, 三分之一."""
+    out = []
+    for m in _EN_FRACTION.finditer(t):
+        if any(q.start < m.end() and m.start() < q.end for q in taken):
+            continue
+        if m.group(1):
+            word = m.group(2).lower()
+            word = "half" if word == "halves" else word.removesuffix("s")
+            num, den = _EN_SMALL[m.group(1).lower()], _EN_ORD[word]
+        else:
+            num, den = _EN_SMALL[m.group(3).lower()], _EN_CARDINAL[m.group(4).lower()]
+        if 0 < num < den:
+            out.append(_finish(t, m.start(), m.end(), f"{num}/{den}", num / den, "ratio", None, None, ""))
+    return out
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """Every quantity in ``text`` in reading order; offsets refer to ``text``."""
     t = _masked(normalise(text))
@@ -546,6 +585,11 @@ def find_quantities(text: str) -> list[Quantity]:
                 q = Quantity(**{**q.__dict__, "start": out[-1].end, "raw": t[out[-1].end : q.end]})
             out.append(Quantity(**{**q.__dict__, "raw": text[q.start : q.end]}))
         pos = max(hit.end, m.start() + 1)
+    fractions = _en_fractions(t, [])
+    if fractions:  # "one in three" is one ratio, not the numbers one and three
+        out = [q for q in out if not any(f.start < q.end and q.start < f.end for f in fractions)]
+        out += [Quantity(**{**q.__dict__, "raw": text[q.start : q.end]}) for q in fractions]
+        out.sort(key=lambda q: q.start)
     return out
 
 

@@ -185,3 +185,28 @@ def test_english_prose_yields_only_its_figures() -> None:
         "The 14th Five-Year Plan (2021-2025) sets a three-year plan: over RMB100bn and 7.5% growth."
     )
     assert [(q.unit, q.value) for q in find_quantities(text)] == [("CNY", 1e11), ("%", 7.5)]
+
+
+@pytest.mark.parametrize(
+    ("en", "zh"),
+    [
+        ("a 100-billion-yuan industry", "1000亿元"),
+        ("one-seventh of the province", "1/7"),
+        ("two-thirds of output", "三分之二"),
+        ("one in three firms", "三分之一"),
+        ("a CNY 100 billion-level cluster", "千亿级产业集群"),
+    ],
+)
+def test_english_forms_models_write_match_the_chinese_figure(en: str, zh: str) -> None:
+    (q_en,) = find_quantities(en)
+    q_zh = find_quantities(zh)[0]
+    assert same_quantity(q_en, q_zh)
+
+
+def test_hyphens_do_not_make_figures_of_codes_or_ranges() -> None:
+    assert [q.raw for q in find_quantities("COVID-19 vaccines, 3-5家, a first-quarter report")] == ["3-5家"]
+
+
+def test_magnitude_label_reads_as_written_and_as_an_approximate_amount() -> None:
+    q = find_quantities("打造千亿级产业集群")[0]
+    assert (q.number + q.unit_raw, q.unit, q.qualifier, q.value) == ("千亿级", "CNY", "approx", 1e11)
