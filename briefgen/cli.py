@@ -146,6 +146,7 @@ def summarize(
     prompts: PromptsOpt = None,
     glossary: GlossaryOpt = None,
     templates: Annotated[Path | None, typer.Option("--templates", help="Folder with your own templates.")] = None,
+    dimensions: Annotated[Path | None, typer.Option("--dimensions", help="Your own dimensions file.")] = None,
 ) -> None:
     """Write a cited Chinese + English summary of each article (OUT/<doc-id>.md)."""
     try:

@@ -382,15 +382,18 @@ def run_summarize(directory: Path, out: Path, settings: BuildSettings) -> list[P
     from .ingest import ingest
     from .render import Templates, write_articles
 
+    from .dimensions import load_dimensions
+
     engine, config = choose_engine(settings)
     templates = Templates(None, settings.templates_dir)
     glossary = load_glossary(settings.glossary)
+    # The same dimensions as ``build`` (checked even when no model will use them).
+    dims = load_dimensions(settings.dimensions)
     corpus = ingest(Path(directory), workers=settings.workers, progress=settings.progress)
     _check_corpus(corpus, Path(directory))
     usage = Usage()
     client: ModelClient | None = None
     if engine == "model":
-        from .dimensions import load_dimensions
         from .llm import ModelClient
         from .prompts import load_prompts
         from .summarize import summarize_corpus
@@ -399,7 +402,6 @@ def run_summarize(directory: Path, out: Path, settings: BuildSettings) -> list[P
         prompts = load_prompts(settings.prompts_dir)
         # The same requests as ``build`` (dimensions, batches, overview asked for), so a
         # ``summarize`` then a ``build`` of one folder share the cached calls.
-        dims = load_dimensions(settings.dimensions)
         log = None if settings.dry_run else Path(out) / LOG_NAME
         if log is not None:
             log.parent.mkdir(parents=True, exist_ok=True)

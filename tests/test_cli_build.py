@@ -68,3 +68,9 @@ def test_summarize_writes_one_file_per_article(tmp_path: Path) -> None:
     pages = sorted(out.glob("*.md"))
     assert pages and f"wrote {len(pages)} files" in result.stdout
     assert all("## 中文摘要" in p.read_text(encoding="utf-8") for p in pages)
+
+
+def test_summarize_takes_the_dimensions_file_like_build(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["summarize", str(EXAMPLES), "-o", str(tmp_path / "s"), "--dimensions", str(tmp_path / "none.toml")])
+    assert result.exit_code == 1 and "none.toml" in result.output
+    assert len(result.output.strip().splitlines()) <= 2 and "Traceback" not in result.output
