@@ -378,11 +378,10 @@ def run_build(directory: Path, out: Path, settings: BuildSettings) -> Brief:
 
 def run_summarize(directory: Path, out: Path, settings: BuildSettings) -> list[Path]:
     """``briefgen summarize``: one cited bilingual Markdown file per article in OUT."""
+    from .dimensions import load_dimensions
     from .glossary import load_glossary
     from .ingest import ingest
     from .render import Templates, write_articles
-
-    from .dimensions import load_dimensions
 
     engine, config = choose_engine(settings)
     templates = Templates(None, settings.templates_dir)
