@@ -85,7 +85,7 @@ def _quantity_of(fact: Fact) -> Quantity | None:
     return None
 
 
-def _as_of(fact: Fact) -> str | None:
+def as_of_date(fact: Fact) -> str | None:
     """The article date a figure stands for when no year is written next to it."""
     if fact.year_source == "date" and fact.as_of and len(fact.as_of) >= 10:
         return fact.as_of
@@ -96,7 +96,7 @@ def year_en(fact: Fact) -> str:
     """The year beside a figure: "(2022)", "(target 2025)", "(as of 2023-04-18)" or ""."""
     if fact.is_target:
         return f" (target {fact.year})" if fact.year else " (target)"
-    if (day := _as_of(fact)) is not None:
+    if (day := as_of_date(fact)) is not None:
         return f" (as of {day})"
     return f" ({fact.year})" if fact.year else ""
 
@@ -105,7 +105,7 @@ def year_zh(fact: Fact) -> str:
     """The year beside a figure in Chinese: "（2022年）", "（目标2025年）", "（截至2023年4月18日）"."""
     if fact.is_target:
         return f"（目标{fact.year}年）" if fact.year else "（目标）"
-    if (day := _as_of(fact)) is not None:
+    if (day := as_of_date(fact)) is not None:
         y, m, d = day[:10].split("-")
         return f"（截至{y}年{int(m)}月{int(d)}日）"
     return f"（{fact.year}年）" if fact.year else ""

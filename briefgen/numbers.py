@@ -541,29 +541,30 @@ _EN_ORD = {
     "half": 2, "halves": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6,
     "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
 }  # fmt: skip
-_EN_SMALL = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 _EN_FRACTION = re.compile(
     r"\b(a|an|one|two|three|four|five)[\s-](half|halves|thirds?|quarters?|fourths?|fifths?"
     r"|sixths?|sevenths?|eighths?|ninths?|tenths?)\b"
     r"|\b(one|two|three)\s+(?:in|out\s+of)\s+(two|three|four|five|six|seven|eight|nine|ten)\b",
     re.I,
 )
-_EN_CARDINAL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-                "nine": 9, "ten": 10}  # fmt: skip
 
 
-def _en_fractions(t: str, taken: list[Quantity]) -> list[Quantity]:
+def _en_count(word: str) -> int:
+    """The numerator or denominator word of an English fraction (a/an/one = 1)."""
+    word = word.lower()
+    return 1 if word in ("a", "an", "one") else _EN_WORDS[word]
+
+
+def _en_fractions(t: str) -> list[Quantity]:
     """one-seventh, a third, two-thirds, one in five: the same ratios as 1/7, 三分之一."""
     out = []
     for m in _EN_FRACTION.finditer(t):
-        if any(q.start < m.end() and m.start() < q.end for q in taken):
-            continue
         if m.group(1):
             word = m.group(2).lower()
             word = "half" if word == "halves" else word.removesuffix("s")
-            num, den = _EN_SMALL[m.group(1).lower()], _EN_ORD[word]
+            num, den = _en_count(m.group(1)), _EN_ORD[word]
         else:
-            num, den = _EN_SMALL[m.group(3).lower()], _EN_CARDINAL[m.group(4).lower()]
+            num, den = _en_count(m.group(3)), _en_count(m.group(4))
         if 0 < num < den:
             out.append(_finish(t, m.start(), m.end(), f"{num}/{den}", num / den, "ratio", None, None, ""))
     return out
@@ -585,7 +586,7 @@ def find_quantities(text: str) -> list[Quantity]:
                 q = Quantity(**{**q.__dict__, "start": out[-1].end, "raw": t[out[-1].end : q.end]})
             out.append(Quantity(**{**q.__dict__, "raw": text[q.start : q.end]}))
         pos = max(hit.end, m.start() + 1)
-    fractions = _en_fractions(t, [])
+    fractions = _en_fractions(t)
     if fractions:  # "one in three" is one ratio, not the numbers one and three
         out = [q for q in out if not any(f.start < q.end and q.start < f.end for f in fractions)]
         out += [Quantity(**{**q.__dict__, "raw": text[q.start : q.end]}) for q in fractions]

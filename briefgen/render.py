@@ -21,7 +21,7 @@ import markdown
 from markdown.extensions.toc import TocExtension, slugify_unicode
 
 from .errors import ConfigError
-from .extractive import _as_of
+from .extractive import as_of_date
 from .paths import TEMPLATES_DIR
 from .report import (
     NOT_FOUND_EN,
@@ -94,7 +94,7 @@ def fact_as_of(f: Fact) -> str | None:
     The article's ISO date (``2024-05-17``) for ``year_source == "date"``; the bare year
     if that date is missing; ``None`` for a year stated in the text or no year at all.
     """
-    if (day := _as_of(f)) is not None:
+    if (day := as_of_date(f)) is not None:
         return day[:10]
     if f.year_source == "date" and f.year:
         return str(f.year)

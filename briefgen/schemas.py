@@ -83,6 +83,13 @@ class SummaryAnswer(_Strict):
     findings: list[FindingOut]
 
 
+def _allow(properties: dict[str, Any], **values: Sequence[str]) -> None:
+    """Publish the allowed values of string fields as enums (an empty list leaves a field free)."""
+    for name, allowed in values.items():
+        if allowed:
+            properties[name] = {"type": "string", "enum": list(allowed)}
+
+
 def summary_answer_for(cities: Sequence[str], dims: Sequence[str]) -> type[SummaryAnswer]:
     """``SummaryAnswer`` whose published schema lists the allowed ``city`` and ``dim`` values.
 
@@ -100,11 +107,7 @@ def _summary_answer_for(cities: tuple[str, ...], dims: tuple[str, ...]) -> type[
         @classmethod
         def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
             schema = super().model_json_schema(*args, **kwargs)
-            item = schema["properties"]["findings"]["items"]["properties"]
-            if cities:
-                item["city"] = {"type": "string", "enum": list(cities)}
-            if dims:
-                item["dim"] = {"type": "string", "enum": list(dims)}
+            _allow(schema["properties"]["findings"]["items"]["properties"], city=cities, dim=dims)
             return schema
 
     # Same name as the base class: logs, recordings and benchmarks group calls by it.
@@ -154,13 +157,8 @@ def _batch_answer_for(
             if overview:  # strict mode wants every property required
                 schema["required"] = list(schema["properties"])
             article = schema["properties"]["articles"]["items"]["properties"]
-            if docs:
-                article["doc"] = {"type": "string", "enum": list(docs)}
-            item = article["findings"]["items"]["properties"]
-            if cities:
-                item["city"] = {"type": "string", "enum": list(cities)}
-            if dims:
-                item["dim"] = {"type": "string", "enum": list(dims)}
+            _allow(article, doc=docs)
+            _allow(article["findings"]["items"]["properties"], city=cities, dim=dims)
             return schema
 
     _Answer.__name__ = _Answer.__qualname__ = "BatchAnswer"

@@ -288,6 +288,7 @@ def check_finding(
     known_ids: set[str],
     dims: Sequence[Dimension],
     glossary: Glossary,
+    keys: dict[str, str] | None = None,
 ) -> Finding:
     """Verify one finding like a cell: its city must be one of the article's, its dimension
     one of the list, and its evidence excerpts of this article that speak for that city."""
@@ -296,7 +297,7 @@ def check_finding(
     pool = {e.id for e in city_excerpts(city, [doc])} if city else set()
     city_context = {i: e for i, e in context.items() if i in pool}
     claim = verify_claim(
-        Claim(zh=out.zh.strip(), en=out.en.strip(), cites=_full_cites(out.cites, doc)),
+        Claim(zh=out.zh.strip(), en=out.en.strip(), cites=_full_cites(out.cites, doc, keys)),
         city_context,
         known_ids,
         extra_years=_doc_years(doc),
@@ -410,8 +411,7 @@ def check_answer(
             )
 
     for found in answer.findings:
-        found = found.model_copy(update={"cites": _full_cites(found.cites, doc, keys)})
-        finding = check_finding(found, doc, context, known_ids, dims, glossary)
+        finding = check_finding(found, doc, context, known_ids, dims, glossary, keys)
         if finding.status == "verified" and echoes(f"{finding.zh}\n{finding.en}", injected, legit):
             finding.status = "rejected"
             finding.reasons.append(ECHO_REASON)
@@ -583,6 +583,8 @@ def read_batch(
     glossary: Glossary,
     dims: Sequence[Dimension],
     corpus: Corpus,
+    *,
+    overview: bool,
 ) -> tuple[dict[str, ArticleSummary], list[Claim] | None]:
     """Check every article of a batch answer, and its overview claims (None when not asked)."""
     docs = {u.doc.id: u.doc for u in units}
@@ -606,8 +608,7 @@ def read_batch(
     for d, doc in docs.items():
         if d not in out:
             out[d] = _empty(doc, "the model's answer left this article out")
-    asked = "overview" in result.request.schema.model_json_schema().get("properties", {})
-    if not asked:
+    if not overview:
         return out, None
     return out, check_overview(answer, keys, units, context_ids, known_ids, corpus)
 
@@ -691,7 +692,9 @@ def summarize_corpus(
                 if len(batch) == 1:
                     out[batch[0].doc.id] = read_answer(batch[0].doc, result, known_ids, glossary, dims)
                 else:
-                    parts, claims = read_batch(batch, keys, result, known_ids, glossary, dims, corpus)
+                    parts, claims = read_batch(
+                        batch, keys, result, known_ids, glossary, dims, corpus, overview=ask_overview
+                    )
                     out.update(parts)
                     if claims is not None:
                         run.overview = claims
@@ -699,8 +702,6 @@ def summarize_corpus(
                 why = f"could not read the model's answer: {exc}".splitlines()[0]
                 for u in batch:
                     out[u.doc.id] = _empty(u.doc, why)
-    if not ask_overview:
-        run.overview = None
     run.articles = [out[d.id] for d in corpus.documents]
     return run
 
