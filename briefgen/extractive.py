@@ -78,11 +78,10 @@ def check_numbers(zh: str, en: str, cites: list[str], excerpts: dict[str, Excerp
 
 
 def _quantity_of(fact: Fact) -> Quantity | None:
-    """The quantity in the fact's sentence that the fact was made from."""
-    for q in find_quantities(fact.sentence):
-        if q.number == fact.value and q.unit_raw == fact.unit:
-            return q
-    return None
+    """The quantity in the fact's sentence that the fact was made from (the one at
+    ``fact.at`` when known, else the first with the fact's number and unit)."""
+    same = [q for q in find_quantities(fact.sentence) if q.number == fact.value and q.unit_raw == fact.unit]
+    return next((q for q in same if q.start == fact.at), same[0] if same else None)
 
 
 def as_of_date(fact: Fact) -> str | None:

@@ -535,6 +535,7 @@ def _sentence_facts(sentence: str, ex: Excerpt, ctx: _Context, lex: _FactLexicon
                 is_target=when.target,
                 year_source=source,
                 as_of=as_of,
+                at=q.start,
             )
         )
         if what and not _is_change(q):

@@ -159,6 +159,9 @@ class Fact:
     # publication year; show it as "as of <as_of>"), "" (unknown or not set)
     year_source: str = ""
     as_of: str | None = None  # the article date (ISO) when year_source == "date"
+    # where the figure starts in ``sentence`` (set by facts.py): tells it apart from the same
+    # number written twice in one sentence (近1000家 … 超过1000家)
+    at: int | None = None
 
 
 # ------------------------------------------------------------------- claims

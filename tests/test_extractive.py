@@ -183,3 +183,11 @@ def test_key_sentence_cites_the_paragraph_that_gives_its_year() -> None:
     second = next(c for c in s.claims if c.zh.startswith("从"))
     assert second.cites == ["fsx:p2", "fsx:p1"] and "(2022)" in second.en
     assert [f.value for f in s.facts].count("462.2") == 1  # the restatement is not listed twice
+
+
+def test_same_number_twice_in_a_sentence_keeps_each_its_own_qualifier() -> None:
+    text = "广州现有药品生产企业近1000家，该领域国家高新技术企业超过1000家。"
+    doc = make_doc("gz", [text], ["广州"])
+    cells = compare(Corpus([doc], []), load_dimensions(), load_glossary()).cells
+    zh = "；".join(c.zh for c in cells if c.status == "verified")
+    assert "高新技术企业 超过1000家" in zh and "高新技术企业 近1000家" not in zh
