@@ -14,9 +14,10 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from .dimensions import load_dimensions
-from .facts import extract_facts, label_weight
+from .facts import as_of_date, extract_facts, label_weight, quantity_of
 from .glossary import Glossary
 from .keysentences import key_sentences, split_sentences
+from .metadata import zh_date
 from .numbers import find_quantities, quantity_in_text
 from .types import (
     ArticleSummary,
@@ -28,7 +29,6 @@ from .types import (
     Document,
     Excerpt,
     Fact,
-    Quantity,
 )
 
 NOT_FOUND_ZH = "来源中未提及"
@@ -77,20 +77,6 @@ def check_numbers(zh: str, en: str, cites: list[str], excerpts: dict[str, Excerp
     return reasons
 
 
-def _quantity_of(fact: Fact) -> Quantity | None:
-    """The quantity in the fact's sentence that the fact was made from (the one at
-    ``fact.at`` when known, else the first with the fact's number and unit)."""
-    same = [q for q in find_quantities(fact.sentence) if q.number == fact.value and q.unit_raw == fact.unit]
-    return next((q for q in same if q.start == fact.at), same[0] if same else None)
-
-
-def as_of_date(fact: Fact) -> str | None:
-    """The article date a figure stands for when no year is written next to it."""
-    if fact.year_source == "date" and fact.as_of and len(fact.as_of) >= 10:
-        return fact.as_of
-    return None
-
-
 def year_en(fact: Fact) -> str:
     """The year beside a figure: "(2022)", "(target 2025)", "(as of 2023-04-18)" or ""."""
     if fact.is_target:
@@ -105,8 +91,7 @@ def year_zh(fact: Fact) -> str:
     if fact.is_target:
         return f"（目标{fact.year}年）" if fact.year else "（目标）"
     if (day := as_of_date(fact)) is not None:
-        y, m, d = day[:10].split("-")
-        return f"（截至{y}年{int(m)}月{int(d)}日）"
+        return f"（截至{zh_date(day)}）"
     return f"（{fact.year}年）" if fact.year else ""
 
 
@@ -116,7 +101,7 @@ def _fact_en(fact: Fact) -> str:
 
 
 def _fact_zh(fact: Fact) -> str:
-    q = _quantity_of(fact)
+    q = quantity_of(fact)
     raw = q.raw if q else fact.value + fact.unit
     sep = "" if not fact.what or fact.what.endswith(raw) else " "
     return f"{fact.what}{sep}{raw}{year_zh(fact)}".strip()
@@ -224,7 +209,7 @@ def _fact_rank(fact: Fact, dim: Dimension) -> tuple[float, ...]:
     """Figures that name a measure of the dimension first (产值 for scale, 基金 for
     finance ...), then those with a written year, then money, then the newest;
     for targets, money targets (output, revenue) lead."""
-    q = _quantity_of(fact)
+    q = quantity_of(fact)
     money = 1 if q is not None and q.unit in ("CNY", "USD", "EUR", "HKD") else 0
     named = label_weight(fact.what, None if dim.id == "target" else dim.id)
     weight = named + sum(1 for w in dim.keywords if w in fact.what)
@@ -237,7 +222,7 @@ def _fact_rank(fact: Fact, dim: Dimension) -> tuple[float, ...]:
 def _owner_city(fact: Fact, cities: list[str]) -> str | None:
     """In a several-city article: the city named last before the figure in its
     sentence (else the first named after it); None if the sentence names none."""
-    q = _quantity_of(fact)
+    q = quantity_of(fact)
     at = q.start if q is not None else len(fact.sentence)
     best: tuple[int, str] | None = None
     after: tuple[int, str] | None = None
@@ -386,7 +371,7 @@ def executive_summary(
 
 
 def _value(fact: Fact) -> float:
-    q = _quantity_of(fact)
+    q = quantity_of(fact)
     return q.value if q is not None and q.unit in ("CNY", "") else 0.0
 
 

@@ -364,6 +364,8 @@ def _head_phrase(text: str, lex: _FactLexicon, cities: Iterable[str]) -> tuple[s
     text = _TIME_WORDS.sub("", text.replace(_MASK, ""))
     for w in (*lex.present, *lex.relative):
         text = text.replace(w, "")
+    if (share := _share_phrase(text, lex, cities)) is not None:
+        return share, False
     if text.strip(_EDGE_PUNCT).endswith("的"):  # "…新引擎的|超万亩|生物医药主战场"
         return "", True
     bare = re.sub(r"[了着过]+$", "", text.strip(_EDGE_PUNCT))
@@ -391,6 +393,23 @@ def _head_phrase(text: str, lex: _FactLexicon, cities: Iterable[str]) -> tuple[s
     if len(right) <= 4 and 0 < len(left) <= 10:  # 医药健康产业集群 | 实现 | 产值
         return left + right, False
     return right, False
+
+
+def _share_phrase(text: str, lex: _FactLexicon, cities: Iterable[str]) -> str | None:
+    """A share's label: "其产值约占全国血液制品产业的|1/7" -> 产值约占全国血液制品产业.
+
+    The words before 占 say what is measured and the words after it say of what, so both
+    stay; without this the trailing 的 leaves the figure with no label at all.
+    """
+    words = text.strip(_EDGE_PUNCT)
+    if not words.endswith("的") or "占" not in words:
+        return None
+    i = words.rfind("占")
+    whole = words[i + 1 : -1].strip(_EDGE_PUNCT)
+    hedge = re.search(r"(?:约|近|接近|超过|超|已)*$", words[:i])
+    cut = hedge.start() if hedge else i
+    subject = _strip(words[:cut], lex, cities)
+    return f"{subject}{words[cut:i].replace('已', '')}占{whole}" if whole else None
 
 
 def _tail_phrase(text: str, lex: _FactLexicon) -> str:
@@ -597,6 +616,36 @@ def _small(number: str) -> bool:
         return float(re.split(r"[-–—~]", number)[0]) < 10
     except ValueError:
         return True
+
+
+def as_of_date(fact: Fact) -> str | None:
+    """The article date a figure stands for when no year is written next to it."""
+    if fact.year_source == "date" and fact.as_of and len(fact.as_of) >= 10:
+        return fact.as_of
+    return None
+
+
+def quantity_of(fact: Fact) -> Quantity | None:
+    """The quantity in the fact's sentence that the fact was made from (the one at
+    ``fact.at`` when known, else the first with the fact's number and unit)."""
+    same = [q for q in find_quantities(fact.sentence) if q.number == fact.value and q.unit_raw == fact.unit]
+    return next((q for q in same if q.start == fact.at), same[0] if same else None)
+
+
+def figure_as_written(fact: Fact) -> str:
+    """The figure as the source writes it, qualifier included: 近1000家, 200家以上.
+
+    A fact keeps its bare number and unit (1000, 家) for sorting and checks; readers need
+    the 近/超过 that the sentence puts around it.  When the sentence has the same number
+    with different qualifiers and the fact does not say which one it is (``at`` unset,
+    as for a model's fact), the bare figure is shown rather than a guess.
+    """
+    bare = f"{fact.value}{fact.unit}"
+    same = [q for q in find_quantities(fact.sentence) if q.number == fact.value and q.unit_raw == fact.unit]
+    if fact.at is not None:
+        same = [q for q in same if q.start == fact.at] or same
+    written = {q.raw.strip() for q in same}
+    return written.pop() if len(written) == 1 else bare
 
 
 def parse_unit(fact: Fact) -> str:

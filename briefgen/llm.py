@@ -844,6 +844,13 @@ class ModelClient:
         self._record(request, key, prompt_key, st, None)
         return self._result(request, key, st, parsed=parsed, latency=latency)
 
+    def replaced(self, result: ModelResult) -> None:
+        """The caller asks again in smaller parts instead: a request skipped for the budget no
+        longer counts as left undone (its parts are counted if they are skipped too)."""
+        skipped = self.usage.skipped_for_budget
+        if result.skipped == "budget" and result.request.purpose in skipped:
+            skipped.remove(result.request.purpose)
+
     def _reserve(self, tokens: int) -> bool:
         budget = self.config.budget_tokens
         if budget is not None and self._spent + self._reserved + tokens > budget:

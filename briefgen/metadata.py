@@ -49,6 +49,16 @@ def parse_date(text: str | None) -> str | None:
     return best[1] if best else None
 
 
+def zh_date(iso: str) -> str:
+    """An ISO date the way Chinese text writes it: ``2024-05-17`` -> ``2024年5月17日``
+    (a bare year or anything else comes back unchanged)."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso[:10])
+    if not m:
+        return iso
+    y, mo, d = m.groups()
+    return f"{y}年{int(mo)}月{int(d)}日"
+
+
 # ------------------------------------------------------------ source, author
 
 _LABEL = (

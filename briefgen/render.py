@@ -21,7 +21,8 @@ import markdown
 from markdown.extensions.toc import TocExtension, slugify_unicode
 
 from .errors import ConfigError
-from .extractive import as_of_date
+from .facts import as_of_date, figure_as_written
+from .metadata import zh_date
 from .paths import TEMPLATES_DIR
 from .report import (
     NOT_FOUND_EN,
@@ -54,6 +55,7 @@ EXTRACTIVE_BANNER_EN = (
 # ------------------------------------------------------------------ filters
 
 _MD_SPECIAL = re.compile(r"([\\`*\[\]])")
+_ENTITY_START = re.compile(r"&(?=#?\w+;)")
 
 
 def anchor(excerpt_id: str) -> str:
@@ -66,7 +68,8 @@ def md_text(value: Any) -> str:
     if value is None:
         return ""
     text = " ".join(str(value).split())
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # a bare "&" (R&D) stays readable; only one that would start an entity is escaped
+    text = _ENTITY_START.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
@@ -103,16 +106,19 @@ def fact_as_of(f: Fact) -> str | None:
 
 @jinja2.pass_context
 def year_label(ctx: jinja2.runtime.Context, f: Any, lang: str | None = None) -> str:
-    """The year column of a key-facts row: ``2025`` when stated in the text,
-    ``截至2024-05-17`` / ``as of 2024-05-17`` when taken from the article date, ``—`` unknown.
+    """The year column of a key-facts row: ``2022`` when stated in the text, ``目标2025`` /
+    ``target 2025`` for a target, ``截至2024年5月17日`` / ``as of 2024-05-17`` when taken
+    from the article date, ``—`` unknown.
 
     ``f`` is a fact as the templates receive it; ``lang`` defaults to the run's language.
     """
-    lang = lang or ctx.get("lang") or "both"
-    as_of = f.get("as_of")
+    t = _translator(lang or ctx.get("lang") or "both")
+    year, as_of = f.get("year"), f.get("as_of")
+    if f.get("is_target"):
+        return t(f"目标{year}", f"target {year}") if year else t("目标", "target")
     if as_of:
-        return _translator(lang)(f"截至{as_of}", f"as of {as_of}")
-    return str(f.get("year") or "—")
+        return t(f"截至{zh_date(as_of)}", f"as of {as_of}")
+    return str(year or "—")
 
 
 def _translator(lang: str) -> Callable[[str, str], str]:
@@ -218,6 +224,7 @@ def _claim_view(c: Claim) -> dict[str, Any]:
 def _fact_view(f: Fact) -> dict[str, Any]:
     return {
         "value": f"{f.value}{f.unit}",
+        "as_written": figure_as_written(f),  # 近1000家: with the source's qualifier
         "number": f.value,
         "unit": f.unit,
         "value_en": fact_value_en(f),

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .facts import as_of_date, figure_as_written
 from .types import ArticleSummary, Cell, Claim, Comparison, Corpus, Excerpt, Fact, Usage
 
 NOT_FOUND_ZH = "来源中未提及"
@@ -98,6 +99,10 @@ def fact_json(fact: Fact) -> dict[str, Any]:
         "dimension": fact.dimension,
         "is_target": fact.is_target,
         "cites": list(fact.cites),
+        # the figure with its qualifier as the source writes it (近1000家), and the
+        # article date a year was taken from when the text states none
+        "as_written": figure_as_written(fact),
+        "as_of": as_of_date(fact),
     }
 
 

@@ -682,9 +682,7 @@ def summarize_corpus(
                 half = len(batch) // 2
                 todo += [batch[:half], batch[half:]]
                 why = "over the token budget" if result.skipped == "budget" else _failure(result)
-                skipped = client.usage.skipped_for_budget
-                if result.skipped == "budget" and result.request.purpose in skipped:
-                    skipped.remove(result.request.purpose)  # its halves are tried instead
+                client.replaced(result)  # its halves are tried instead
                 run.notes.append(f"a batch of {len(batch)} articles was split and asked again: {why}")
                 ask_overview = False
                 continue

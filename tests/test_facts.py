@@ -174,3 +174,25 @@ def test_seed_gold_facts_are_all_extracted() -> None:
             if (g["value"], g["unit"]) not in got
         ]
     assert missing == []
+
+
+def test_demonstrative_and_its_noun_leave_the_label_together() -> None:
+    doc = make_doc(["广州生物医药企业4124家；该领域国家高新技术企业超过1000家。"])
+    what = {f.value: f.what for f in extract_facts(doc)}
+    assert what["1000"] == "国家高新技术企业"
+
+
+def test_share_keeps_what_and_of_what() -> None:
+    doc = make_doc(["泰邦生物是全省唯一的血液制品企业，其产值约占全国血液制品产业的1/7。"])
+    (share,) = [f for f in extract_facts(doc) if f.value == "1/7"]
+    assert share.what == "产值约占全国血液制品产业"
+
+
+def test_figure_as_written_keeps_its_own_qualifier() -> None:
+    from briefgen.facts import figure_as_written
+
+    doc = make_doc(["其中生产企业近1000家，位列全国第三；高新技术企业超过1000家，集聚200家以上。"])
+    written = sorted(figure_as_written(f) for f in extract_facts(doc) if f.unit == "家")
+    assert written == ["200家以上", "超过1000家", "近1000家"]
+    bare = Fact("1000", "家", "企业", "", None, "scale", "近1000家和超过1000家", ["d:p1"])
+    assert figure_as_written(bare) == "1000家"  # two readings and no position: no guess

@@ -38,7 +38,7 @@ def test_cells_show_status_never_rejected_text(tmp_path: Path) -> None:
 
 def test_key_figures_show_year_and_cny_billions(tmp_path: Path) -> None:
     md = _write(tmp_path)
-    assert "462.2亿元（2022年）" in md and "CNY 46.22 billion (2022)" in md
+    assert "| 462.2亿元 | CNY 46.22 billion |" in md and "| 2022 |" in md
 
 
 def test_scope_and_how_it_was_made(tmp_path: Path) -> None:
@@ -92,7 +92,7 @@ def test_template_errors_are_one_line_config_errors(tmp_path: Path, body: str) -
 def test_article_page_has_summary_facts_verification_sources(tmp_path: Path) -> None:
     write_outputs(tiny_brief(), tmp_path)
     page = (tmp_path / "articles" / "zs-health.md").read_text(encoding="utf-8")
-    for part in ("# 中山生物医药", "*Zhongshan biomedicine*", "## 中文摘要", "## English summary", "| 462.2 | 亿元 | CNY 46.22 billion |", "unknown citation zs-health:p9", '<a id="zs-health-p1"></a>'):
+    for part in ("# 中山生物医药", "*Zhongshan biomedicine*", "## 中文摘要", "## English summary", "| 462.2亿元 | CNY 46.22 billion |", "unknown citation zs-health:p9", '<a id="zs-health-p1"></a>'):
         assert part in page
 
 
@@ -114,7 +114,7 @@ def test_year_from_article_date_says_as_of(tmp_path: Path) -> None:
     write_outputs(_dated_brief(), tmp_path / "en", lang="en")
     md = (tmp_path / "en" / "brief.md").read_text(encoding="utf-8")
     page = (tmp_path / "en" / "articles" / "zs-health.md").read_text(encoding="utf-8")
-    assert "CNY 46.22 billion (as of 2024-05-17)" in md and "| as of 2024-05-17 |" in md
+    assert "| CNY 46.22 billion |" in md and "| as of 2024-05-17 |" in md
     assert "| as of 2024-05-17 |" in page and "| 2024 |" not in page and "截至" not in md + page
 
 
@@ -122,24 +122,42 @@ def test_year_from_article_date_says_jiezhi_in_chinese(tmp_path: Path) -> None:
     write_outputs(_dated_brief(), tmp_path / "zh", lang="zh")
     md = (tmp_path / "zh" / "brief.md").read_text(encoding="utf-8")
     page = (tmp_path / "zh" / "articles" / "zs-health.md").read_text(encoding="utf-8")
-    assert "462.2亿元（截至2024-05-17）" in md and "| 截至2024-05-17 |" in md
-    assert "| 截至2024-05-17 |" in page and "（2024年）" not in md and "as of" not in md + page
+    assert "| 462.2亿元 |" in md and "| 截至2024年5月17日 |" in md
+    assert "| 截至2024年5月17日 |" in page and "2024-05-17" not in md + page and "as of" not in md + page
 
 
 def test_stated_year_shows_plainly(tmp_path: Path) -> None:
     write_outputs(_dated_brief("explicit", None), tmp_path)
     md = (tmp_path / "brief.md").read_text(encoding="utf-8")
     page = (tmp_path / "articles" / "zs-health.md").read_text(encoding="utf-8")
-    assert "462.2亿元（2024年）" in md and "CNY 46.22 billion (2024)" in md and "| 2024 |" in md
+    assert "| 462.2亿元 | CNY 46.22 billion |" in md and "| 2024 |" in md
     assert "| 2024 |" in page and "截至" not in md + page and "as of" not in md + page
 
 
 def test_year_column_in_both_languages_and_unknown(tmp_path: Path) -> None:
     write_outputs(_dated_brief(), tmp_path / "both")
     page = (tmp_path / "both" / "articles" / "zs-health.md").read_text(encoding="utf-8")
-    assert "| 截至2024-05-17 / as of 2024-05-17 |" in page
+    assert "| 截至2024年5月17日 / as of 2024-05-17 |" in page
     brief = _dated_brief("", None)
     brief.articles[0].facts[0].year = None
     write_outputs(brief, tmp_path / "none")
     page = (tmp_path / "none" / "articles" / "zs-health.md").read_text(encoding="utf-8")
     assert "| — |" in page
+
+
+def test_target_and_qualifier_in_key_figures(tmp_path: Path) -> None:
+    brief = _dated_brief("explicit", None)
+    fact = brief.articles[0].facts[0]
+    fact.is_target, fact.year, fact.value, fact.unit = True, 2025, "1000", "亿元"
+    fact.sentence, fact.at, fact.value_en = "到2025年产值超过1000亿元。", 8, "over CNY 100 billion"
+    write_outputs(brief, tmp_path)
+    page = (tmp_path / "articles" / "zs-health.md").read_text(encoding="utf-8")
+    md = (tmp_path / "brief.md").read_text(encoding="utf-8")
+    assert "| 超过1000亿元 | over CNY 100 billion |" in page + md
+    assert "| 目标2025 / target 2025 |" in page and "| 目标2025 / target 2025 |" in md
+
+
+def test_ampersand_stays_readable_in_markdown() -> None:
+    from briefgen.render import md_text
+
+    assert md_text("R&D 投入") == "R&D 投入" and md_text("&lt;b&gt;") == "&amp;lt;b&amp;gt;"
