@@ -570,6 +570,39 @@ def _en_fractions(t: str) -> list[Quantity]:
     return out
 
 
+_MULTIPLE = re.compile(
+    r"翻(?:了)?(一|两|三)?番|倍增|(?:(?<=增长|增加|提高|提升|扩大)|(?<=增长了|增加了|提高了|提升了|扩大了))一倍"
+    # the verb only: "double first-class", "double carbon", "double-digit" are not multiples
+    r"|\b(doubl|tripl|quadrupl)(?:es|ed|ing)\b"
+    r"|\b(?:to|will|would|could|can|may|should) (doubl|tripl|quadrupl)e\b"
+    r"|\b(doubl|tripl|quadrupl)e(?= (?:the|its|their|in|by|from|to|within|over)\b)"
+    r"|\b(\d+(?:\.\d+)?|two|three|four|five|six|seven|eight|nine|ten|twenty)[\s-]?fold\b",
+    re.I,
+)
+_MULT_WORD = {"doubl": 2, "tripl": 3, "quadrupl": 4, "一": 2, "两": 4, "三": 8, None: 2}
+
+
+def _multiples(t: str) -> list[Quantity]:
+    """翻番, 倍增, 增长一倍, doubled, tenfold, 10-fold: multiples written as words, read as
+    2倍, 10倍 … (增长一倍 "grew by one times" is a doubling, not 1倍).
+
+    Without them a claim "output doubled" carries no number to check, and "10-fold"
+    reads as a bare 10 that no 10倍 in the source matches.
+    """
+    out = []
+    for m in _MULTIPLE.finditer(t):
+        verb = m.group(2) or m.group(3) or m.group(4)
+        if m.group(5):
+            word = m.group(5).lower()
+            value = float(word) if word[0].isdigit() else float(_EN_WORDS[word])
+        else:
+            value = float(_MULT_WORD[verb.lower() if verb else m.group(1)])
+        number = f"{value:g}"
+        start = m.start(3) if m.group(3) else m.start()  # "to double": the verb alone
+        out.append(_finish(t, start, m.end(), number, value, "x", None, None, "倍"))
+    return out
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """Every quantity in ``text`` in reading order; offsets refer to ``text``."""
     t = _masked(normalise(text))
@@ -586,10 +619,11 @@ def find_quantities(text: str) -> list[Quantity]:
                 q = Quantity(**{**q.__dict__, "start": out[-1].end, "raw": t[out[-1].end : q.end]})
             out.append(Quantity(**{**q.__dict__, "raw": text[q.start : q.end]}))
         pos = max(hit.end, m.start() + 1)
-    fractions = _en_fractions(t)
-    if fractions:  # "one in three" is one ratio, not the numbers one and three
-        out = [q for q in out if not any(f.start < q.end and q.start < f.end for f in fractions)]
-        out += [Quantity(**{**q.__dict__, "raw": text[q.start : q.end]}) for q in fractions]
+    # "one in three" is one ratio and "10-fold" one multiple, not the bare numbers inside
+    words = _en_fractions(t) + _multiples(t)
+    if words:
+        out = [q for q in out if not any(f.start < q.end and q.start < f.end for f in words)]
+        out += [Quantity(**{**q.__dict__, "raw": text[q.start : q.end]}) for q in words]
         out.sort(key=lambda q: q.start)
     return out
 

@@ -210,3 +210,29 @@ def test_hyphens_do_not_make_figures_of_codes_or_ranges() -> None:
 def test_magnitude_label_reads_as_written_and_as_an_approximate_amount() -> None:
     q = find_quantities("打造千亿级产业集群")[0]
     assert (q.number + q.unit_raw, q.unit, q.qualifier, q.value) == ("千亿级", "CNY", "approx", 1e11)
+
+
+@pytest.mark.parametrize(
+    ("en", "zh"),
+    [
+        ("output is set to double by 2025", "到2025年产值实现翻番"),
+        ("revenue doubled", "营业收入增长了一倍"),
+        ("a tenfold rise", "增长10倍"),
+        ("a 10-fold rise", "增长10倍"),
+        ("output quadrupled", "产值翻了两番"),
+        ("doubling the number of firms", "企业数量倍增"),
+    ],
+)
+def test_multiples_written_as_words_match_the_chinese(en: str, zh: str) -> None:
+    (q,) = [q for q in find_quantities(en) if q.unit == "x"]
+    assert quantity_in_text(q, zh)
+
+
+def test_multiples_are_checked_not_skipped() -> None:
+    assert not quantity_in_text(one("output tripled"), "产值实现翻番")
+    assert not quantity_in_text(one("a 10-fold rise"), "增长了3倍")
+
+
+def test_double_as_an_adjective_is_not_a_multiple() -> None:
+    for text in ("double first-class universities", "double-digit growth", "a double carbon goal"):
+        assert find_quantities(text) == []
