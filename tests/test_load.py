@@ -51,6 +51,19 @@ def test_utf16_without_bom(tmp_path: Path) -> None:
     assert isinstance(raw, RawFile) and raw.text.endswith(ZH)
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "佛山市医药健康产业集群实现产值，力争到目标年份超过千亿元。",  # no ASCII, no NUL byte
+        "中山健康基地是国内首个国家级健康科技产业基地，也是全市发展健康医药产业的主阵地之一。",  # 一 = U+4E00
+    ],
+)
+def test_chinese_utf16_without_bom_or_ascii(tmp_path: Path, codec: str, text: str) -> None:
+    raw = _read(tmp_path, "zh.txt", text.encode(codec))
+    assert isinstance(raw, RawFile) and raw.text == text and raw.encoding == codec
+
+
 def test_html_meta_charset_is_honoured(tmp_path: Path) -> None:
     page = f'<html><head><meta charset="big5"></head><body><p>{ZH_TRAD}</p></body></html>'
     raw = _read(tmp_path, "p.html", page.encode("big5"))
@@ -152,3 +165,37 @@ def test_symlinked_folder_outside_is_followed_once(tmp_path: Path) -> None:
     paths, skipped = load.discover(root)
     assert [p.relative_to(root).as_posix() for p in paths] == ["link1/c.txt"]
     assert [(s.path, s.reason) for s in skipped] == [("link2", "unreadable")]
+
+
+def _pdf(*lines: str) -> bytes:
+    """A one-page PDF with a text layer (ASCII, Helvetica), built by hand with a valid xref."""
+    ops = " ".join(f"({line}) Tj 0 -16 Td" for line in lines)
+    stream = f"BT /F1 12 Tf 72 720 Td {ops} ET".encode()
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for i, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+def test_pdf_with_a_text_layer_is_read(tmp_path: Path) -> None:
+    raw = _read(tmp_path, "report.pdf", _pdf("Foshan output 46.22 billion yuan in 2022", "Target 2025"))
+    assert isinstance(raw, RawFile) and raw.kind == "pdf"
+    assert "46.22 billion" in raw.text and "Target 2025" in raw.text
+
+
+def test_pdf_without_text_says_scanned(tmp_path: Path) -> None:
+    result = _read(tmp_path, "scan.pdf", _pdf())
+    assert isinstance(result, Skipped) and result.reason == "empty" and "scanned" in result.detail
