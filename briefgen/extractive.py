@@ -19,6 +19,7 @@ from .glossary import Glossary
 from .keysentences import key_sentences, split_sentences
 from .metadata import zh_date
 from .numbers import find_quantities, quantity_in_text
+from .script import garbled
 from .types import (
     ArticleSummary,
     Cell,
@@ -252,7 +253,7 @@ def _best_sentence(city: str, dim: Dimension, docs: list[Document]) -> tuple[str
         for ex in doc.excerpts:
             for s, _ in split_sentences(ex.text):
                 n += 1
-                if len(s) > _MAX_CELL_SENTENCE or len(s) < 8:
+                if len(s) > _MAX_CELL_SENTENCE or len(s) < 8 or garbled(s):
                     continue
                 if len(doc.cities) > 1 and not _mentions(s, city):
                     continue

@@ -23,7 +23,8 @@ from typing import IO, Any
 
 from .excerpts import make_excerpts, slugify
 from .load import discover, read_file
-from .types import Corpus, Document, Skipped
+from .script import garbled
+from .types import Corpus, Document, Excerpt, Skipped
 
 SERIAL_BELOW = 48  # fewer files than this: no process pool (start-up costs more than it saves)
 DUPLICATE_SHARE = 0.85  # share of characters two documents must have in common both ways
@@ -73,11 +74,23 @@ def _process(path: Path, root: Path, doc_id: str) -> _Done:
         excerpts=excerpts,
         dropped=dict(Counter(reason for reason, _ in cleaned.dropped)),
         dropped_lines=list(cleaned.dropped),
-        warnings=list(cleaned.warnings),
+        warnings=list(cleaned.warnings) + _garbled_warnings(excerpts),
         title_original=cleaned.title_original,
         encoding=raw.encoding,
     )
     return _Done(document, None)
+
+
+def _garbled_warnings(excerpts: list[Excerpt]) -> list[str]:
+    """Say where the page's own text is broken: the excerpt is kept (it is what the source
+    says), but extractive quotes avoid those sentences and an editor should check them."""
+    out = []
+    for e in excerpts:
+        runs = garbled(e.text)
+        if runs:
+            shown = "; ".join(f'"{r}"' for r in runs[:3])
+            out.append(f"garbled characters in {e.id.rsplit(':', 1)[-1]} (broken in the source page?): {shown}")
+    return out
 
 
 def _process_args(args: tuple[Path, Path, str]) -> _Done:

@@ -13,10 +13,17 @@ from functools import lru_cache
 
 import numpy as np
 
+from .script import garbled
 from .types import Document
 
-_END = re.compile(r"[^。！？!?；;\n]+(?:[。！？!?；;]+[”」』\"]?)?")
-_END_FULL = re.compile(r"[^。！？!?\n]+(?:[。！？!?]+[”」』\"]?)?")
+# An ASCII ! or ? ends a sentence only before a space, a closing quote or the end: wedged
+# between characters ("或?qū…") it stands for a character the page lost, not a full stop.
+_ASCII_END = r"[!?](?=[\s”」』\"]|$)"
+_ASCII_IN = r"[!?](?![\s”」』\"]|$)"
+_END = re.compile(
+    rf"(?:[^。！？!?；;\n]|{_ASCII_IN})+(?:(?:[。！？；;]|{_ASCII_END})+[”」』\"]?)?"
+)
+_END_FULL = re.compile(rf"(?:[^。！？!?\n]|{_ASCII_IN})+(?:(?:[。！？]|{_ASCII_END})+[”」』\"]?)?")
 _SHORT = 8  # characters; shorter fragments are headings or captions, not sentences
 _CJK_OR_WORD = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]{2,}|\d")
 
@@ -82,11 +89,12 @@ def textrank(sentences: list[str], *, damping: float = 0.85, iterations: int = 6
 
 def key_sentences(doc: Document, k: int = 5) -> list[tuple[str, str]]:
     """The ``k`` most central sentences as (sentence, excerpt_id), in DOCUMENT order
-    (rank decides which are kept; reading order keeps the summary coherent)."""
+    (rank decides which are kept; reading order keeps the summary coherent).  Sentences
+    with garbled characters are never quoted."""
     cands: list[tuple[str, str]] = []
     for ex in doc.excerpts:
         for s, _ in split_sentences(ex.text):
-            if len(s) >= _SHORT and re.search(r"[\u4e00-\u9fff]", s):
+            if len(s) >= _SHORT and re.search(r"[\u4e00-\u9fff]", s) and not garbled(s):
                 cands.append((s, ex.id))
     if not cands:
         return []

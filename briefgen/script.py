@@ -92,3 +92,33 @@ def normalise(s: str) -> str:
 def fold_for_match(s: str) -> str:
     """Normalised text with all whitespace removed, for containment checks."""
     return re.sub(r"\s+", "", normalise(s))
+
+
+# Signs of text broken before we got it (a page saved in one encoding and read in another,
+# a character the site could not encode): the replacement character, box-drawing and block
+# characters, a "?" wedged between characters, pinyin tone letters left without their
+# parentheses.  One sign alone is often innocent (a "?" in a URL, a name with tones), so a
+# run needs two signs within a few characters, or one replacement/box character next to Han.
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+_SIGN = re.compile(
+    rf"[\ufffd\u2500-\u259f]|(?<=[{_HAN}])\?|\?(?=[{_HAN}{_TONED}])|[{_TONED}](?=[)）]?[{_HAN}])"
+)
+_STRONG = re.compile(rf"[\ufffd\u2500-\u259f](?=[{_HAN}])|(?<=[{_HAN}])[\ufffd\u2500-\u259f]")
+_NEAR = 4  # characters between two signs of one garbled run
+
+
+def garbled(text: str) -> list[str]:
+    """Garbled runs in ``text`` (each with a character of context either side), or []."""
+    signs = [m.start() for m in _SIGN.finditer(text)]
+    strong = {m.start() for m in _STRONG.finditer(text)} | {m.end() - 1 for m in _STRONG.finditer(text)}
+    runs: list[list[int]] = []
+    for pos in signs:
+        if runs and pos - runs[-1][-1] <= _NEAR:
+            runs[-1].append(pos)
+        else:
+            runs.append([pos])
+    out = []
+    for run in runs:
+        if len(run) >= 2 or any(p in strong for p in run):
+            out.append(text[max(0, run[0] - 1) : run[-1] + 2])
+    return out

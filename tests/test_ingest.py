@@ -177,3 +177,11 @@ def test_cli_exit_1_when_nothing_readable(tmp_path: Path, monkeypatch: pytest.Mo
 def test_cli_exit_2_on_missing_folder(tmp_path: Path) -> None:
     result = runner.invoke(app, ["ingest", str(tmp_path / "nope")])
     assert result.exit_code == 2 and "does not exist" in result.stderr
+
+
+def test_garbled_source_text_is_kept_and_warned(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(ARTICLE + "我们鼓励企业通过引进股权投资或?qū)嵤┎①徶亟M发展壮大，共建科创园中园。\n", encoding="utf-8")
+    (doc,) = ingest(tmp_path, workers=1).documents
+    (warning,) = [w for w in doc.warnings if "garbled" in w]
+    assert "p4" in warning and "嵤┎" in warning
+    assert any("嵤┎" in e.text for e in doc.excerpts)  # kept: it is what the page says

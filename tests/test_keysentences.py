@@ -49,3 +49,8 @@ def test_key_sentences_in_document_order_with_excerpt_ids() -> None:
 
 def test_empty_document_has_no_key_sentences() -> None:
     assert key_sentences(make_doc([]), k=3) == []
+
+
+def test_question_mark_inside_a_word_does_not_end_the_sentence() -> None:
+    out = [s for s, _ in split_sentences("或?qū)嵤发展壮大,政府共建。他问：“为什么?”然后走了。Is it? Yes!")]
+    assert out == ["或?qū)嵤发展壮大,政府共建。", "他问：“为什么?”", "然后走了。", "Is it?", "Yes!"]

@@ -41,3 +41,12 @@ def test_normalise_original_keeps_traditional_wording() -> None:
 
 def test_line_breaks_survive_normalisation() -> None:
     assert normalise("第一行\n第二(èr)行").split("\n") == ["第一行", "第二行"]
+
+
+def test_garbled_runs_are_found_and_ordinary_marks_are_not() -> None:
+    from briefgen.script import garbled
+
+    assert garbled("通过引进股权投资或?qū)嵤┎①徶亟M发展壮大") == ["或?qū)嵤┎①"]
+    assert garbled("产值�亿元") == ["值�亿"]
+    for fine in ("你知道吗?我们来了", "见 http://x.cn/a?b=1", "①提升；②扩大", "■ 图为园区", "Zhōngshān"):
+        assert garbled(fine) == [], fine
