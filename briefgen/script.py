@@ -105,10 +105,13 @@ _SIGN = re.compile(
 )
 _STRONG = re.compile(rf"[\ufffd\u2500-\u259f](?=[{_HAN}])|(?<=[{_HAN}])[\ufffd\u2500-\u259f]")
 _NEAR = 4  # characters between two signs of one garbled run
+_ANY_SIGN = re.compile(rf"[\ufffd\u2500-\u259f?{_TONED}]")
 
 
 def garbled(text: str) -> list[str]:
     """Garbled runs in ``text`` (each with a character of context either side), or []."""
+    if not _ANY_SIGN.search(text):  # the common case: one cheap scan
+        return []
     signs = [m.start() for m in _SIGN.finditer(text)]
     strong = {m.start() for m in _STRONG.finditer(text)} | {m.end() - 1 for m in _STRONG.finditer(text)}
     runs: list[list[int]] = []
