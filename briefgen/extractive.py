@@ -265,10 +265,11 @@ def _best_sentence(city: str, dim: Dimension, docs: list[Document]) -> tuple[str
 
 def _cell(city: str, dim: Dimension, docs: list[Document], cfacts: list[Fact], glossary: Glossary,
           index: dict[str, Excerpt]) -> Cell:  # fmt: skip
+    labelled = [f for f in cfacts if f.what]  # "6-8个" alone tells a reader nothing
     if dim.id == "target":
-        pool = [f for f in cfacts if f.is_target]
+        pool = [f for f in labelled if f.is_target]
     else:
-        pool = [f for f in cfacts if f.dimension == dim.id and not f.is_target]
+        pool = [f for f in labelled if f.dimension == dim.id and not f.is_target]
     city_en = glossary.city_en(city)
     found = _best_sentence(city, dim, docs) if dim.id in SENTENCE_FIRST or not pool else None
     if pool and found is None:
@@ -350,7 +351,11 @@ def executive_summary(
     dims = {d.id: d for d in comparison.dimensions}
     for city in comparison.cities:
         cfacts = [
-            f for a in articles if city in a.cities for f in a.facts if _belongs(f, city, a.cities)
+            f
+            for a in articles
+            if city in a.cities
+            for f in a.facts
+            if f.what and _belongs(f, city, a.cities)
         ]
         current = [f for f in cfacts if not f.is_target]
         targets = [f for f in cfacts if f.is_target]

@@ -437,7 +437,9 @@ def _label(sentence: str, masked: str, span: tuple[int, int], q: Quantity,
     sized = head.endswith(("规模", "总规模", "金额", "总额")) and after.startswith("的")
     u = unit_info(q.unit)
     counted = u is not None and u.kind == "count"  # the counted noun follows: 3个|创新科研团队
-    if len(tail) >= 2 and (not head or verb_end or sized or counted):
+    graded = q.unit_raw.endswith("级")  # 千亿级|健康产业集群: the figure grades the noun after it
+    place = head in cities  # "打造中山|千亿级健康产业集群": the place is not what is measured
+    if len(tail) >= 2 and (not head or verb_end or sized or counted or graded or place):
         label = tail
     else:
         label = head[-16:] or tail

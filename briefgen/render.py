@@ -302,7 +302,7 @@ def _figures(brief: Brief, city: str, limit: int = 12) -> list[dict[str, Any]]:
             continue
         for f in art.facts:
             key = (f.value, f.unit, f.what, f.year)
-            if key in seen or not f.cites:
+            if key in seen or not f.cites or not f.what:  # a figure with no label says nothing
                 continue
             seen.add(key)
             figures.append(f)

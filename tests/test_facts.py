@@ -196,3 +196,15 @@ def test_figure_as_written_keeps_its_own_qualifier() -> None:
     assert written == ["200家以上", "超过1000家", "近1000家"]
     bare = Fact("1000", "家", "企业", "", None, "scale", "近1000家和超过1000家", ["d:p1"])
     assert figure_as_written(bare) == "1000家"  # two readings and no position: no guess
+
+
+def test_graded_figure_and_place_take_the_noun_after() -> None:
+    doc = make_doc(["为打造中山千亿级健康产业集群增添新动力。"])
+    (f,) = [f for f in extract_facts(doc) if f.unit.endswith("级")]
+    assert f.what == "健康产业集群"
+
+
+def test_year_on_year_growth_is_labelled_as_growth() -> None:
+    doc = make_doc(["2018年，全市利润180亿元，利润同比增长22.2%。"])
+    (f,) = [f for f in extract_facts(doc) if f.unit == "%"]
+    assert f.what_en.startswith("year-on-year growth")

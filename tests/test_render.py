@@ -161,3 +161,11 @@ def test_ampersand_stays_readable_in_markdown() -> None:
     from briefgen.render import md_text
 
     assert md_text("R&D 投入") == "R&D 投入" and md_text("&lt;b&gt;") == "&amp;lt;b&amp;gt;"
+
+
+def test_figure_without_a_label_is_left_out_of_key_figures(tmp_path: Path) -> None:
+    brief = tiny_brief()
+    brief.articles[0].facts[0].what = ""
+    write_outputs(brief, tmp_path)
+    md = (tmp_path / "brief.md").read_text(encoding="utf-8")
+    assert "| 462.2亿元 |" not in md
