@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from html.parser import HTMLParser
 from typing import Any
 
 from lxml import etree
@@ -27,6 +28,7 @@ _BLOCK = {
     "nav", "aside", "form", "blockquote", "pre", "figure", "figcaption", "hr", "main",
     "address", "center", "caption", "tbody", "thead", "fieldset", "legend", "body",
 }
+_VOID = {"input", "br", "hr", "img"}  # no end tag: never open a skipped region
 _CAPTION_MAX = 80  # longer texts are not treated as captions
 _WS = re.compile(r"[ \t\r\n\f\v]+")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
@@ -46,10 +48,56 @@ def _parse(html: str) -> Any:
     html = _XML_DECL.sub("", html, count=1)
     if not html.strip():
         return None
-    try:
-        return lxml_html.document_fromstring(html)
+    try:  # huge_tree: pages nested past libxml2's default depth (256) otherwise lose all text
+        return lxml_html.document_fromstring(html, parser=lxml_html.HTMLParser(huge_tree=True))
     except (etree.ParserError, ValueError):
         return None
+
+
+class _FlatText(HTMLParser):
+    """Lines of a page by the standard library's tolerant parser, which keeps no tree and so
+    has no depth limit: the fallback for pages libxml2 gives up on."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP and tag not in _VOID:
+            self.skipping += 1
+        elif tag in _BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP and tag not in _VOID:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in _BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(_WS.sub(" ", data))
+
+
+def _flat_lines(html: str) -> list[str]:
+    parser = _FlatText()
+    parser.feed(html)
+    parser.close()
+    return [ln.strip() for ln in "".join(parser.parts).split("\n") if ln.strip()]
+
+
+_TAG_OR_SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.I | re.S)
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _lost_text(html: str, lines: list[str]) -> bool:
+    """Did the tree lose most of the page's Chinese text (a tag soup too deep to parse)?"""
+    seen = sum(len(_HAN.findall(ln)) for ln in lines)
+    if seen * 20 >= len(html):  # plenty of text came through: no need to look closer
+        return False
+    raw = len(_HAN.findall(_TAG_OR_SCRIPT.sub(" ", html)))
+    return raw >= 20 and seen < 0.5 * raw
 
 
 def _block_lines(root: Any) -> list[str]:
@@ -178,6 +226,9 @@ def _html_to_lines_cached(
     meta = _head_meta(root)
     captions = _captions(root)
     full = _block_lines(root)
+    if _lost_text(html, full):
+        flat = _flat_lines(html)
+        return tuple(_restore_header(flat, flat, meta.get("title"))), tuple(meta.items()), captions
     main = _trafilatura_lines(html)
     full_chars = sum(len(x) for x in full)
     main_chars = sum(len(x) for x in main)

@@ -24,7 +24,7 @@ from typing import IO, Any
 from .excerpts import make_excerpts, slugify
 from .load import discover, read_file
 from .script import garbled
-from .types import Corpus, Document, Excerpt, Skipped
+from .types import Cleaned, Corpus, Document, Excerpt, Skipped
 
 SERIAL_BELOW = 48  # fewer files than this: no process pool (start-up costs more than it saves)
 DUPLICATE_SHARE = 0.85  # share of characters two documents must have in common both ways
@@ -54,7 +54,7 @@ def _process(path: Path, root: Path, doc_id: str) -> _Done:
         cleaned = clean(raw)
         lines = [ln for ln in cleaned.lines if ln.strip()]
         if not lines:
-            return _Done(None, Skipped(raw.path, "no article text", "nothing left after cleaning"))
+            return _Done(None, Skipped(raw.path, "no article text", _why_empty(raw.text, cleaned)))
         meta = extract(cleaned, raw)
         originals = cleaned.original_lines if len(cleaned.original_lines) == len(cleaned.lines) else cleaned.lines
         pairs = [(ln, orig) for ln, orig in zip(cleaned.lines, originals, strict=True) if ln.strip()]
@@ -79,6 +79,23 @@ def _process(path: Path, root: Path, doc_id: str) -> _Done:
         encoding=raw.encoding,
     )
     return _Done(document, None)
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _why_empty(text: str, cleaned: Cleaned) -> str:
+    """What cleaning found instead of an article, so the user can tell a wrong file from a rule
+    that went too far."""
+    sample = text[:200_000]
+    han = len(_HAN.findall(sample))
+    if han < 10 and han < 0.05 * sum(ch.isalpha() for ch in sample):
+        return "no Chinese text (briefgen reads Chinese-language articles)"
+    kinds = Counter(reason for reason, _ in cleaned.dropped).most_common(3)
+    shown = ", ".join(f"{n} {reason}" for reason, n in kinds)
+    if shown:
+        return f"nothing left after cleaning (lines dropped as: {shown})"
+    return "only a title, no body text" if cleaned.title else "nothing left after cleaning"
 
 
 def _garbled_warnings(excerpts: list[Excerpt]) -> list[str]:

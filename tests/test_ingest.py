@@ -185,3 +185,17 @@ def test_garbled_source_text_is_kept_and_warned(tmp_path: Path) -> None:
     (warning,) = [w for w in doc.warnings if "garbled" in w]
     assert "p4" in warning and "嵤┎" in warning
     assert any("嵤┎" in e.text for e in doc.excerpts)  # kept: it is what the page says
+
+
+@pytest.mark.parametrize(
+    ("text", "detail"),
+    [
+        ("An English page about biomedicine parks and nothing in Chinese at all.\n", "no Chinese text"),
+        ("泰安医药产业\n", "only a title"),
+    ],
+)
+def test_empty_result_says_why(tmp_path: Path, text: str, detail: str) -> None:
+    (tmp_path / "page.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "ok.txt").write_text(ARTICLE, encoding="utf-8")
+    (skip,) = ingest(tmp_path, workers=1).skipped
+    assert skip.reason == "no article text" and detail in skip.detail
