@@ -208,3 +208,9 @@ def test_year_on_year_growth_is_labelled_as_growth() -> None:
     doc = make_doc(["2018年，全市利润180亿元，利润同比增长22.2%。"])
     (f,) = [f for f in extract_facts(doc) if f.unit == "%"]
     assert f.what_en.startswith("year-on-year growth")
+
+
+def test_what_a_body_will_do_is_a_target_and_jiangjin_is_not() -> None:
+    doc = make_doc(["产业链将重点推出3家龙头企业，扶持6至8家骨干企业。", "全市现有企业将近1000家。"])
+    target = {f.value: f.is_target for f in extract_facts(doc)}
+    assert target["3"] and target["6至8"] and not target["1000"]
