@@ -571,7 +571,7 @@ def _en_fractions(t: str) -> list[Quantity]:
 
 
 _MULTIPLE = re.compile(
-    r"翻(?:了)?(一|两|三)?番|倍增|(?:(?<=增长|增加|提高|提升|扩大)|(?<=增长了|增加了|提高了|提升了|扩大了))一倍"
+    r"翻(?:了)?(一|两|三)?番|倍增|(?:(?<=增长|增加|提高|提升|扩大)|(?<=增长了|增加了|提高了|提升了|扩大了))[一1]倍"
     # the verb only: "double first-class", "double carbon", "double-digit" are not multiples
     r"|\b(doubl|tripl|quadrupl)(?:es|ed|ing)\b"
     r"|\b(?:to|will|would|could|can|may|should) (doubl|tripl|quadrupl)e\b"

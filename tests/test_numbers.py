@@ -217,6 +217,7 @@ def test_magnitude_label_reads_as_written_and_as_an_approximate_amount() -> None
     [
         ("output is set to double by 2025", "到2025年产值实现翻番"),
         ("revenue doubled", "营业收入增长了一倍"),
+        ("revenue doubled", "营业收入增长1倍"),
         ("a tenfold rise", "增长10倍"),
         ("a 10-fold rise", "增长10倍"),
         ("output quadrupled", "产值翻了两番"),
