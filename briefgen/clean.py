@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from briefgen.injection import find_instruction
-from briefgen.script import normalise_original, to_simplified
+from briefgen.script import han_count, normalise_original, to_simplified
 from briefgen.types import Cleaned, RawFile
 
 # ------------------------------------------------------------------ patterns
@@ -98,7 +98,6 @@ _FIGURE = re.compile(
 _LEAD_IN = re.compile(r"[：:]$")  # "目标有三个：" introduces the points below it
 _LEAD_SYMBOLS = re.compile(r"^[^\w\u4e00-\u9fff#【\[(（]+")
 _TAG_BRACKET = re.compile(r"^(?:#[^#\n]{1,30}#\s*)?【(?P<title>[^】]{6,80})】(?P<rest>.*)$")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _KEY_STRIP = re.compile(r"[\W_]+")
 _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
@@ -125,10 +124,6 @@ class _Line:
 # ------------------------------------------------------------- line features
 
 
-def _cjk_count(s: str) -> int:
-    return len(_CJK.findall(s))
-
-
 def _bigrams(s: str) -> frozenset[str]:
     """Character bigrams inside runs of Chinese characters (not across numbers or punctuation)."""
     out: set[str] = set()
@@ -145,7 +140,7 @@ def _is_sentence(s: str) -> bool:
 
 def _headline_like(s: str) -> bool:
     s2 = s.strip()
-    if not 5 <= len(s2) <= 64 or _cjk_count(s2) < 4:
+    if not 5 <= len(s2) <= 64 or han_count(s2) < 4:
         return False
     if s2[-1] in "。！？!?：:；;…，,":
         return False
@@ -166,7 +161,7 @@ def _point_like(s: str, weak: bool = True) -> bool:
     Chinese enumeration marker.  Weak (``weak=True``): a numbered or bulleted item
     carrying a figure with a unit ("3. 培育企业10家").
     """
-    if _cjk_count(s) < 4:
+    if han_count(s) < 4:
         return False
     if _POINT_END.search(s) or _ENUM_ZH.match(s):
         return True
@@ -371,7 +366,7 @@ def _skip_meta(lines: list[_Line], i: int) -> int:
 
 
 def _first_content(lines: list[_Line], i: int) -> int:
-    while i < len(lines) and (lines[i].reason is not None or _cjk_count(lines[i].norm) < 4):
+    while i < len(lines) and (lines[i].reason is not None or han_count(lines[i].norm) < 4):
         i += 1
     return i
 
@@ -579,7 +574,7 @@ def clean(raw: RawFile) -> Cleaned:
                 list_start = i
                 break
 
-    core = [i for i in range(start, list_start) if lines[i].reason is None and _cjk_count(lines[i].norm) >= 4]
+    core = [i for i in range(start, list_start) if lines[i].reason is None and han_count(lines[i].norm) >= 4]
     sims = _similarities(lines, core, title)
 
     # Runs of short title-like lines inside the body are link lists, unless on topic.

@@ -627,10 +627,15 @@ def as_of_date(fact: Fact) -> str | None:
     return None
 
 
+def _same_figures(fact: Fact) -> list[Quantity]:
+    """Quantities in the fact's sentence with the fact's number and unit as written."""
+    return [q for q in find_quantities(fact.sentence) if q.number == fact.value and q.unit_raw == fact.unit]
+
+
 def quantity_of(fact: Fact) -> Quantity | None:
     """The quantity in the fact's sentence that the fact was made from (the one at
     ``fact.at`` when known, else the first with the fact's number and unit)."""
-    same = [q for q in find_quantities(fact.sentence) if q.number == fact.value and q.unit_raw == fact.unit]
+    same = _same_figures(fact)
     return next((q for q in same if q.start == fact.at), same[0] if same else None)
 
 
@@ -643,7 +648,7 @@ def figure_as_written(fact: Fact) -> str:
     as for a model's fact), the bare figure is shown rather than a guess.
     """
     bare = f"{fact.value}{fact.unit}"
-    same = [q for q in find_quantities(fact.sentence) if q.number == fact.value and q.unit_raw == fact.unit]
+    same = _same_figures(fact)
     if fact.at is not None:
         same = [q for q in same if q.start == fact.at] or same
     written = {q.raw.strip() for q in same}

@@ -18,6 +18,8 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
+from .script import han_count
+
 _SKIP = {
     "script", "style", "noscript", "template", "iframe", "svg", "object", "canvas",
     "select", "button", "input", "textarea", "option", "head", "map", "video", "audio",
@@ -88,15 +90,14 @@ def _flat_lines(html: str) -> list[str]:
 
 
 _TAG_OR_SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.I | re.S)
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _lost_text(html: str, lines: list[str]) -> bool:
     """Did the tree lose most of the page's Chinese text (a tag soup too deep to parse)?"""
-    seen = sum(len(_HAN.findall(ln)) for ln in lines)
+    seen = sum(han_count(ln) for ln in lines)
     if seen * 20 >= len(html):  # plenty of text came through: no need to look closer
         return False
-    raw = len(_HAN.findall(_TAG_OR_SCRIPT.sub(" ", html)))
+    raw = han_count(_TAG_OR_SCRIPT.sub(" ", html))
     return raw >= 20 and seen < 0.5 * raw
 
 

@@ -23,7 +23,7 @@ from typing import IO, Any
 
 from .excerpts import make_excerpts, slugify
 from .load import discover, read_file
-from .script import garbled
+from .script import garbled, han_count
 from .types import Cleaned, Corpus, Document, Excerpt, Skipped
 
 SERIAL_BELOW = 48  # fewer files than this: no process pool (start-up costs more than it saves)
@@ -81,14 +81,11 @@ def _process(path: Path, root: Path, doc_id: str) -> _Done:
     return _Done(document, None)
 
 
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-
-
 def _why_empty(text: str, cleaned: Cleaned) -> str:
     """What cleaning found instead of an article, so the user can tell a wrong file from a rule
     that went too far."""
     sample = text[:200_000]
-    han = len(_HAN.findall(sample))
+    han = han_count(sample)
     if han < 10 and han < 0.05 * sum(ch.isalpha() for ch in sample):
         return "no Chinese text (briefgen reads Chinese-language articles)"
     kinds = Counter(reason for reason, _ in cleaned.dropped).most_common(3)

@@ -249,7 +249,8 @@ def decode(data: bytes, *, html: bool = False) -> tuple[str, str] | str:
         if text is not None:
             return text, utf16
     if b"\x00" in data:  # 一 is U+4E00: Chinese UTF-16 has NUL bytes without being binary
-        return _utf16_han(data) or "binary"
+        han = _utf16_han(data)
+        return (han[1], han[2]) if han else "binary"
     text = _strict(data, "utf-8")
     if text is not None:
         return text, "utf-8"
@@ -270,8 +271,8 @@ def decode(data: bytes, *, html: bool = False) -> tuple[str, str] | str:
         if best is None or score > best[0]:
             best = (score, text, name)
     han = _utf16_han(data)  # GB18030 decodes most byte pairs: the better reading wins
-    if han is not None and (best is None or _hanzi_score(han[0]) > best[0]):
-        return han
+    if han is not None and (best is None or han[0] > best[0]):
+        return han[1], han[2]
     if best is not None:
         return best[1], best[2]
     if _control_bytes_share(data) > CONTROL_SHARE:
@@ -315,15 +316,17 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
-def _utf16_han(data: bytes) -> tuple[str, str] | None:
+def _utf16_han(data: bytes) -> tuple[float, str, str] | None:
     """Chinese UTF-16 without a BOM and without ASCII: no NUL pattern to see, so decode both
-    ways and keep a decoding that reads as common Chinese (wrong byte orders do not)."""
+    ways and keep a decoding that reads as common Chinese (wrong byte orders do not).
+    Returns (score, text, encoding), shaped like the candidates it competes with."""
     if len(data) % 2:
         return None
     for name in ("utf-16-le", "utf-16-be"):
         text = _strict(data, name)
-        if text and _hanzi_score(text) >= 0.6 and _control_share(text) <= CONTROL_SHARE:
-            return text, name
+        score = _hanzi_score(text) if text else 0.0
+        if text and score >= 0.6 and _control_share(text) <= CONTROL_SHARE:
+            return score, text, name
     return None
 
 

@@ -38,6 +38,14 @@ _PINYIN = re.compile(
 _HAS_TONE = re.compile(rf"[{_TONED}]|[1-5]$")
 
 
+_HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
+
+
+def han_count(s: str) -> int:
+    """Chinese characters (CJK Unified Ideographs) in ``s``."""
+    return len(_HAN_CHAR.findall(s))
+
+
 def normalise_spaces(s: str) -> str:
     """Fold NBSP/full-width/odd spaces to one space, drop zero-width chars, fix full-width digits."""
     s = _ZERO_WIDTH.sub("", s)
@@ -113,7 +121,7 @@ def garbled(text: str) -> list[str]:
     if not _ANY_SIGN.search(text):  # the common case: one cheap scan
         return []
     signs = [m.start() for m in _SIGN.finditer(text)]
-    strong = {m.start() for m in _STRONG.finditer(text)} | {m.end() - 1 for m in _STRONG.finditer(text)}
+    strong = {m.start() for m in _STRONG.finditer(text)}  # each match is one character
     runs: list[list[int]] = []
     for pos in signs:
         if runs and pos - runs[-1][-1] <= _NEAR:
