@@ -2,7 +2,7 @@
 
 Generates N distinct articles from ``examples/articles`` (``bench/generate.py``:
 figures shifted, paragraphs left out, formats and encodings kept), runs
-``briefgen.ingest.ingest`` on them with a process pool and reports wall
+``briefgen.corpus.ingest.ingest`` on them with a process pool and reports wall
 seconds and peak memory, then rewrites the "Ingest scale" section of
 ``bench/RESULTS.md``.  Target: under 60 s and 1.5 GB on a 2-core machine.
 
@@ -39,7 +39,7 @@ sys.path.insert(0, str(BENCH))
 
 from generate import generate  # noqa: E402
 
-from briefgen.ingest import ingest  # noqa: E402
+from briefgen.corpus.ingest import ingest  # noqa: E402
 
 TARGET_SECONDS = 60.0
 TARGET_BYTES = 1.5 * 1024**3

@@ -38,7 +38,7 @@ def excerpt_tokens(folder: Path) -> tuple[dict[str, int], int]:
     """Tokens of every distinct excerpt text briefgen ingest keeps for ``folder``, keyed like the
     server's ``excerpt_keys`` (a hash of the text: labels such as p3 repeat across articles),
     and the total over all excerpts (the cleaned tokens)."""
-    from briefgen.ingest import ingest
+    from briefgen.corpus.ingest import ingest
 
     corpus = ingest(folder)
     sizes: dict[str, int] = {}

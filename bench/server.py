@@ -87,7 +87,7 @@ def token_ids(text: str) -> list[int]:
     with _ENC_LOCK:
         if _ENCODING is None:
             try:
-                from briefgen.tokens import get_encoding
+                from briefgen.text.tokens import get_encoding
             except ImportError:
                 _ENCODING = _offline_encoding()
             else:
@@ -98,7 +98,7 @@ def token_ids(text: str) -> list[int]:
 def count_tokens(text: str) -> int:
     """Tokens of ``text``: briefgen's own counter when present, so both sides agree."""
     try:
-        from briefgen.tokens import count
+        from briefgen.text.tokens import count
     except ImportError:
         return len(token_ids(text))
     return int(count(text))

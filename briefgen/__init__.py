@@ -17,22 +17,22 @@ __version__ = "0.1.0"
 _EXPORTS: dict[str, tuple[str, str]] = {
     "build_brief": ("pipeline", "build_brief"),
     "BuildSettings": ("pipeline", "BuildSettings"),
-    "ingest": ("ingest", "ingest"),
-    "corpus_to_json": ("ingest", "corpus_to_json"),
-    "extract_facts": ("facts", "extract_facts"),
-    "find_quantities": ("numbers", "find_quantities"),
-    "load_glossary": ("glossary", "load_glossary"),
-    "load_dimensions": ("dimensions", "load_dimensions"),
-    "load_prompts": ("prompts", "load_prompts"),
-    "summarize": ("summarize", "summarize"),
-    "summarize_document": ("extractive", "summarize_document"),
-    "compare": ("compare", "compare"),
-    "compare_extractive": ("extractive", "compare"),
-    "verify_claim": ("verify", "verify_claim"),
-    "brief_to_json": ("report", "brief_to_json"),
-    "write_outputs": ("render", "write_outputs"),
-    "ModelClient": ("llm", "ModelClient"),
-    "resolve_config": ("config", "resolve_config"),
+    "ingest": ("corpus.ingest", "ingest"),
+    "corpus_to_json": ("corpus.ingest", "corpus_to_json"),
+    "extract_facts": ("evidence.facts", "extract_facts"),
+    "find_quantities": ("text.numbers", "find_quantities"),
+    "load_glossary": ("evidence.glossary", "load_glossary"),
+    "load_dimensions": ("evidence.dimensions", "load_dimensions"),
+    "load_prompts": ("model.prompts", "load_prompts"),
+    "summarize": ("engines.summarize", "summarize"),
+    "summarize_document": ("engines.extractive", "summarize_document"),
+    "compare": ("engines.compare", "compare"),
+    "compare_extractive": ("engines.extractive", "compare"),
+    "verify_claim": ("engines.verify", "verify_claim"),
+    "brief_to_json": ("output.report", "brief_to_json"),
+    "write_outputs": ("output.render", "write_outputs"),
+    "ModelClient": ("model.client", "ModelClient"),
+    "resolve_config": ("model.config", "resolve_config"),
 }
 
 __all__ = [
@@ -58,22 +58,22 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .compare import compare
-    from .config import resolve_config
-    from .dimensions import load_dimensions
-    from .extractive import compare as compare_extractive
-    from .extractive import summarize_document
-    from .facts import extract_facts
-    from .glossary import load_glossary
-    from .ingest import corpus_to_json, ingest
-    from .llm import ModelClient
-    from .numbers import find_quantities
+    from .corpus.ingest import corpus_to_json, ingest
+    from .engines.compare import compare
+    from .engines.extractive import compare as compare_extractive
+    from .engines.extractive import summarize_document
+    from .engines.summarize import summarize
+    from .engines.verify import verify_claim
+    from .evidence.dimensions import load_dimensions
+    from .evidence.facts import extract_facts
+    from .evidence.glossary import load_glossary
+    from .model.client import ModelClient
+    from .model.config import resolve_config
+    from .model.prompts import load_prompts
+    from .output.render import write_outputs
+    from .output.report import brief_to_json
     from .pipeline import BuildSettings, build_brief
-    from .prompts import load_prompts
-    from .render import write_outputs
-    from .report import brief_to_json
-    from .summarize import summarize
-    from .verify import verify_claim
+    from .text.numbers import find_quantities
 
 
 def __getattr__(name: str) -> Any:

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .errors import BriefgenError, UsageError
+from briefgen.core.errors import BriefgenError, UsageError
 
 app = typer.Typer(
     name="briefgen",
@@ -93,8 +93,8 @@ def ingest(
     """Read a folder of saved pages into clean documents with citable excerpts."""
     try:
         _check_dir(directory)
-        from .ingest import corpus_to_json, print_summary
-        from .ingest import ingest as run_ingest
+        from briefgen.corpus.ingest import corpus_to_json, print_summary
+        from briefgen.corpus.ingest import ingest as run_ingest
 
         corpus = run_ingest(directory, workers=workers, progress=not as_json)
         if as_json or output:
@@ -121,7 +121,7 @@ def ingest(
 
 
 def _settings(**kw: Any) -> Any:
-    from .pipeline import BuildSettings
+    from briefgen.pipeline import BuildSettings
 
     return BuildSettings.from_cli(**kw)
 
@@ -151,7 +151,7 @@ def summarize(
     """Write a cited Chinese + English summary of each article (OUT/<doc-id>.md)."""
     try:
         _check_dir(directory)
-        from .pipeline import run_summarize
+        from briefgen.pipeline import run_summarize
 
         settings = _settings(**locals())
         run_summarize(directory, output or Path("out"), settings)
@@ -188,7 +188,7 @@ def build(
         _check_dir(directory)
         if lang not in ("zh", "en", "both"):
             raise UsageError(f"--lang must be zh, en or both, not {lang!r}")
-        from .pipeline import run_build
+        from briefgen.pipeline import run_build
 
         settings = _settings(**locals())
         run_build(directory, output or Path("out"), settings)
@@ -209,7 +209,7 @@ def logs(
 ) -> None:
     """List the audit log of model calls: prompt, response, tokens, latency, cache hit, error."""
     try:
-        from .auditlog import print_logs
+        from briefgen.model.auditlog import print_logs
 
         print_logs(database, as_json=as_json, count=count)
     except BriefgenError as err:

@@ -15,15 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from .errors import BriefgenError, ConfigError, UsageError
-from .report import Brief, settings_hash, verification_counts
-from .types import ArticleSummary, Claim, Comparison, Corpus, Usage
+from briefgen.core.errors import BriefgenError, ConfigError, UsageError
+from briefgen.core.types import ArticleSummary, Claim, Comparison, Corpus, Usage
+from briefgen.output.report import Brief, settings_hash, verification_counts
 
 if TYPE_CHECKING:
-    from .config import ModelConfig
-    from .glossary import Glossary
-    from .llm import ModelClient
-    from .render import Templates
+    from briefgen.evidence.glossary import Glossary
+    from briefgen.model.client import ModelClient
+    from briefgen.model.config import ModelConfig
+    from briefgen.output.render import Templates
 
 Engine = Literal["model", "extractive"]
 ENGINES = ("model", "extractive")
@@ -96,7 +96,7 @@ def choose_engine(settings: BuildSettings) -> tuple[Engine, ModelConfig | None]:
         raise UsageError(f"--engine must be model or extractive, not {settings.engine!r}")
     if settings.engine == "extractive":
         return "extractive", None
-    from .config import resolve_config
+    from briefgen.model.config import resolve_config
 
     config = resolve_config(settings.model_flags, cwd=Path.cwd())
     if config is None:
@@ -111,7 +111,7 @@ def choose_engine(settings: BuildSettings) -> tuple[Engine, ModelConfig | None]:
 
 def _batching(settings: BuildSettings) -> dict[str, Any]:
     """The batch limits for ``summarize_corpus`` (its defaults where the settings give none)."""
-    from .summarize import DEFAULT_BATCH_ARTICLES, DEFAULT_BATCH_TOKENS
+    from briefgen.engines.summarize import DEFAULT_BATCH_ARTICLES, DEFAULT_BATCH_TOKENS
 
     tokens = DEFAULT_BATCH_TOKENS if settings.batch_tokens is None else settings.batch_tokens
     articles = DEFAULT_BATCH_ARTICLES if settings.batch_articles is None else settings.batch_articles
@@ -173,8 +173,8 @@ def _check_corpus(corpus: Corpus, input_dir: Path) -> None:
 def _extractive(
     corpus: Corpus, glossary: Glossary, dims: list[Any]
 ) -> tuple[list[ArticleSummary], Comparison, list[Claim]]:
-    from . import extractive
-    from .verify import verify_claim
+    from briefgen.engines import extractive
+    from briefgen.engines.verify import verify_claim
 
     articles = [extractive.summarize_document(doc, glossary) for doc in corpus.documents]
     comparison = extractive.compare(corpus, dims, glossary, {a.doc_id: a.facts for a in articles})
@@ -212,11 +212,11 @@ class _Run:
 
 
 def _run(input_dir: Path, out_dir: Path | None, settings: BuildSettings, *, write: bool) -> _Run:
-    from .dimensions import load_dimensions
-    from .glossary import load_glossary
-    from .ingest import ingest
-    from .progress import stages
-    from .render import LANGS, Templates, write_outputs
+    from briefgen.corpus.ingest import ingest
+    from briefgen.evidence.dimensions import load_dimensions
+    from briefgen.evidence.glossary import load_glossary
+    from briefgen.output.progress import stages
+    from briefgen.output.render import LANGS, Templates, write_outputs
 
     if settings.lang not in LANGS:
         raise UsageError(f"--lang must be zh, en or both, not {settings.lang!r}")
@@ -227,7 +227,7 @@ def _run(input_dir: Path, out_dir: Path | None, settings: BuildSettings, *, writ
     dims = load_dimensions(settings.dimensions)
     prompts = None
     if engine == "model":
-        from .prompts import load_prompts
+        from briefgen.model.prompts import load_prompts
 
         prompts = load_prompts(settings.prompts_dir)
 
@@ -237,10 +237,10 @@ def _run(input_dir: Path, out_dir: Path | None, settings: BuildSettings, *, writ
         corpus = ingest(Path(input_dir), workers=settings.workers, progress=False)
         _check_corpus(corpus, Path(input_dir))
         if engine == "model":
-            from .compare import compare as compare_cells
-            from .compare import executive_summary
-            from .llm import ModelClient
-            from .summarize import summarize_corpus
+            from briefgen.engines.compare import compare as compare_cells
+            from briefgen.engines.compare import executive_summary
+            from briefgen.engines.summarize import summarize_corpus
+            from briefgen.model.client import ModelClient
 
             assert config is not None and prompts is not None
             log_path = None if settings.dry_run or out_dir is None else Path(out_dir) / LOG_NAME
@@ -378,10 +378,10 @@ def run_build(directory: Path, out: Path, settings: BuildSettings) -> Brief:
 
 def run_summarize(directory: Path, out: Path, settings: BuildSettings) -> list[Path]:
     """``briefgen summarize``: one cited bilingual Markdown file per article in OUT."""
-    from .dimensions import load_dimensions
-    from .glossary import load_glossary
-    from .ingest import ingest
-    from .render import Templates, write_articles
+    from briefgen.corpus.ingest import ingest
+    from briefgen.evidence.dimensions import load_dimensions
+    from briefgen.evidence.glossary import load_glossary
+    from briefgen.output.render import Templates, write_articles
 
     engine, config = choose_engine(settings)
     templates = Templates(None, settings.templates_dir)
@@ -393,9 +393,9 @@ def run_summarize(directory: Path, out: Path, settings: BuildSettings) -> list[P
     usage = Usage()
     client: ModelClient | None = None
     if engine == "model":
-        from .llm import ModelClient
-        from .prompts import load_prompts
-        from .summarize import summarize_corpus
+        from briefgen.engines.summarize import summarize_corpus
+        from briefgen.model.client import ModelClient
+        from briefgen.model.prompts import load_prompts
 
         assert config is not None
         prompts = load_prompts(settings.prompts_dir)
@@ -417,7 +417,7 @@ def run_summarize(directory: Path, out: Path, settings: BuildSettings) -> list[P
             _echo(f"dry run: nothing written to {out}")
             return []
     else:
-        from .extractive import summarize_document
+        from briefgen.engines.extractive import summarize_document
 
         if settings.dry_run:
             _echo(f"Plan: {_plural(len(corpus.documents), 'document')}, extractive engine, no model calls; dry run: nothing written")

@@ -26,7 +26,7 @@ def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
 def mock_model(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     """A model that answers from a script, without HTTP or a key (simonw/llm style).
 
-    Returns a ``briefgen.llm.MockBackend``.  Every ``ModelClient`` created during
+    Returns a ``briefgen.model.client.MockBackend``.  Every ``ModelClient`` created during
     the test answers from it, including ones the pipeline builds itself: the
     fixture also sets BRIEFGEN_MODEL=mock and BRIEFGEN_BASE_URL to a local URL,
     so ``config.resolve_config`` finds a model that needs no key.
@@ -44,7 +44,7 @@ def mock_model(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     ``llm.BackendError`` (raised).  Each answer is used once unless repeat=True;
     a request with nothing queued fails with "mock model: no answer queued".
     """
-    from briefgen import llm
+    from briefgen.model import client as llm
 
     backend = llm.MockBackend()
     monkeypatch.setattr(llm, "_test_backend", backend)

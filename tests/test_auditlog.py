@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from briefgen.auditlog import MIGRATIONS, AuditLog, migrate, print_logs, read_entries
-from briefgen.errors import BriefgenError
-from briefgen.llm import ModelRequest
+from briefgen.core.errors import BriefgenError
+from briefgen.model.auditlog import MIGRATIONS, AuditLog, migrate, print_logs, read_entries
+from briefgen.model.client import ModelRequest
 
 
 class Answer(BaseModel):

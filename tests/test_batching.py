@@ -7,10 +7,10 @@ from typing import Any
 
 from test_summarize import CD, ZS, mock_client
 
-from briefgen.glossary import load_glossary
-from briefgen.prompts import load_prompts
-from briefgen.summarize import Unit, plan_batches, summarize_corpus
-from briefgen.types import Corpus
+from briefgen.core.types import Corpus
+from briefgen.engines.summarize import Unit, plan_batches, summarize_corpus
+from briefgen.evidence.glossary import load_glossary
+from briefgen.model.prompts import load_prompts
 
 PAIR = "summary:zs-biomed+cd-health"
 
@@ -103,8 +103,8 @@ def test_batch_prompt_labels_articles_and_their_paragraphs(tmp_path: Path) -> No
 
 
 def test_batch_over_the_budget_is_split_so_what_fits_still_runs(tmp_path: Path) -> None:
-    from briefgen.config import ModelConfig
-    from briefgen.llm import MockBackend, ModelClient
+    from briefgen.model.client import MockBackend, ModelClient
+    from briefgen.model.config import ModelConfig
 
     mock = MockBackend()
     mock.enqueue("summary:*", {"title_en": "t", "claims": [], "facts": [], "findings": []}, repeat=True)

@@ -91,7 +91,7 @@ date: 2023-11-04; cities: 成都市
 
 
 def test_batch_answer_gives_each_article_its_own_cites_and_cities() -> None:
-    from briefgen.schemas import BatchAnswer, batch_answer_for
+    from briefgen.engines.schemas import BatchAnswer, batch_answer_for
 
     bench = _load_server_module()
     schema = batch_answer_for(

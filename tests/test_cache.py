@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from briefgen.cache import CachedReply, ResponseCache, request_key
+from briefgen.model.cache import CachedReply, ResponseCache, request_key
 
 BASE: dict[str, Any] = {
     "model": "m",

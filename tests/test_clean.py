@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from briefgen.clean import clean
-from briefgen.types import Cleaned, RawFile
+from briefgen.core.types import Cleaned, RawFile
+from briefgen.corpus.clean import clean
 
 BODY = [
     "近日，某市人民政府印发《生物医药产业高质量发展行动方案》，提出到2025年全市生物医药产业规模突破500亿元。",

@@ -9,7 +9,7 @@ from conftest import EXAMPLES
 from typer.testing import CliRunner
 
 from briefgen.cli import app
-from briefgen.llm import MockBackend
+from briefgen.model.client import MockBackend
 
 runner = CliRunner()
 

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from briefgen import compare
-from briefgen.config import ModelConfig, resolve_config
-from briefgen.glossary import load_glossary
-from briefgen.llm import MockBackend, ModelClient
-from briefgen.prompts import load_prompts
-from briefgen.summarize import summarize
-from briefgen.types import ArticleSummary, Corpus, Dimension, Document, Excerpt, Finding
+from briefgen.core.types import ArticleSummary, Corpus, Dimension, Document, Excerpt, Finding
+from briefgen.engines import compare
+from briefgen.engines.summarize import summarize
+from briefgen.evidence.glossary import load_glossary
+from briefgen.model.client import MockBackend, ModelClient
+from briefgen.model.config import ModelConfig, resolve_config
+from briefgen.model.prompts import load_prompts
 
 RESPONSES = Path(__file__).resolve().parent / "responses"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "articles"
@@ -106,7 +106,7 @@ def test_finding_for_a_city_outside_its_article_never_fills_a_cell() -> None:
 
 
 def test_examples_replay_builds_cells_from_verified_findings_only(tmp_path: Path) -> None:
-    from briefgen.ingest import ingest
+    from briefgen.corpus.ingest import ingest
 
     full = ingest(EXAMPLES)
     corpus = Corpus([full.document("foshan-action-plan"), full.document("zhongshan-health-base")], [])

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.config import ModelConfig, is_local_url, resolve_config, safe_url
-from briefgen.errors import ConfigError
+from briefgen.core.errors import ConfigError
+from briefgen.model.config import ModelConfig, is_local_url, resolve_config, safe_url
 
 
 def write_toml(folder: Path, body: str) -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.dimensions import load_dimensions
-from briefgen.errors import ConfigError
+from briefgen.core.errors import ConfigError
+from briefgen.evidence.dimensions import load_dimensions
 
 
 def test_shipped_dimensions() -> None:

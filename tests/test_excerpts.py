@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from briefgen import tokens
-from briefgen.excerpts import make_excerpts, slugify
+from briefgen.corpus.excerpts import make_excerpts, slugify
+from briefgen.text import tokens
 
 LONG = "".join(f"第{i}条措施支持生物医药企业扩大产能，新增投资{i * 3}亿元。" for i in range(1, 60))
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from briefgen.dimensions import load_dimensions
-from briefgen.extractive import (
+from briefgen.core.types import Corpus, Document, Excerpt
+from briefgen.engines.extractive import (
     NOT_FOUND_EN,
     NOT_FOUND_ZH,
     check_numbers,
@@ -11,8 +11,8 @@ from briefgen.extractive import (
     executive_summary,
     summarize_document,
 )
-from briefgen.glossary import load_glossary
-from briefgen.types import Corpus, Document, Excerpt
+from briefgen.evidence.dimensions import load_dimensions
+from briefgen.evidence.glossary import load_glossary
 
 FOSHAN = [
     "佛山市人民政府办公室印发了《佛山市生物医药与健康产业集群行动计划》。",

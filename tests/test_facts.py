@@ -8,8 +8,8 @@ import re
 import pytest
 from conftest import SHARED
 
-from briefgen.facts import extract_facts
-from briefgen.types import Document, Excerpt, Fact
+from briefgen.core.types import Document, Excerpt, Fact
+from briefgen.evidence.facts import extract_facts
 
 
 def make_doc(
@@ -153,7 +153,7 @@ def test_dimensions_for_firm_counts_parks_finance_and_talent() -> None:
 
 
 def _seed_corpus():  # type: ignore[no-untyped-def]
-    from briefgen.ingest import ingest
+    from briefgen.corpus.ingest import ingest
 
     return ingest(SHARED / "seeds")
 
@@ -189,7 +189,7 @@ def test_share_keeps_what_and_of_what() -> None:
 
 
 def test_figure_as_written_keeps_its_own_qualifier() -> None:
-    from briefgen.facts import figure_as_written
+    from briefgen.evidence.facts import figure_as_written
 
     doc = make_doc(["其中生产企业近1000家，位列全国第三；高新技术企业超过1000家，集聚200家以上。"])
     written = sorted(figure_as_written(f) for f in extract_facts(doc) if f.unit == "家")

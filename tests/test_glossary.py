@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.errors import ConfigError
-from briefgen.glossary import load_glossary
+from briefgen.core.errors import ConfigError
+from briefgen.evidence.glossary import load_glossary
 
 
 def test_shipped_terms_and_cities() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefgen.htmltext import html_to_lines
+from briefgen.corpus.html import html_to_lines
 
 BODY = "<p>中山市2023年生物医药产值达到100亿元，同比增长12%。</p><p>第二段正文内容在这里。</p>"
 

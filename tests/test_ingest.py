@@ -11,10 +11,10 @@ import pytest
 from conftest import EXAMPLES
 from typer.testing import CliRunner
 
-from briefgen import ingest as ingest_mod
-from briefgen import load
 from briefgen.cli import app
-from briefgen.ingest import assign_ids, corpus_to_json, ingest, print_summary
+from briefgen.corpus import ingest as ingest_mod
+from briefgen.corpus import load
+from briefgen.corpus.ingest import assign_ids, corpus_to_json, ingest, print_summary
 
 ARTICLE = (
     "佛山出台医药健康产业集群三年行动计划\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefgen.injection import echoes, find_instruction, looks_like_instruction
+from briefgen.corpus.injection import echoes, find_instruction, looks_like_instruction
 
 
 @pytest.mark.parametrize(

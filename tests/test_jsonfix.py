@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import BaseModel
 
-from briefgen.jsonfix import JSONFixError, extract_json, parse_reply, strip_think
+from briefgen.model.jsonfix import JSONFixError, extract_json, parse_reply, strip_think
 
 
 class Items(BaseModel):

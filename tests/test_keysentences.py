@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from briefgen.keysentences import key_sentences, split_sentences, textrank
-from briefgen.types import Document, Excerpt
+from briefgen.core.types import Document, Excerpt
+from briefgen.evidence.keysentences import key_sentences, split_sentences, textrank
 
 
 def make_doc(paragraphs: list[str]) -> Document:

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ConfigDict
 
-from briefgen.config import ModelConfig
-from briefgen.llm import LENGTH_ERROR, BackendError, ModelClient, ModelRequest
+from briefgen.model.client import LENGTH_ERROR, BackendError, ModelClient, ModelRequest
+from briefgen.model.config import ModelConfig
 
 try:
     from tests.openai_server import OpenAIServer, Reply

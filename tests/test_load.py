@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from briefgen import load
-from briefgen.types import RawFile, Skipped
+from briefgen.core.types import RawFile, Skipped
+from briefgen.corpus import load
 
 ZH = "佛山市2022年医药健康产业集群实现产值462.2亿元，力争到2025年超过1000亿元。"
 ZH_TRAD = "佛山市2022年醫藥健康產業集群實現產值462.2億元，力爭到2025年超過1000億元。"

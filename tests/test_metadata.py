@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from briefgen.clean import clean
-from briefgen.metadata import extract, load_cities, parse_date, rank_cities
-from briefgen.types import Cleaned, RawFile
+from briefgen.core.types import Cleaned, RawFile
+from briefgen.corpus.clean import clean
+from briefgen.corpus.metadata import extract, load_cities, parse_date, rank_cities
 
 
 @pytest.mark.parametrize(

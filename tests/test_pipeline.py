@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from conftest import EXAMPLES
 
-from briefgen import build_brief, llm
-from briefgen.errors import ConfigError
+from briefgen import build_brief
+from briefgen.core.errors import ConfigError
+from briefgen.model import client as llm
 from briefgen.pipeline import BuildSettings, run_build
 
 _DATA = re.compile(r"<data>\n(.*?)\n</data>", re.S)

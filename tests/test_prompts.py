@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.errors import ConfigError
-from briefgen.prompts import load_prompts, parse_prompt
+from briefgen.core.errors import ConfigError
+from briefgen.model.prompts import load_prompts, parse_prompt
 
 SUMMARY_VARS = {"title": "标题", "date": "2024-01-02", "source": "来源", "cities": "中山", "dimensions": "scale: 产业规模", "excerpts": "<excerpt id=\"a:p1\">正文</excerpt>", "glossary": ""}
 

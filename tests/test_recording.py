@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ConfigDict
 
-from briefgen.config import ModelConfig
-from briefgen.errors import ReplayMissError
-from briefgen.llm import ModelClient, ModelRequest
-from briefgen.recording import Recordings
+from briefgen.core.errors import ReplayMissError
+from briefgen.model.client import ModelClient, ModelRequest
+from briefgen.model.config import ModelConfig
+from briefgen.model.recording import Recordings
 
 RESPONSES = Path(__file__).resolve().parent / "responses" / "llm"
 

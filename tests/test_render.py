@@ -8,9 +8,9 @@ import pytest
 from test_pipeline import assert_citations_resolve
 from test_report import tiny_brief
 
-from briefgen.errors import ConfigError
-from briefgen.render import anchor, markdown_to_html, md_text, write_outputs
-from briefgen.report import Brief
+from briefgen.core.errors import ConfigError
+from briefgen.output.render import anchor, markdown_to_html, md_text, write_outputs
+from briefgen.output.report import Brief
 
 
 def _write(tmp_path: Path, **kw: object) -> str:
@@ -158,7 +158,7 @@ def test_target_and_qualifier_in_key_figures(tmp_path: Path) -> None:
 
 
 def test_ampersand_stays_readable_in_markdown() -> None:
-    from briefgen.render import md_text
+    from briefgen.output.render import md_text
 
     assert md_text("R&D 投入") == "R&D 投入" and md_text("&lt;b&gt;") == "&amp;lt;b&amp;gt;"
 

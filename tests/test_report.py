@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from briefgen.report import NOT_FOUND_EN, NOT_FOUND_ZH, Brief, brief_to_json, settings_hash
-from briefgen.types import (
+from briefgen.core.types import (
     ArticleSummary,
     Cell,
     Claim,
@@ -18,6 +17,7 @@ from briefgen.types import (
     Skipped,
     Usage,
 )
+from briefgen.output.report import NOT_FOUND_EN, NOT_FOUND_ZH, Brief, brief_to_json, settings_hash
 
 
 def _doc(doc_id: str, city: str, texts: list[str], date: str) -> Document:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from briefgen.retrieve import bm25_scores, rank, select, tokenize
-from briefgen.types import Excerpt
+from briefgen.core.types import Excerpt
+from briefgen.evidence.retrieve import bm25_scores, rank, select, tokenize
 
 TEXTS = [
     "中山市召开全市工作会议，部署下半年重点任务。",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from briefgen.script import (
+from briefgen.text.script import (
     normalise,
     normalise_original,
     normalise_spaces,
@@ -44,7 +44,7 @@ def test_line_breaks_survive_normalisation() -> None:
 
 
 def test_garbled_runs_are_found_and_ordinary_marks_are_not() -> None:
-    from briefgen.script import garbled
+    from briefgen.text.script import garbled
 
     assert garbled("通过引进股权投资或?qū)嵤┎①徶亟M发展壮大") == ["或?qū)嵤┎①"]
     assert garbled("产值�亿元") == ["值�亿"]

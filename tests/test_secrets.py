@@ -7,9 +7,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, SecretStr
 
-from briefgen.auditlog import print_logs
-from briefgen.config import ModelConfig
-from briefgen.llm import ModelClient, ModelRequest
+from briefgen.model.auditlog import print_logs
+from briefgen.model.client import ModelClient, ModelRequest
+from briefgen.model.config import ModelConfig
 
 try:
     from tests.openai_server import OpenAIServer, Reply

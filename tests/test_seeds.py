@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from briefgen.clean import clean
-from briefgen.metadata import extract
-from briefgen.script import normalise
-from briefgen.types import RawFile
+from briefgen.core.types import RawFile
+from briefgen.corpus.clean import clean
+from briefgen.corpus.metadata import extract
+from briefgen.text.script import normalise
 from tests.conftest import SHARED
 
 SEEDS = SHARED / "seeds"

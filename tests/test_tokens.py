@@ -11,7 +11,7 @@ import tiktoken
 import tiktoken.load
 import tiktoken.registry
 
-from briefgen import tokens
+from briefgen.text import tokens
 
 
 @pytest.fixture

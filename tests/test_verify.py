@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from briefgen.schemas import CellAnswer, FactOut
-from briefgen.types import Claim, Excerpt
-from briefgen.verify import (
+from briefgen.core.types import Claim, Excerpt
+from briefgen.engines.schemas import CellAnswer, FactOut
+from briefgen.engines.verify import (
     VerificationReport,
     normalise_cite,
     verify_cell,

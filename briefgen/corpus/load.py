@@ -20,7 +20,7 @@ import stat
 from pathlib import Path
 from typing import Literal
 
-from .types import RawFile, Skipped
+from briefgen.core.types import RawFile, Skipped
 
 MAX_BYTES = 20 * 1024 * 1024  # larger files are skipped as "too large" unread
 KINDS: dict[str, Literal["txt", "md", "html", "pdf", "docx"]] = {

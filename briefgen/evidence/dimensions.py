@@ -13,9 +13,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import ConfigError
-from .paths import DATA_DIR
-from .types import Dimension
+from briefgen.core.errors import ConfigError
+from briefgen.core.paths import DATA_DIR
+from briefgen.core.types import Dimension
 
 DEFAULT_DIMENSIONS = DATA_DIR / "dimensions.toml"
 

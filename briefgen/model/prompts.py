@@ -21,8 +21,8 @@ import jinja2
 import jinja2.meta
 import yaml
 
-from .errors import ConfigError
-from .paths import PROMPTS_DIR
+from briefgen.core.errors import ConfigError
+from briefgen.core.paths import PROMPTS_DIR
 
 ROLES = ("system", "user", "assistant")
 _SECTION = re.compile(r"^##\s+(system|user|assistant)\s*$", re.IGNORECASE | re.MULTILINE)

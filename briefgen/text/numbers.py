@@ -3,7 +3,7 @@
 Both uses must agree on what "the same number" means, so there is exactly one
 place that reads ``462.2亿元``, ``约44平方公里``, ``1/7``, ``3-5家``,
 ``百分之十五``, ``CNY 46.22 billion`` or ``44 km²`` and normalises them to a
-:class:`~briefgen.types.Quantity` (value in base units + canonical unit).
+:class:`~briefgen.core.types.Quantity` (value in base units + canonical unit).
 
 Years and dates are not quantities (``2025年`` is a year, ``6月10日`` a date);
 :func:`find_years` reports years separately because facts need them.  Units,
@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .paths import DATA_DIR
-from .types import Quantity
+from briefgen.core.paths import DATA_DIR
+from briefgen.core.types import Quantity
 
 LEXICONS = DATA_DIR / "lexicons"
 

@@ -30,23 +30,33 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from . import numbers, retrieve
-from .injection import echoes, looks_like_instruction
-from .llm import ModelRequest, ModelResult
-from .prompts import PromptSet
-from .schemas import (
+from briefgen.core.types import (
+    ArticleSummary,
+    Claim,
+    Corpus,
+    Dimension,
+    Document,
+    Excerpt,
+    Fact,
+    Finding,
+)
+from briefgen.corpus.injection import echoes, looks_like_instruction
+from briefgen.engines.schemas import (
     BatchAnswer,
     FindingOut,
     SummaryAnswer,
     batch_answer_for,
     summary_answer_for,
 )
-from .types import ArticleSummary, Claim, Corpus, Dimension, Document, Excerpt, Fact, Finding
-from .verify import claim_from_answer, normalise_cite, verify_claim, verify_fact
+from briefgen.engines.verify import claim_from_answer, normalise_cite, verify_claim, verify_fact
+from briefgen.evidence import retrieve
+from briefgen.model.client import ModelRequest, ModelResult
+from briefgen.model.prompts import PromptSet
+from briefgen.text import numbers
 
 if TYPE_CHECKING:
-    from .glossary import Glossary
-    from .llm import ModelClient
+    from briefgen.evidence.glossary import Glossary
+    from briefgen.model.client import ModelClient
 
 PROMPT = "summarize"
 BATCH_PROMPT = "summarize_batch"
@@ -182,7 +192,7 @@ def build_request(
 
 
 def _shipped_dimensions() -> list[Dimension]:
-    from .dimensions import load_dimensions
+    from briefgen.evidence.dimensions import load_dimensions
 
     return load_dimensions()
 
@@ -233,7 +243,7 @@ def _with_dimension(fact: Fact, extracted: list[Fact]) -> Fact:
 
 def _extracted_facts(doc: Document, glossary: Glossary) -> list[Fact]:
     try:
-        from .facts import extract_facts
+        from briefgen.evidence.facts import extract_facts
 
         return extract_facts(doc, glossary)
     except Exception:  # dimension labels are a nicety; never fail a summary for them
@@ -478,7 +488,7 @@ def plan_batches(units: Sequence[Unit], max_tokens: int, max_articles: int) -> l
 def choose_evidence(
     doc: Document, dims: Sequence[Dimension], max_context_tokens: int = DEFAULT_CONTEXT_TOKENS
 ) -> Unit:
-    from .tokens import count
+    from briefgen.text.tokens import count
 
     chosen = retrieve.select(evidence(doc), summary_query(doc, dims), max_context_tokens, lead=1)
     return Unit(doc, chosen, sum(count(e.text) for e in chosen))

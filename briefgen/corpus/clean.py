@@ -28,9 +28,9 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from briefgen.injection import find_instruction
-from briefgen.script import han_count, normalise_original, to_simplified
-from briefgen.types import Cleaned, RawFile
+from briefgen.core.types import Cleaned, RawFile
+from briefgen.corpus.injection import find_instruction
+from briefgen.text.script import han_count, normalise_original, to_simplified
 
 # ------------------------------------------------------------------ patterns
 # All patterns run on the simplified, space-normalised line.
@@ -234,7 +234,7 @@ def _classify(s: str) -> str | None:
     return None
 
 
-# Every injection pattern (briefgen.injection) needs one of these words; lines without any
+# Every injection pattern (briefgen.corpus.injection) needs one of these words; lines without any
 # are not tested further, which keeps cleaning fast on long pages.
 _INJECTION_HINT = re.compile(
     r"ignore|disregard|forget|override|bypass|follow|obey|new\s|system|you|pretend|act\s+as|role|"
@@ -275,7 +275,7 @@ def _md_line(ln: str) -> list[tuple[str, str | None]]:
 def _source_lines(raw: RawFile) -> tuple[list[tuple[str, str | None]], str | None]:
     """Text lines of the page with a hint from the markup, and the HTML title if any."""
     if raw.kind == "html":
-        from briefgen.htmltext import html_captions, html_to_lines
+        from briefgen.corpus.html import html_captions, html_to_lines
 
         lines, meta = html_to_lines(raw.text)
         captions = html_captions(raw.text)

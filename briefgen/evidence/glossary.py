@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ConfigError
-from .paths import DATA_DIR
+from briefgen.core.errors import ConfigError
+from briefgen.core.paths import DATA_DIR
 
 DEFAULT_GLOSSARY = DATA_DIR / "glossary.tsv"
 CITIES_FILE = DATA_DIR / "cities.tsv"

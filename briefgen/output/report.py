@@ -12,8 +12,17 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .facts import as_of_date, figure_as_written
-from .types import ArticleSummary, Cell, Claim, Comparison, Corpus, Excerpt, Fact, Usage
+from briefgen.core.types import (
+    ArticleSummary,
+    Cell,
+    Claim,
+    Comparison,
+    Corpus,
+    Excerpt,
+    Fact,
+    Usage,
+)
+from briefgen.evidence.facts import as_of_date, figure_as_written
 
 NOT_FOUND_ZH = "来源中未提及"
 NOT_FOUND_EN = "not found in sources"
@@ -110,7 +119,7 @@ def fact_value_en(fact: Fact) -> str:
     """English for a figure (亿元 as CNY billions); computed when the engine left it empty."""
     if fact.value_en:
         return fact.value_en
-    from . import numbers
+    from briefgen.text import numbers
 
     q = numbers.parse_quantity(f"{fact.value}{fact.unit}")
     return numbers.format_en(q) if q else f"{fact.value} {fact.unit}".strip()
@@ -134,7 +143,7 @@ def _cell_json(cell: Cell, known: set[str]) -> dict[str, Any]:
 
 
 def _documents_json(corpus: Corpus) -> list[dict[str, Any]]:
-    from .ingest import corpus_to_json
+    from briefgen.corpus.ingest import corpus_to_json
 
     docs: list[dict[str, Any]] = corpus_to_json(corpus, text=False)["documents"]
     for d in docs:

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .paths import DATA_DIR
+from briefgen.core.paths import DATA_DIR
 
 if TYPE_CHECKING:
     import tiktoken

@@ -3,7 +3,7 @@ model engine, built only from text that is really in the sources.
 
 Chinese content is verbatim (key sentences, figures with their labels); the
 English side is structured content only - figures through
-:func:`briefgen.numbers.format_en`, terms from the glossary, cities in pinyin -
+:func:`briefgen.text.numbers.format_en`, terms from the glossary, cities in pinyin -
 never machine-translated prose.  Every item cites its excerpt and is checked
 with the same number comparison the model engine's verification uses.
 """
@@ -13,14 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from .dimensions import load_dimensions
-from .facts import as_of_date, extract_facts, label_weight, quantity_of
-from .glossary import Glossary
-from .keysentences import key_sentences, split_sentences
-from .metadata import zh_date
-from .numbers import find_quantities, quantity_in_text
-from .script import garbled
-from .types import (
+from briefgen.core.types import (
     ArticleSummary,
     Cell,
     Claim,
@@ -31,6 +24,13 @@ from .types import (
     Excerpt,
     Fact,
 )
+from briefgen.corpus.metadata import zh_date
+from briefgen.evidence.dimensions import load_dimensions
+from briefgen.evidence.facts import as_of_date, extract_facts, label_weight, quantity_of
+from briefgen.evidence.glossary import Glossary
+from briefgen.evidence.keysentences import key_sentences, split_sentences
+from briefgen.text.numbers import find_quantities, quantity_in_text
+from briefgen.text.script import garbled
 
 NOT_FOUND_ZH = "来源中未提及"
 NOT_FOUND_EN = "not found in sources"

@@ -17,8 +17,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from briefgen.paths import DATA_DIR
-from briefgen.types import Cleaned, RawFile
+from briefgen.core.paths import DATA_DIR
+from briefgen.core.types import Cleaned, RawFile
 
 # ------------------------------------------------------------------- dates
 
@@ -243,7 +243,7 @@ def extract(cleaned: Cleaned, raw: RawFile) -> Metadata:
     """Metadata of a cleaned page (HTML markup first where it has the field)."""
     html: dict[str, str | None] = {}
     if raw.kind == "html":
-        from briefgen.htmltext import html_to_lines
+        from briefgen.corpus.html import html_to_lines
 
         _, html = html_to_lines(raw.text)
     date = html.get("date")

@@ -17,10 +17,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from . import numbers
-from .injection import looks_like_instruction
-from .schemas import CellAnswer, ClaimOut, FactOut
-from .types import ArticleSummary, Cell, Claim, Excerpt, Fact, Quantity, Status
+from briefgen.core.types import ArticleSummary, Cell, Claim, Excerpt, Fact, Quantity, Status
+from briefgen.corpus.injection import looks_like_instruction
+from briefgen.engines.schemas import CellAnswer, ClaimOut, FactOut
+from briefgen.text import numbers
 
 NOT_FOUND_ZH = "来源中未提及"
 NOT_FOUND_EN = "not found in sources"

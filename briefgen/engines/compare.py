@@ -18,17 +18,26 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .llm import ModelRequest, ModelResult
-from .prompts import PromptSet
-from .report import NOT_FOUND_EN, NOT_FOUND_ZH
-from .schemas import ExecSummaryAnswer
-from .summarize import city_excerpts, city_names, glossary_terms
-from .types import ArticleSummary, Cell, Claim, Comparison, Corpus, Dimension, Document, Finding
-from .verify import claim_from_answer, verify_claim
+from briefgen.core.types import (
+    ArticleSummary,
+    Cell,
+    Claim,
+    Comparison,
+    Corpus,
+    Dimension,
+    Document,
+    Finding,
+)
+from briefgen.engines.schemas import ExecSummaryAnswer
+from briefgen.engines.summarize import city_excerpts, city_names, glossary_terms
+from briefgen.engines.verify import claim_from_answer, verify_claim
+from briefgen.model.client import ModelRequest, ModelResult
+from briefgen.model.prompts import PromptSet
+from briefgen.output.report import NOT_FOUND_EN, NOT_FOUND_ZH
 
 if TYPE_CHECKING:
-    from .glossary import Glossary
-    from .llm import ModelClient
+    from briefgen.evidence.glossary import Glossary
+    from briefgen.model.client import ModelClient
 
 SUMMARY_PROMPT = "exec_summary"
 EXEC_PURPOSE = "exec-summary"
@@ -50,7 +59,7 @@ __all__ = [
 
 def load_dimensions(path: Path | None = None) -> list[Dimension]:
     """The comparison dimensions (shipped file, or the user's ``--dimensions`` file)."""
-    from .dimensions import load_dimensions as _load
+    from briefgen.evidence.dimensions import load_dimensions as _load
 
     return _load(path)
 

@@ -43,14 +43,14 @@ from typing import Any, Protocol
 
 import pydantic
 
-from .auditlog import AuditLog, LogEntry
-from .cache import CachedReply, ResponseCache, request_key
-from .config import ModelConfig
-from .errors import ReplayMissError
-from .jsonfix import JSONFixError, parse_reply
-from .paths import DATA_DIR
-from .recording import Recordings, write_recording
-from .types import Usage
+from briefgen.core.errors import ReplayMissError
+from briefgen.core.paths import DATA_DIR
+from briefgen.core.types import Usage
+from briefgen.model.auditlog import AuditLog, LogEntry
+from briefgen.model.cache import CachedReply, ResponseCache, request_key
+from briefgen.model.config import ModelConfig
+from briefgen.model.jsonfix import JSONFixError, parse_reply
+from briefgen.model.recording import Recordings, write_recording
 
 MODES = ("json_schema", "json_mode", "text")
 LENGTH_ERROR = "reply cut off at the length limit"
@@ -474,7 +474,7 @@ def set_test_backend(backend: Backend | None) -> None:
 
 def _count_tokens(text: str) -> int:
     try:
-        from .tokens import count
+        from briefgen.text.tokens import count
     except ImportError:  # pragma: no cover - tokens.py is another module's job
         return max(1, len(text) // 2)
     return count(text)

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from .errors import BriefgenError
+from briefgen.core.errors import BriefgenError
 
 DEFAULT_LOG = Path("out") / "briefgen-log.db"
 LOG_NAME = "briefgen-log.db"

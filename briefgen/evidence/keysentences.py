@@ -13,8 +13,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from .script import garbled
-from .types import Document
+from briefgen.core.types import Document
+from briefgen.text.script import garbled
 
 # An ASCII ! or ? ends a sentence only before a space, a closing quote or the end: wedged
 # between characters ("或?qū…") it stands for a character the page lost, not a full stop.

@@ -18,7 +18,7 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
-from .script import han_count
+from briefgen.text.script import han_count
 
 _SKIP = {
     "script", "style", "noscript", "template", "iframe", "svg", "object", "canvas",
@@ -130,7 +130,7 @@ def _text(el: Any) -> str:
 
 
 def _head_meta(root: Any) -> dict[str, str | None]:
-    from briefgen.metadata import parse_date
+    from briefgen.corpus.metadata import parse_date
 
     metas: dict[str, str] = {}
     for m in root.iter("meta"):

@@ -20,11 +20,12 @@ import jinja2
 import markdown
 from markdown.extensions.toc import TocExtension, slugify_unicode
 
-from .errors import ConfigError
-from .facts import as_of_date, figure_as_written
-from .metadata import zh_date
-from .paths import TEMPLATES_DIR
-from .report import (
+from briefgen.core.errors import ConfigError
+from briefgen.core.paths import TEMPLATES_DIR
+from briefgen.core.types import ArticleSummary, Cell, Claim, Corpus, Fact
+from briefgen.corpus.metadata import zh_date
+from briefgen.evidence.facts import as_of_date, figure_as_written
+from briefgen.output.report import (
     NOT_FOUND_EN,
     NOT_FOUND_ZH,
     Brief,
@@ -32,7 +33,6 @@ from .report import (
     fact_value_en,
     verification_counts,
 )
-from .types import ArticleSummary, Cell, Claim, Corpus, Fact
 
 BRIEF_TEMPLATE = "brief.md.j2"
 ARTICLE_TEMPLATE = "article.md.j2"

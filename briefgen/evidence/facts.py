@@ -23,11 +23,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .dimensions import dimension_cues, load_dimensions
-from .glossary import Glossary, load_glossary
-from .keysentences import split_sentences
-from .numbers import LEXICONS, find_quantities, find_years, format_en, is_fact_unit, unit_info
-from .types import Document, Excerpt, Fact, Quantity
+from briefgen.core.types import Document, Excerpt, Fact, Quantity
+from briefgen.evidence.dimensions import dimension_cues, load_dimensions
+from briefgen.evidence.glossary import Glossary, load_glossary
+from briefgen.evidence.keysentences import split_sentences
+from briefgen.text.numbers import (
+    LEXICONS,
+    find_quantities,
+    find_years,
+    format_en,
+    is_fact_unit,
+    unit_info,
+)
 
 OTHER = "other"  # dimension of a figure no cue ties to any dimension
 _MIN_SCORE = 1.5  # cue score a figure needs to be put in a dimension

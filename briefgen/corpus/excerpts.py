@@ -13,8 +13,8 @@ import hashlib
 import re
 import unicodedata
 
-from . import tokens
-from .types import Excerpt
+from briefgen.core.types import Excerpt
+from briefgen.text import tokens
 
 DEFAULT_MAX_TOKENS = 300
 _CLOSERS = "”’」』）)》】\"'"

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from .excerpts import make_excerpts, slugify
-from .load import discover, read_file
-from .script import garbled, han_count
-from .types import Cleaned, Corpus, Document, Excerpt, Skipped
+from briefgen.core.types import Cleaned, Corpus, Document, Excerpt, Skipped
+from briefgen.corpus.excerpts import make_excerpts, slugify
+from briefgen.corpus.load import discover, read_file
+from briefgen.text.script import garbled, han_count
 
 SERIAL_BELOW = 48  # fewer files than this: no process pool (start-up costs more than it saves)
 DUPLICATE_SHARE = 0.85  # share of characters two documents must have in common both ways
@@ -48,8 +48,8 @@ def _process(path: Path, root: Path, doc_id: str) -> _Done:
     if isinstance(raw, Skipped):
         return _Done(None, raw)
     try:
-        from .clean import clean
-        from .metadata import extract
+        from briefgen.corpus.clean import clean
+        from briefgen.corpus.metadata import extract
 
         cleaned = clean(raw)
         lines = [ln for ln in cleaned.lines if ln.strip()]
@@ -113,11 +113,14 @@ def _process_args(args: tuple[Path, Path, str]) -> _Done:
 
 def _warm_up() -> None:
     """Load the tokenizer and cleaning modules once per worker, not once per file."""
-    from . import tokens
+    from briefgen.text import tokens
 
     tokens.count("预热")
     try:
-        from . import clean, metadata  # noqa: F401
+        from briefgen.corpus import (
+            clean,  # noqa: F401
+            metadata,  # noqa: F401
+        )
     except ImportError:
         pass
 

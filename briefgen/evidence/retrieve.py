@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from . import tokens
-from .types import Excerpt
+from briefgen.core.types import Excerpt
+from briefgen.text import tokens
 
 K1 = 1.5
 B = 0.75
