@@ -533,7 +533,7 @@ def _judge_blocks(lines: list[_Line], blocks: list[_Block], title: str | None) -
 # ----------------------------------------------------------------------- main
 
 
-def clean(raw: RawFile) -> Cleaned:
+def clean(raw: RawFile) -> Cleaned:  # noqa: C901  (issue 11: split into named passes)
     """Separate the article from the page around it (see module docstring)."""
     raw_lines, html_title = _source_lines(raw)
     lines = _make_lines(raw_lines)

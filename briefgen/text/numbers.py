@@ -381,7 +381,7 @@ class _Hit:
     end: int
 
 
-def _parse_at(t: str, i: int) -> _Hit:
+def _parse_at(t: str, i: int) -> _Hit:  # noqa: C901  (issue 11: rules as named predicates)
     """Try to read one quantity starting at i; on failure say how far to skip."""
     if t.startswith("百分之", i):
         n = _read_number(t, i + 3)
