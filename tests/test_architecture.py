@@ -84,7 +84,7 @@ def _violations() -> set[str]:
                 found.add(f"import {mod} -> {dep}")
             if mod in graph.get(dep, set()) and mod < dep:
                 found.add(f"cycle {mod} <-> {dep}")
-    for mod, path in mods.items():
+    for path in mods.values():
         rel = path.relative_to(PACKAGE.parent).as_posix()
         src = path.read_text(encoding="utf-8")
         if len(src.splitlines()) > MAX_MODULE_LINES:
