@@ -54,3 +54,28 @@ def test_empty_document_has_no_key_sentences() -> None:
 def test_question_mark_inside_a_word_does_not_end_the_sentence() -> None:
     out = [s for s, _ in split_sentences("或?qū)嵤发展壮大,政府共建。他问：“为什么?”然后走了。Is it? Yes!")]
     assert out == ["或?qū)嵤发展壮大,政府共建。", "他问：“为什么?”", "然后走了。", "Is it?", "Yes!"]
+
+
+def test_long_text_is_ranked_in_windows_with_bounded_memory() -> None:
+    """A text far longer than one window is ranked without an n-by-n matrix (issue 14)."""
+    import tracemalloc
+
+    from briefgen.evidence.keysentences import WINDOW, textrank
+
+    sentences = [f"第{i}家企业在园区投资建设新项目，带动产业链发展。" for i in range(WINDOW * 6)]
+    tracemalloc.start()
+    scores = textrank(sentences)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert len(scores) == len(sentences)
+    assert abs(sum(scores) - 1.0) < 1e-6
+    # one window's matrices are a few MB; the whole 2,400 x 2,400 graph would be ~46 MB per copy
+    assert peak < 20 * 1024 * 1024
+
+
+def test_short_text_ranking_is_one_graph() -> None:
+    from briefgen.evidence.keysentences import textrank
+
+    sentences = ["生物医药产业规模突破千亿元。", "生物医药企业超过千家。", "天气晴朗。"]
+    scores = textrank(sentences)
+    assert scores[2] < scores[0] and scores[2] < scores[1]
