@@ -215,7 +215,7 @@ def brief_to_json(brief: Brief) -> dict[str, Any]:
     }
     comp = brief.comparison
     usage = brief.usage
-    return {
+    data = {
         "documents": _documents_json(brief.corpus),
         "articles": articles,
         "comparison": {
@@ -250,3 +250,7 @@ def brief_to_json(brief: Brief) -> dict[str, Any]:
             {"path": s.path, "reason": s.reason, "detail": s.detail} for s in brief.corpus.skipped
         ],
     }
+    # every claim, fact, cell and summary line gets the stable key editors' decisions use
+    from briefgen.output.keys import assign_keys
+
+    return assign_keys(brief, data)
