@@ -59,6 +59,9 @@ class Cleaned:
     meta_lines: list[str]  # date/source/author lines moved out of the body
     dropped: list[tuple[str, str]]  # (reason, line as written)
     warnings: list[str]
+    # What the page says about itself outside the text (HTML <meta>/<title>, front matter,
+    # the file's URL): read once while reading the page, so metadata never re-parses it.
+    page_meta: dict[str, str | None] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- documents
@@ -92,6 +95,9 @@ class Document:
     warnings: list[str] = field(default_factory=list)
     title_original: str | None = None
     encoding: str = ""
+    # Where each metadata field came from ("front-matter", "meta", "dateline", "text", "url", ...
+    # or None when not found), so an editor can judge it; see corpus.metadata.
+    provenance: dict[str, str | None] = field(default_factory=dict)
 
 
 @dataclass

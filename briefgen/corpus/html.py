@@ -5,7 +5,7 @@ useful we fall back to our own block-structure walk over the whole page, whose
 navigation and footers the ordinary cleaning rules then remove.  Either way the
 page's title line and its date/source line are kept at the top, so cleaning and
 metadata see the same shape of page as for a plain-text file.  Dates in the
-markup are parsed by ``metadata.parse_date`` (trafilatura misreads 2024年5月17日).
+markup are parsed by ``text.dates.parse_date`` (trafilatura misreads 2024年5月17日).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
+from briefgen.text.dates import parse_date
 from briefgen.text.script import han_count
 
 _SKIP = {
@@ -130,8 +131,6 @@ def _text(el: Any) -> str:
 
 
 def _head_meta(root: Any) -> dict[str, str | None]:
-    from briefgen.corpus.metadata import parse_date
-
     metas: dict[str, str] = {}
     for m in root.iter("meta"):
         key = (m.get("property") or m.get("name") or m.get("itemprop") or "").strip().lower()

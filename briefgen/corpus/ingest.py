@@ -55,7 +55,7 @@ def _process(path: Path, root: Path, doc_id: str) -> _Done:
         lines = [ln for ln in cleaned.lines if ln.strip()]
         if not lines:
             return _Done(None, Skipped(raw.path, "no article text", _why_empty(raw.text, cleaned)))
-        meta = extract(cleaned, raw)
+        meta = extract(cleaned)
         originals = cleaned.original_lines if len(cleaned.original_lines) == len(cleaned.lines) else cleaned.lines
         pairs = [(ln, orig) for ln, orig in zip(cleaned.lines, originals, strict=True) if ln.strip()]
         excerpts = make_excerpts(doc_id, [p[0] for p in pairs], [p[1] for p in pairs])

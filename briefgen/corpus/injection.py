@@ -89,6 +89,23 @@ def _normalise(line: str) -> str:
     return re.sub(r"[\u200b-\u200f\u2060\ufeff]", "", text)
 
 
+# Every pattern above needs one of these words; lines without any are not tested further, which
+# keeps cleaning fast on long pages.  Matched against the NFKC, lower-cased line (much faster
+# than re.I on long Chinese lines).
+_HINT = re.compile(
+    r"ignore|disregard|forget|override|bypass|follow|obey|new\s|system|you|pretend|act\s+as|role|"
+    r"language|llm|chatbot|assistant|ai|model|gpt|claude|dear|hey|hi|only\s+with|jailbreak|dan\s+mode|"
+    r"developer|human|user|inst|<\||<<|</?s>|respond|reply|answer|output|note|message|attention|"
+    r"忽|无视|無視|忘|抛开|拋開|不要|不再|不用管|指令|指示|任务|任務|作废|作廢|无效|無效|失效|系统|系統|"
+    r"助手|用户|用戶|你|假装|假裝|模型|人工智能|机器人|機器人|输出|輸出|回复|回覆|提示"
+)
+
+
+def may_address_a_model(line: str) -> bool:
+    """Cheap first look: could ``find_instruction`` match this line at all?"""
+    return bool(_HINT.search(unicodedata.normalize("NFKC", line).lower()))
+
+
 def find_instruction(line: str) -> str | None:
     """The part of ``line`` that addresses a model, or None."""
     text = _normalise(line)

@@ -11,7 +11,6 @@ out, so the list says what the article is about.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -19,58 +18,19 @@ from functools import lru_cache
 
 from briefgen.core.paths import DATA_DIR
 from briefgen.core.types import Cleaned, RawFile
+from briefgen.corpus.vocab import city_rule, label_alternation, labels_of, zones
+from briefgen.text.dates import parse_date, zh_date
+from briefgen.text.script import HAN
 
-# ------------------------------------------------------------------- dates
-
-_DATE_PATTERNS = [
-    re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?"),
-    re.compile(r"(?<!\d)(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?!\d)"),
-    re.compile(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?:T|\s|$)"),
-]
-
-
-def parse_date(text: str | None) -> str | None:
-    """First valid calendar date in ``text`` as ISO YYYY-MM-DD, or None."""
-    if not text:
-        return None
-    best: tuple[int, str] | None = None
-    for rx in _DATE_PATTERNS:
-        for m in rx.finditer(text):
-            y, mo, d = (int(g) for g in m.groups())
-            if not 1980 <= y <= 2100:
-                continue
-            try:
-                iso = dt.date(y, mo, d).isoformat()
-            except ValueError:
-                continue
-            if best is None or m.start() < best[0]:
-                best = (m.start(), iso)
-            break
-    return best[1] if best else None
-
-
-def zh_date(iso: str) -> str:
-    """An ISO date the way Chinese text writes it: ``2024-05-17`` -> ``2024年5月17日``
-    (a bare year or anything else comes back unchanged)."""
-    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso[:10])
-    if not m:
-        return iso
-    y, mo, d = m.groups()
-    return f"{y}年{int(mo)}月{int(d)}日"
-
+__all__ = ["City", "Metadata", "extract", "load_cities", "parse_date", "rank_cities", "zh_date"]
 
 # ------------------------------------------------------------ source, author
 
-_LABEL = (
-    r"素材来源|信息来源|文章来源|新闻来源|稿件来源|来源|稿源|出处|作者|记者|撰文|文字|编辑|责编|责任编辑|实习编辑|编审|"
-    r"校对|审核|审校|终审|监制|统筹|通讯员|摄影|发布时间|发布日期|发表时间|发稿时间|更新时间|时间|日期|浏览次数|阅读次数|"
-    r"阅读数|点击数|浏览量|字号|文|图"
-)
-_FIELD = re.compile(rf"({_LABEL})\s*[:：|｜丨]\s*")
-_SOURCE_LABELS = {"素材来源", "信息来源", "文章来源", "新闻来源", "稿件来源", "来源", "稿源", "出处"}
-_AUTHOR_LABELS = {"作者", "记者", "撰文", "文", "文字"}
+_FIELD = re.compile(rf"({label_alternation()})\s*[:：|｜丨]\s*")
+_SOURCE_LABELS = labels_of("source")
+_AUTHOR_LABELS = labels_of("author")
 _ROLE_WORDS = re.compile(r"^(本报记者|特约记者|见习记者|首席记者|记者|通讯员|作者)\s*")
-_OUTLET = r"[\u4e00-\u9fff·]{2,12}?(?:日报|晚报|早报|时报|商报|快报|新闻网|网|电视台|广播电视台|广播电台|新闻社|通讯社|客户端)"
+_OUTLET = rf"[{HAN}·]{{2,12}}?(?:日报|晚报|早报|时报|商报|快报|新闻网|网|电视台|广播电视台|广播电台|新闻社|通讯社|客户端)"
 _BODY_SOURCE = [
     re.compile(rf"^(?:[(（]?)({_OUTLET}|新华社|中新社)\s*(?:讯|电|消息)"),
     re.compile(rf"(?:据|来自)\s*《?({_OUTLET}|新华社|中新社)》?\s*(?:报道|消息)"),
@@ -136,19 +96,6 @@ def _author(meta_lines: list[str], html_author: str | None) -> str | None:
 
 # ------------------------------------------------------------------- cities
 
-# Names that are also ordinary words (朝阳产业, 大理石, 长治久安...): counted only as "X市".
-_NEEDS_SUFFIX = {"朝阳", "白银", "安康", "大同", "长治", "普洱", "大理", "黄山", "北海", "红河", "玉树", "中卫", "吉林", "德州", "吉安", "海东"}
-# A following character that makes the name part of another word (中山大学, 吉林省, 广州路).
-_NOT_CITY_AFTER = ("省", "路", "街", "大道", "大学", "公园", "装", "陵", "舰", "号", "湾区")
-_NOT_CITY_BEFORE = ("孙", "逸仙")
-# Well-known zones whose names do not contain their city's name.
-_ZONES = {
-    "天府新区": "成都", "两江新区": "重庆", "南沙": "广州", "前海": "深圳", "浦东": "上海", "滨海新区": "天津",
-    "西咸新区": "西安", "横琴": "珠海", "翠亨新区": "中山", "张江": "上海", "中关村": "北京", "光谷": "武汉",
-    "亦庄": "北京", "临港新片区": "上海", "黄埔区": "广州", "顺德": "佛山", "南海区": "佛山",
-}
-
-
 @dataclass(frozen=True)
 class City:
     zh: str
@@ -167,18 +114,16 @@ def load_cities() -> dict[str, City]:
 
 @lru_cache(maxsize=1)
 def _city_regex() -> re.Pattern[str]:
-    names = sorted(list(load_cities()) + list(_ZONES), key=len, reverse=True)
+    names = sorted(list(load_cities()) + list(zones()), key=len, reverse=True)
     return re.compile("|".join(re.escape(n) for n in names))
 
 
-# A city after these words is a counterpart (partner, benchmark), not the article's subject.
-_COUNTERPART_BEFORE = ("与", "同", "向", "和", "跟", "对标", "学习", "借鉴", "对接", "携手", "联合", "赴", "、")
 
 
 def _weight(text: str, start: int, end: int) -> float:
     """How much one mention says the article is about this city."""
     before = text[max(0, start - 2) : start]
-    if any(before.endswith(w) for w in _COUNTERPART_BEFORE) or text[end : end + 1] == "、":
+    if any(before.endswith(w) for w in city_rule("counterpart-before")) or text[end : end + 1] == "、":
         return 0.3
     return 1.0
 
@@ -188,12 +133,14 @@ def _mentions(text: str) -> list[tuple[str, int, float]]:
     out = []
     for m in _city_regex().finditer(text):
         name, end = m.group(0), m.end()
-        city = _ZONES.get(name, name)
+        city = zones().get(name, name)
         after = text[end : end + 2]
         before = text[max(0, m.start() - 2) : m.start()]
-        if name in _NEEDS_SUFFIX and not after.startswith("市"):
+        if name in city_rule("needs-suffix") and not after.startswith("市"):
             continue
-        if any(after.startswith(w) for w in _NOT_CITY_AFTER) or any(before.endswith(w) for w in _NOT_CITY_BEFORE):
+        if any(after.startswith(w) for w in city_rule("not-after")) or any(
+            before.endswith(w) for w in city_rule("not-before")
+        ):
             continue
         out.append((city, m.start(), _weight(text, m.start(), end)))
     return out
@@ -239,13 +186,13 @@ class Metadata:
     cities: list[str] = field(default_factory=list)
 
 
-def extract(cleaned: Cleaned, raw: RawFile) -> Metadata:
-    """Metadata of a cleaned page (HTML markup first where it has the field)."""
-    html: dict[str, str | None] = {}
-    if raw.kind == "html":
-        from briefgen.corpus.html import html_to_lines
+def extract(cleaned: Cleaned, raw: RawFile | None = None) -> Metadata:
+    """Metadata of a cleaned page (the page's own markup first where it has the field).
 
-        _, html = html_to_lines(raw.text)
+    ``raw`` is accepted for callers of the old signature; the markup's metadata now
+    travels with the cleaned page (``Cleaned.page_meta``).
+    """
+    html = cleaned.page_meta
     date = html.get("date")
     if not date:
         for line in cleaned.meta_lines:

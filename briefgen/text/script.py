@@ -12,6 +12,19 @@ import re
 from functools import lru_cache
 from typing import Any
 
+# The one definition of "a Han character" for the whole package: CJK Unified Ideographs,
+# Extension A and the compatibility ideographs (a regex character-class body, without the
+# brackets, so callers can combine it: ``f"[{HAN}·]"``).
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+HAN_CHAR = re.compile(f"[{HAN}]")
+HAN_RUN = re.compile(f"[{HAN}]{{2,}}")  # two or more in a row: a Chinese word or phrase
+
+
+def is_han(ch: str) -> bool:
+    """True for one Han character (see ``HAN``)."""
+    return bool(HAN_CHAR.match(ch))
+
+
 # Space-like characters folded to a plain space; zero-width ones removed.
 _SPACES = re.compile(r"[\t\x0b\x0c\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
@@ -33,17 +46,14 @@ _SYLLABLE = (
     rf"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?[{_VOWELS}]{{1,4}}(?:ng|n|r)?[1-5]?"
 )
 _PINYIN = re.compile(
-    rf"(?P<char>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]) ?[(（] ?(?P<py>{_SYLLABLE}) ?[)）]"
+    rf"(?P<char>[{HAN}]) ?[(（] ?(?P<py>{_SYLLABLE}) ?[)）]"
 )
 _HAS_TONE = re.compile(rf"[{_TONED}]|[1-5]$")
 
 
-_HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
-
-
 def han_count(s: str) -> int:
-    """Chinese characters (CJK Unified Ideographs) in ``s``."""
-    return len(_HAN_CHAR.findall(s))
+    """Han characters (see ``HAN``) in ``s``."""
+    return len(HAN_CHAR.findall(s))
 
 
 def normalise_spaces(s: str) -> str:
@@ -107,11 +117,10 @@ def fold_for_match(s: str) -> str:
 # characters, a "?" wedged between characters, pinyin tone letters left without their
 # parentheses.  One sign alone is often innocent (a "?" in a URL, a name with tones), so a
 # run needs two signs within a few characters, or one replacement/box character next to Han.
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 _SIGN = re.compile(
-    rf"[\ufffd\u2500-\u259f]|(?<=[{_HAN}])\?|\?(?=[{_HAN}{_TONED}])|[{_TONED}](?=[)）]?[{_HAN}])"
+    rf"[\ufffd\u2500-\u259f]|(?<=[{HAN}])\?|\?(?=[{HAN}{_TONED}])|[{_TONED}](?=[)）]?[{HAN}])"
 )
-_STRONG = re.compile(rf"[\ufffd\u2500-\u259f](?=[{_HAN}])|(?<=[{_HAN}])[\ufffd\u2500-\u259f]")
+_STRONG = re.compile(rf"[\ufffd\u2500-\u259f](?=[{HAN}])|(?<=[{HAN}])[\ufffd\u2500-\u259f]")
 _NEAR = 4  # characters between two signs of one garbled run
 _ANY_SIGN = re.compile(rf"[\ufffd\u2500-\u259f?{_TONED}]")
 
