@@ -237,3 +237,16 @@ def test_multiples_are_checked_not_skipped() -> None:
 def test_double_as_an_adjective_is_not_a_multiple() -> None:
     for text in ("double first-class universities", "double-digit growth", "a double carbon goal"):
         assert find_quantities(text) == []
+
+
+def test_a_text_is_parsed_once_and_callers_cannot_change_the_cached_result() -> None:
+    from briefgen.text.numbers import parse_cache_info
+
+    text = "缓存测试：全区实现营收318.6亿元，企业96家。"
+    first = find_quantities(text)
+    hits, misses = parse_cache_info()
+    first.clear()  # a caller filtering its own list in place
+    again = find_quantities(text)
+    assert [q.raw for q in again] == ["318.6亿元", "96家"]
+    assert parse_cache_info() == (hits + 1, misses)
+    assert quantity_in_text(again[0], text) and parse_cache_info()[1] == misses

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 
 from briefgen.core.types import Claim, Excerpt
-from briefgen.engines.schemas import CellAnswer, FactOut
+from briefgen.engines.schemas import FactOut
 from briefgen.engines.verify import (
     VerificationReport,
     normalise_cite,
-    verify_cell,
     verify_claim,
     verify_fact,
 )
@@ -95,13 +94,6 @@ def test_verify_fact_checks_value_unit_year_and_fills_english() -> None:
     bad = verify_fact(FactOut(value="46.22", unit="亿元", what="产业规模", what_en="scale", year=2021, cites=["zs:p1"]), CONTEXT, KNOWN)
     assert bad.status == "rejected"
     assert "number 46.22亿元 not in cited text" in bad.reasons and "year 2021 not in cited text" in bad.reasons
-
-
-def test_verify_cell_not_found_and_checked() -> None:
-    nf = verify_cell(CellAnswer(found=False, zh="", en="", cites=[]), "中山", "scale", CONTEXT, KNOWN)
-    assert nf.status == "not_found" and nf.en == "not found in sources" and nf.cites == []
-    cell = verify_cell(CellAnswer(found=True, zh="规上企业120家", en="120 large firms", cites=["cd:p1"]), "中山", "scale", CONTEXT, KNOWN)
-    assert cell.status == "rejected" and cell.reasons == ["citation outside context cd:p1"]
 
 
 def test_report_counts_statuses_and_groups_reasons() -> None:

@@ -17,9 +17,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from briefgen.core.types import ArticleSummary, Cell, Claim, Excerpt, Fact, Quantity, Status
+from briefgen.core.types import ArticleSummary, Claim, Excerpt, Fact, Quantity, Status
 from briefgen.corpus.injection import looks_like_instruction
-from briefgen.engines.schemas import CellAnswer, ClaimOut, FactOut
+from briefgen.engines.schemas import ClaimOut, FactOut
 from briefgen.text import numbers
 
 NOT_FOUND_ZH = "来源中未提及"
@@ -196,27 +196,6 @@ def verify_fact(
         value_en=numbers.format_en(q) if q is not None else "",
     )
     return FactCheck(fact=fact, status="rejected" if reasons else "verified", reasons=reasons)
-
-
-def verify_cell(
-    answer: CellAnswer,
-    city: str,
-    dimension: str,
-    context: Mapping[str, Excerpt],
-    known_ids: set[str],
-    *,
-    extra_years: Iterable[int] = (),
-) -> Cell:
-    """A comparison cell: "not_found" when the model found nothing, else checked like a claim."""
-    if not answer.found:
-        return Cell(city, dimension, NOT_FOUND_ZH, NOT_FOUND_EN, [], "not_found")
-    claim = verify_claim(
-        Claim(zh=answer.zh.strip(), en=answer.en.strip(), cites=list(answer.cites)),
-        context,
-        known_ids,
-        extra_years=extra_years,
-    )
-    return Cell(city, dimension, claim.zh, claim.en, claim.cites, claim.status, claim.reasons)
 
 
 @dataclass

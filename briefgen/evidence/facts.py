@@ -24,277 +24,32 @@ from functools import lru_cache
 from pathlib import Path
 
 from briefgen.core.types import Document, Excerpt, Fact, Quantity
-from briefgen.evidence.dimensions import dimension_cues, load_dimensions
+from briefgen.evidence.factlabels import borrow_label, is_change, label_of, what_en
+from briefgen.evidence.factlex import MASK, FactLexicon, fact_lexicon, longest_first
+from briefgen.evidence.facttime import (
+    ENUM,
+    When,
+    apply_event,
+    clause_at,
+    clauses,
+    events_of,
+    mask_titles,
+    sentence_target,
+    time_of,
+)
 from briefgen.evidence.glossary import Glossary, load_glossary
 from briefgen.evidence.keysentences import split_sentences
-from briefgen.text.numbers import (
-    LEXICONS,
-    find_quantities,
-    find_years,
-    format_en,
-    is_fact_unit,
-    unit_info,
-)
+from briefgen.text.numbers import find_quantities, format_en, is_fact_unit, unit_info
 
 OTHER = "other"  # dimension of a figure no cue ties to any dimension
 _MIN_SCORE = 1.5  # cue score a figure needs to be put in a dimension
 _NEAR = 6  # characters: a cue this close to the figure counts double
-_MASK = "\x00"
-
-_CLAUSE = re.compile(r"[，,；;：:、]|——")
-# document titles, and a "(以下简称…)" note, are not part of the statement
-_TITLE = re.compile(r"《[^》]*》(?:\s*[（(][^）)]*[）)])?|[（(][^）)]*简称[^）)]*[）)]")
-_RANGE_FIRST = re.compile(r"\s*年?\s*[-–—~至到]\s*(?:19|20)\d{2}")
-_SINCE_AFTER = re.compile(r"\s*年?\s*(?:以来|至今|起|开始|伊始)")
-_DEADLINE_AFTER = re.compile(r"\s*年\s*(?:底|末|年底|年末)?\s*(?:前|之前|以前)")
-_COMPARE_AFTER = re.compile(r"\s*年?\s*(?:同期|相比|同比|水平)")
-_ENUM = re.compile(
-    r"^\s*(?:[二三四五六七八九十]是|第[二三四五六七八九十]|[（(][二三四五六七八九十][)）]"
-    r"|[2-9][、.．]|其次|再次|最后)"
-)
-_TIME_WORDS = re.compile(
-    r"(?:从|自|到|至|截至|截止|在|于|早在|较|比|相比)?\s*(?:19|20)\d{2}\s*"
-    r"(?:[-–—~至到]\s*(?:19|20)\d{2}\s*)?年\s*(?:底|末|初|前|之前|以前|以来|上半年|下半年|全年|度)?的?"
-    r"|\d{1,2}\s*(?:[-–—~至到]\s*\d{1,2}\s*)?月(?:份|底|末)?|\d{1,2}\s*日"
-    r"|近年来|近几年|近年|多年来|近日|日前|年内|[一二两三四五六七八九十\d]+年(?:来|以来)"
-)
-_EDGE_PUNCT = " \t\"“”‘’'「」『』()（）[]【】<>〈〉·.。,，、;；:：!！?？-—"
-
-
-@dataclass(frozen=True)
-class _FactLexicon:
-    cues: tuple[tuple[str, str, float], ...]  # word, dimension, weight (longest first)
-    dim_words: dict[str, tuple[str, ...]]  # dimensions-file words, for dims the cues omit
-    priors: tuple[tuple[str, str, float], ...]
-    targets: tuple[str, ...]
-    present: tuple[str, ...]
-    relative: dict[str, int]
-    lead: tuple[str, ...]  # trimmed from the start of a label (longest first)
-    trail: tuple[str, ...]  # trimmed from the end of a label (longest first)
-    verbs: tuple[str, ...]
-    nouns: tuple[str, ...]
-    growth: tuple[str, ...]
-    terms: dict[str, str]  # fallback English for label words
-    dim_en: dict[str, str]
-    cue_re: re.Pattern[str]  # every cue word, longest first (leftmost-longest matching)
-    cue_of: dict[str, tuple[str, float]]
-    target_re: re.Pattern[str]
-    present_re: re.Pattern[str]
-    relative_re: re.Pattern[str]
-
-
-def _alternation(words: Iterable[str]) -> re.Pattern[str]:
-    ordered = _longest_first(words)
-    return re.compile("|".join(re.escape(w) for w in ordered) if ordered else r"(?!)")
-
-
-def _lines(name: str) -> list[str]:
-    path = LEXICONS / name
-    return [
-        x.strip("\n")
-        for x in path.read_text(encoding="utf-8").splitlines()
-        if x.strip() and not x.startswith("#")
-    ]
-
-
-def _longest_first(words: Iterable[str]) -> tuple[str, ...]:
-    return tuple(sorted(set(words), key=len, reverse=True))
-
-
-@lru_cache(maxsize=4)
-def _lexicon(dims_path: Path | None = None) -> _FactLexicon:
-    cues = []
-    for line in _lines("fact_cues.tsv"):
-        word, dim, weight = line.split("\t")[:3]
-        cues.append((word, dim, float(weight)))
-    cues.sort(key=lambda c: -len(c[0]))
-    priors = []
-    for line in _lines("unit_dimensions.tsv"):
-        unit, dim, weight = line.split("\t")[:3]
-        priors.append((unit, dim, float(weight)))
-    relative = {}
-    for line in _lines("relative_years.tsv"):
-        word, offset = line.split("\t")[:2]
-        relative[word] = int(offset)
-    terms = {}
-    for line in _lines("label_terms.tsv"):
-        zh, en = line.split("\t")[:2]
-        terms[zh] = en
-    fillers = _lines("label_fillers.tsv")
-    connectives = _lines("label_connectives.tsv")
-    verbs = _lines("label_verbs.tsv")
-    targets = _lines("targets.tsv")
-    present = _lines("present_markers.tsv")
-    cue_dims = {d for _, d, _ in cues}
-    return _FactLexicon(
-        cues=tuple(cues),
-        dim_words={d: w for d, w in dimension_cues(dims_path).items() if d not in cue_dims},
-        priors=tuple(priors),
-        targets=_longest_first(targets),
-        present=_longest_first(present),
-        relative=relative,
-        lead=_longest_first(fillers + connectives + verbs + targets + present),
-        trail=_longest_first(connectives + targets + [v for v in verbs if len(v) > 1]),
-        verbs=_longest_first(verbs),
-        nouns=_longest_first(_lines("label_nouns.tsv")),
-        growth=_longest_first(_lines("label_growth.tsv")),
-        terms=terms,
-        dim_en={d.id: d.en for d in load_dimensions(dims_path)},
-        cue_re=_alternation(w for w, _, _ in cues),
-        cue_of={w: (d, wt) for w, d, wt in reversed(cues)},
-        target_re=_alternation(targets),
-        present_re=_alternation(present),
-        relative_re=_alternation(relative),
-    )
-
-
-# ---------------------------------------------------------------------- time
-
-
-@dataclass(frozen=True)
-class _Event:
-    """Something in a sentence that sets the time of the figures after it."""
-
-    pos: int
-    kind: str  # "point" | "target" | "since" (present, year of the article) | "cue"
-    year: int | None
-    carries: bool  # also governs the later clauses of the sentence
-    source: str  # "explicit" | "relative" | ""
-
-
-@dataclass(frozen=True)
-class _When:
-    year: int | None = None
-    target: bool = False
-    source: str = ""
-    cite: str | None = None  # excerpt that states the year, when not the figure's own
-
-
-def _mask_titles(sentence: str) -> str:
-    return _TITLE.sub(lambda m: _MASK * len(m.group()), sentence)
-
-
-def _clauses(sentence: str) -> list[tuple[int, int]]:
-    spans, left = [], 0
-    for m in _CLAUSE.finditer(sentence):
-        spans.append((left, m.start()))
-        left = m.end()
-    spans.append((left, len(sentence)))
-    return spans
-
-
-def _clause_at(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
-    for s, e in spans:
-        if s <= pos <= e:
-            return s, e
-    return spans[-1]
-
-
-_TOPIC_LEAD = re.compile(
-    r"^(?:截至|截止|早在|到|至|从|自|在|于|按照|力争|争取|预计|计划|确保|全年|同时|其中|并)+"
-)
-
-
-def _is_topic(masked: str, clause_start: int, pos: int) -> bool:
-    """A year at the head of its clause sets the time for what follows it."""
-    head = masked[clause_start:pos].replace(_MASK, "").strip()
-    return len(_TOPIC_LEAD.sub("", head)) <= 2
-
-
-def _events(masked: str, spans: list[tuple[int, int]], doc_year: int | None,
-            lex: _FactLexicon) -> list[_Event]:  # fmt: skip
-    cue_pos = [m.start() for m in lex.target_re.finditer(masked)]
-
-    def has_cue(pos: int) -> bool:
-        cs, ce = _clause_at(spans, pos)
-        return any(cs <= p < ce for p in cue_pos)
-
-    events: list[_Event] = []
-    for y, s, e in find_years(masked):
-        after, before = masked[e : e + 8], masked[max(0, s - 4) : s].strip()
-        if _RANGE_FIRST.match(after):
-            continue  # "2023—2025年": the end year speaks for the range
-        topic = _is_topic(masked, _clause_at(spans, s)[0], s)
-        if _SINCE_AFTER.match(after) or before.endswith("自"):
-            events.append(_Event(s, "since", None, topic, ""))
-            continue
-        if _COMPARE_AFTER.match(after) or before.endswith(("较", "比", "相比", "对比", "比上")):
-            continue  # a base of comparison, not the figure's year
-        past = doc_year is not None and y < doc_year
-        future = doc_year is not None and y > doc_year
-        deadline = (
-            before.endswith(("到", "至")) and not before.endswith(("截至", "截止"))
-        ) or bool(_DEADLINE_AFTER.match(after))
-        target = future or (not past and (deadline or has_cue(s)))
-        events.append(_Event(s, "target" if target else "point", y, topic, "explicit"))
-    for m in lex.relative_re.finditer(masked):
-        offset = lex.relative[m.group()]
-        after = masked[m.end() : m.end() + 3]
-        if after.startswith(("同期", "相比")) or doc_year is None:
-            continue
-        topic = _is_topic(masked, _clause_at(spans, m.start())[0], m.start())
-        if after.startswith(("以来", "至今")) and offset != 0:
-            events.append(_Event(m.start(), "since", None, topic, ""))
-            continue
-        target = offset > 0 or (offset == 0 and has_cue(m.start()))
-        kind = "target" if target else "point"
-        events.append(_Event(m.start(), kind, doc_year + offset, topic, "relative"))
-    for m in lex.present_re.finditer(masked):
-        events.append(_Event(m.start(), "since", None, True, ""))
-    events += [_Event(p, "cue", None, True, "") for p in cue_pos]
-    events.sort(key=lambda ev: (ev.pos, ev.kind != "cue"))
-    return events
-
-
-def _apply(state: _When, ev: _Event, target_year: _When | None) -> _When:
-    if ev.kind == "point":
-        return _When(ev.year, False, ev.source)
-    if ev.kind == "target":
-        return _When(ev.year, True, ev.source)
-    if ev.kind == "since":
-        return _When()
-    if state.target:  # a cue after a target year: still that target
-        return state
-    if target_year is not None:
-        return _When(target_year.year, True, target_year.source, target_year.cite)
-    return _When(None, True, "")
-
-
-def _time_of(pos: int, spans: list[tuple[int, int]], events: list[_Event], start: _When,
-             target_year: _When | None) -> _When:  # fmt: skip
-    """The time governing a figure at ``pos``: its own clause first, then the
-    clauses before it in the sentence, then what the paragraph carried in."""
-    cs, ce = _clause_at(spans, pos)
-    state = start
-    for ev in events:
-        if ev.pos < cs and ev.carries:
-            state = _apply(state, ev, target_year)
-    own_before = [ev for ev in events if cs <= ev.pos < pos]
-    for ev in own_before:
-        state = _apply(state, ev, target_year)
-    if not any(ev.kind in ("point", "target") for ev in own_before):
-        after = [ev for ev in events if pos <= ev.pos < ce]
-        years = [ev for ev in after if ev.kind in ("point", "target")]
-        cues = [ev for ev in after if ev.kind == "cue"]
-        if years:  # "产值462.2亿元（2022年）", "…的目标力争在2025年实现"
-            state = _apply(state, years[0], target_year)
-        elif cues:  # "…1000亿元的目标"
-            state = _apply(state, cues[0], target_year)
-    return state
-
-
-def _sentence_target(events: list[_Event], start: _When) -> _When | None:
-    """The target year stated in (or carried into) a sentence, for bare target words."""
-    for ev in reversed(events):
-        if ev.kind == "target":
-            return _When(ev.year, True, ev.source)
-    return start if start.target and start.year is not None else None
 
 
 # -------------------------------------------------------------- dimensions
 
 
-def _cue_hits(sentence: str, lex: _FactLexicon) -> list[tuple[int, int, str, float]]:
+def _cue_hits(sentence: str, lex: FactLexicon) -> list[tuple[int, int, str, float]]:
     """Cue words in the sentence, longest first, never overlapping."""
     hits = []
     for m in lex.cue_re.finditer(sentence):
@@ -304,7 +59,7 @@ def _cue_hits(sentence: str, lex: _FactLexicon) -> list[tuple[int, int, str, flo
 
 
 def _dimension(q: Quantity, span: tuple[int, int], hits: list[tuple[int, int, str, float]],
-               sentence: str, lex: _FactLexicon) -> str:  # fmt: skip
+               sentence: str, lex: FactLexicon) -> str:  # fmt: skip
     cs, ce = span
     scores: dict[str, float] = {}
     outside: dict[str, float] = {}
@@ -334,147 +89,13 @@ def _dimension(q: Quantity, span: tuple[int, int], hits: list[tuple[int, int, st
 def label_weight(what: str, dimension: str | None = None, dims_path: Path | None = None) -> float:
     """How strongly a label names a measure of ``dimension`` (产值, 企业, 基金 ...), or of
     any dimension when None: the comparison ranks a cell's figures by it."""
-    lex = _lexicon(dims_path)
+    lex = fact_lexicon(dims_path)
     per: dict[str, float] = {}
     for _, _, d, w in _cue_hits(what, lex):
         per[d] = max(per.get(d, 0.0), w)
     if dimension is None:
         return max(per.values(), default=0.0)
     return per.get(dimension, 0.0)
-
-
-# ------------------------------------------------------------------- labels
-
-
-def _strip(text: str, lex: _FactLexicon, cities: Iterable[str]) -> str:
-    """Trim fillers, connectives, target and time words and city names from both ends."""
-    places = tuple(cities)
-    changed = True
-    while changed and text:
-        changed = False
-        text = text.strip(_EDGE_PUNCT)
-        if text.startswith(lex.lead) or (places and text.startswith(places)):
-            for w in (*lex.lead, *places):
-                if text.startswith(w) and len(text) > len(w):
-                    text, changed = text[len(w) :], True
-                    break
-        if text.endswith(lex.trail):
-            for w in lex.trail:
-                if text.endswith(w) and len(text) > len(w):
-                    text, changed = text[: -len(w)], True
-                    break
-    return text.strip(_EDGE_PUNCT)
-
-
-def _head_phrase(text: str, lex: _FactLexicon, cities: Iterable[str]) -> tuple[str, bool]:
-    """The noun phrase before a figure, and whether the words ended in a verb."""
-    text = _TIME_WORDS.sub("", text.replace(_MASK, ""))
-    for w in (*lex.present, *lex.relative):
-        text = text.replace(w, "")
-    if (share := _share_phrase(text, lex, cities)) is not None:
-        return share, False
-    if text.strip(_EDGE_PUNCT).endswith("的"):  # "…新引擎的|超万亩|生物医药主战场"
-        return "", True
-    bare = re.sub(r"[了着过]+$", "", text.strip(_EDGE_PUNCT))
-    verbs = tuple(v for v in lex.verbs if len(v) > 1)
-    if bare.endswith(verbs):  # "…企业提供|近50亿元融资": the noun comes after the figure
-        verb = next(v for v in verbs if bare.endswith(v))
-        left = _strip(bare[: -len(verb)], lex, cities)
-        return ("" if left in lex.lead else left), True
-    text = _strip(text, lex, cities)
-    if text in lex.lead:  # only a verb or filler left: "建成|1个…园区"
-        return "", text in lex.verbs
-    best: tuple[int, int] | None = None  # (start, end) of the last verb inside the words
-    for v in lex.verbs:
-        i = text.rfind(v) if len(v) > 1 else -1
-        if i > 0 and (best is None or i + len(v) > best[1]):
-            best = (i, i + len(v))
-    if best is None:
-        return text, False
-    left = _strip(text[: best[0]], lex, cities)
-    right = _strip(text[best[1] :], lex, cities)
-    if not right:
-        return left, True  # "…企业提供|近50亿元融资": the noun comes after the figure
-    if len(right) < 2:
-        return text, False
-    if len(right) <= 4 and 0 < len(left) <= 10:  # 医药健康产业集群 | 实现 | 产值
-        return left + right, False
-    return right, False
-
-
-def _share_phrase(text: str, lex: _FactLexicon, cities: Iterable[str]) -> str | None:
-    """A share's label: "其产值约占全国血液制品产业的|1/7" -> 产值约占全国血液制品产业.
-
-    The words before 占 say what is measured and the words after it say of what, so both
-    stay; without this the trailing 的 leaves the figure with no label at all.
-    """
-    words = text.strip(_EDGE_PUNCT)
-    if not words.endswith("的") or "占" not in words:
-        return None
-    i = words.rfind("占")
-    whole = words[i + 1 : -1].strip(_EDGE_PUNCT)
-    hedge = re.search(r"(?:约|近|接近|超过|超|已)*$", words[:i])
-    cut = hedge.start() if hedge else i
-    subject = _strip(words[:cut], lex, cities)
-    return f"{subject}{words[cut:i].replace('已', '')}占{whole}" if whole else None
-
-
-def _tail_phrase(text: str, lex: _FactLexicon) -> str:
-    """The noun phrase after a figure: "400家|健康产业类企业落户" -> 健康产业类企业."""
-    text = re.sub(r"^(?:以上|以下|左右|之多|多|余)+", "", text.strip())
-    text = text.removeprefix("的")
-    text = re.split(r"[和及并、]|以及", text, maxsplit=1)[0][:16]
-    stops = [i for v in lex.verbs if len(v) > 1 and (i := text.find(v)) > 0]
-    text = text[: min(stops)] if stops else text  # "细分赛道|做好…"
-    end = max((text.rfind(n) + len(n) for n in lex.nouns if n in text), default=-1)
-    phrase = (text[:end] if end > 0 else text[:10]).strip(_EDGE_PUNCT)
-    return "" if phrase.startswith(lex.verbs) else phrase
-
-
-def _label(sentence: str, masked: str, span: tuple[int, int], q: Quantity,
-           others: list[Quantity], lex: _FactLexicon, cities: Iterable[str]) -> str:  # fmt: skip
-    """A short zh noun phrase for what the figure measures (no figures, years or
-    target words in it)."""
-    cs, ce = span
-    start = max([cs] + [o.end for o in others if cs <= o.end <= q.start])
-    end = min([ce] + [o.start for o in others if q.end <= o.start <= ce])
-    head, verb_end = _head_phrase(masked[start : q.start], lex, cities)
-    after = masked[q.end : end].replace(_MASK, "")
-    tail = _tail_phrase(after, lex)
-    sized = head.endswith(("规模", "总规模", "金额", "总额")) and after.startswith("的")
-    u = unit_info(q.unit)
-    counted = u is not None and u.kind == "count"  # the counted noun follows: 3个|创新科研团队
-    graded = q.unit_raw.endswith("级")  # 千亿级|健康产业集群: the figure grades the noun after it
-    place = head in cities  # "打造中山|千亿级健康产业集群": the place is not what is measured
-    if len(tail) >= 2 and (not head or verb_end or sized or counted or graded or place):
-        label = tail
-    else:
-        label = head[-16:] or tail
-    return _strip(label, lex, ())
-
-
-def _what_en(what: str, dim: str, glossary: Glossary, lex: _FactLexicon) -> str:
-    """English label from glossary terms (and a small fallback list), never translated prose."""
-    vocab = {**lex.terms, **glossary.terms}
-    longest = max((len(t) for t in vocab), default=0)
-    found: list[str] = []
-    i = 0
-    while i < len(what):
-        for n in range(min(longest, len(what) - i), 0, -1):
-            if what[i : i + n] in vocab:
-                en = vocab[what[i : i + n]]
-                if en not in found:
-                    found.append(en)
-                i += n
-                break
-        else:
-            i += 1
-    if not found:
-        name = lex.dim_en.get(dim)
-        return f"{name.lower()} figure" if name else "figure"
-    if len(found) == 1:
-        return found[0]
-    return f"{found[-1]} ({', '.join(found[:-1][-2:])})"
 
 
 def _rhetorical(q: Quantity) -> bool:
@@ -485,27 +106,6 @@ def _rhetorical(q: Quantity) -> bool:
     return spelled and u is not None and u.kind == "count" and q.high is None
 
 
-def _is_change(q: Quantity) -> bool:
-    u = unit_info(q.unit)
-    return u is not None and u.kind in ("percent", "pp")
-
-
-def _borrow_label(what: str, q: Quantity, last: Fact | None, lex: _FactLexicon) -> str:
-    """Labels that only make sense with the figure before: "营业收入2400亿元，同比增长8.5%"
-    -> 营业收入同比增长; "营收…1600亿元。预计2025年将达到3000亿元" -> 营业收入."""
-    if last is None:
-        return what
-    if _is_change(q) and (not what or any(w in what[:6] for w in lex.growth)):
-        if not any(w in what for w in lex.growth):
-            return what
-        return last.what + what if last.what not in what else what
-    u = unit_info(q.unit)
-    shared = u is not None and u.kind in ("money", "area")  # counts name different things
-    if (not what or what in lex.growth) and shared and last.unit == q.unit_raw:
-        return last.what  # "从…900亿元增长到…1600亿元"
-    return what
-
-
 # --------------------------------------------------------------- extraction
 
 
@@ -514,19 +114,19 @@ class _Context:
     doc_year: int | None
     doc_date: str | None
     cities: tuple[str, ...]
-    carry: _When  # target carried from earlier sentences / enumerated paragraphs
+    carry: When  # target carried from earlier sentences / enumerated paragraphs
     last: Fact | None = None  # the last labelled figure of the paragraph
 
 
-def _sentence_facts(sentence: str, ex: Excerpt, ctx: _Context, lex: _FactLexicon,
+def _sentence_facts(sentence: str, ex: Excerpt, ctx: _Context, lex: FactLexicon,
                     glossary: Glossary) -> list[Fact]:  # fmt: skip
-    masked = _mask_titles(sentence)
-    spans = _clauses(masked)
-    events = _events(masked, spans, ctx.doc_year, lex)
+    masked = mask_titles(sentence)
+    spans = clauses(masked)
+    events = events_of(masked, spans, ctx.doc_year, lex)
     start = ctx.carry
-    target_year = _sentence_target(events, start)
+    target_year = sentence_target(events, start)
     hits = _cue_hits(masked, lex)
-    found = [q for q in find_quantities(sentence) if _MASK not in masked[q.start : q.end]]
+    found = [q for q in find_quantities(sentence) if MASK not in masked[q.start : q.end]]
     wanted = [
         q
         for q in found
@@ -534,10 +134,10 @@ def _sentence_facts(sentence: str, ex: Excerpt, ctx: _Context, lex: _FactLexicon
     ]
     facts = []
     for q in wanted:
-        span = _clause_at(spans, q.start)
-        when = _time_of(q.start, spans, events, start, target_year)
+        span = clause_at(spans, q.start)
+        when = time_of(q.start, spans, events, start, target_year)
         if when is start and (start.year is not None or start.target):
-            when = _When(start.year, start.target, "context", start.cite)
+            when = When(start.year, start.target, "context", start.cite)
         year, source, as_of = when.year, when.source, None
         if year is None and not when.target:
             year, source, as_of = ctx.doc_year, ("date" if ctx.doc_year else ""), ctx.doc_date
@@ -546,15 +146,15 @@ def _sentence_facts(sentence: str, ex: Excerpt, ctx: _Context, lex: _FactLexicon
         else:
             dim = _dimension(q, span, hits, masked, lex)
         others = [o for o in wanted if o is not q]
-        what = _label(sentence, masked, span, q, others, lex, ctx.cities)
-        what = _borrow_label(what, q, ctx.last, lex)
+        what = label_of(sentence, masked, span, q, others, lex, ctx.cities)
+        what = borrow_label(what, q, ctx.last, lex)
         cites = [ex.id] + ([when.cite] if when.cite and when.cite != ex.id else [])
         facts.append(
             Fact(
                 value=q.number,
                 unit=q.unit_raw,
                 what=what,
-                what_en=_what_en(what, dim, glossary, lex),
+                what_en=what_en(what, dim, glossary, lex),
                 year=year,
                 dimension=dim,
                 sentence=sentence,
@@ -566,23 +166,23 @@ def _sentence_facts(sentence: str, ex: Excerpt, ctx: _Context, lex: _FactLexicon
                 at=q.start,
             )
         )
-        if what and not _is_change(q):
+        if what and not is_change(q):
             ctx.last = facts[-1]
     # what this sentence hands on to the next ones of the paragraph
     final = start
     for ev in events:
         if ev.carries:
-            final = _apply(final, ev, target_year)
+            final = apply_event(final, ev, target_year)
     if final.target and final.year is not None:
-        ctx.carry = _When(final.year, True, "context", final.cite or ex.id)
+        ctx.carry = When(final.year, True, "context", final.cite or ex.id)
     elif final != start:
-        ctx.carry = _When()
+        ctx.carry = When()
     return facts
 
 
-def _excerpt_facts(ex: Excerpt, ctx: _Context, lex: _FactLexicon, glossary: Glossary) -> list[Fact]:
-    if not _ENUM.match(ex.text):  # "二是…" continues the previous paragraph's targets
-        ctx.carry = _When()
+def _excerpt_facts(ex: Excerpt, ctx: _Context, lex: FactLexicon, glossary: Glossary) -> list[Fact]:
+    if not ENUM.match(ex.text):  # "二是…" continues the previous paragraph's targets
+        ctx.carry = When()
     ctx.last = None
     facts: list[Fact] = []
     for sentence, _ in split_sentences(ex.text, semicolons=False):
@@ -636,7 +236,11 @@ def as_of_date(fact: Fact) -> str | None:
 
 def _same_figures(fact: Fact) -> list[Quantity]:
     """Quantities in the fact's sentence with the fact's number and unit as written."""
-    return [q for q in find_quantities(fact.sentence) if q.number == fact.value and q.unit_raw == fact.unit]
+    return [
+        q
+        for q in find_quantities(fact.sentence)
+        if q.number == fact.value and q.unit_raw == fact.unit
+    ]
 
 
 def quantity_of(fact: Fact) -> Quantity | None:
@@ -673,10 +277,10 @@ def extract_facts(
 ) -> list[Fact]:
     """Every figure worth a key-facts row, in document order, each citing its excerpt
     (and the excerpt that states its year, when that is another one)."""
-    lex = _lexicon(dimensions_path)
+    lex = fact_lexicon(dimensions_path)
     gl = glossary or _default_glossary()
     doc_year = int(doc.date[:4]) if doc.date and re.match(r"\d{4}", doc.date) else None
-    ctx = _Context(doc_year, doc.date if doc_year else None, _places(doc.cities, gl), _When())
+    ctx = _Context(doc_year, doc.date if doc_year else None, _places(doc.cities, gl), When())
     out: list[Fact] = []
     for ex in doc.excerpts:
         out.extend(_excerpt_facts(ex, ctx, lex, gl))
@@ -687,7 +291,7 @@ def extract_facts(
 def _places(cities: Iterable[str], glossary: Glossary) -> tuple[str, ...]:
     """City names to trim from the start of labels: the article's own and the glossary's."""
     names = [*cities, *glossary.cities]
-    return _longest_first(
+    return longest_first(
         c for city in names for c in (city, city.removesuffix("市"), city.removesuffix("市") + "市")
         if len(c) >= 2
     )  # fmt: skip

@@ -9,161 +9,55 @@ Years and dates are not quantities (``2025年`` is a year, ``6月10日`` a date)
 :func:`find_years` reports years separately because facts need them.  Units,
 qualifiers, currency prefixes and English count nouns are data files in
 ``briefgen/data/lexicons/`` so they can be extended without code changes.
+
+The package is split by job: :mod:`numlex` loads the vocabularies,
+:mod:`numwords` reads one bare number, this module decides which numbers are
+figures (the "not a figure" rules are named predicates, tried in order) and
+reads what is written around them, :mod:`numcompare` says when two quantities
+are equal and spells them in English.  Callers import everything from here.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from briefgen.core.paths import DATA_DIR
 from briefgen.core.types import Quantity
-
-LEXICONS = DATA_DIR / "lexicons"
-
-# ------------------------------------------------------------------ lexicons
-
-
-@dataclass(frozen=True)
-class Unit:
-    written: str
-    canonical: str
-    kind: str
-    factor: float
-    fact: bool
-    en: str  # English noun, "" when the number stands alone
-    english: bool  # written in Latin letters: matched case-insensitively as a whole word
-
-
-def _rows(name: str) -> list[list[str]]:
-    rows = []
-    for line in (LEXICONS / name).read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        rows.append(line.split("\t"))
-    return rows
-
-
-@dataclass(frozen=True)
-class _Lexicon:
-    zh_units: tuple[Unit, ...]  # longest first
-    en_units: tuple[Unit, ...]
-    by_code: dict[str, Unit]
-    currency_prefixes: tuple[tuple[str, str], ...]
-    count_nouns: dict[str, str]
-    before: tuple[tuple[str, str], ...]  # (written, code), longest first
-    after: tuple[tuple[str, str], ...]
-
-
-@lru_cache(maxsize=1)
-def _lex() -> _Lexicon:
-    units = []
-    for r in _rows("units.tsv"):
-        written, canonical, kind, factor, fact, en = (r + [""] * 6)[:6]
-        english = not re.search(r"[\u3400-\u9fff%]", written)
-        units.append(
-            Unit(
-                written,
-                canonical,
-                kind,
-                float(factor),
-                fact == "yes",
-                "" if en == "-" else en,
-                english,
-            )
-        )
-    units.sort(key=lambda u: -len(u.written))
-    by_code: dict[str, Unit] = {}
-    for u in sorted(units, key=lambda u: len(u.written)):
-        if not u.english and u.factor == 1:
-            by_code.setdefault(u.canonical, u)
-    for u in units:
-        by_code.setdefault(u.canonical, u)
-    prefixes = sorted(
-        ((r[0], r[1]) for r in _rows("currency_prefixes.tsv")), key=lambda p: -len(p[0])
-    )
-    nouns = {r[0].lower(): r[1] for r in _rows("count_nouns.tsv")}
-    quals = _rows("qualifiers.tsv")
-    before = sorted(((q[0], q[1]) for q in quals if q[2] == "before"), key=lambda p: -len(p[0]))
-    after = sorted(((q[0], q[1]) for q in quals if q[2] == "after"), key=lambda p: -len(p[0]))
-    return _Lexicon(
-        tuple(u for u in units if not u.english),
-        tuple(u for u in units if u.english),
-        by_code,
-        tuple(prefixes),
-        nouns,
-        tuple(before),
-        tuple(after),
-    )
-
-
-def unit_info(code: str) -> Unit | None:
-    """The lexicon entry for a canonical unit code ("CNY", "km2", "家", ...)."""
-    return _lex().by_code.get(code)
-
-
-def is_fact_unit(code: str) -> bool:
-    """True when a number with this canonical unit is worth a key-facts row."""
-    if code == "ratio":
-        return True
-    u = unit_info(code)
-    return bool(u and u.fact)
-
-
-# ------------------------------------------------------------- normalisation
-
-# One character in, one character out, so offsets stay valid.
-_WIDE = {chr(0xFF10 + i): str(i) for i in range(10)}
-_WIDE.update({"．": ".", "％": "%", "／": "/", "－": "-", "～": "~", "﹪": "%", "〜": "~"})
-_TRANS = str.maketrans(_WIDE)
-
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
-_CN_BIG = {"万": 10**4, "亿": 10**8}
-_EN_WORDS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-}  # fmt: skip
-_EN_MULT = {
-    "hundred million": 1e8, "ten thousand": 1e4, "thousand": 1e3, "million": 1e6,
-    "billion": 1e9, "trillion": 1e12, "bn": 1e9, "mn": 1e6,
-}  # fmt: skip
-_ZH_MULT = {"万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "千万": 1e7, "百万": 1e6, "十万": 1e5,
-            "亿": 1e8, "万": 1e4, "千": 1e3, "百": 1e2}  # fmt: skip
-
-_AR = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_CN = r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
-_EN = (
-    r"(?:"
-    + "|".join(sorted(_EN_WORDS, key=len, reverse=True))
-    + r")(?:-(?:one|two|three|four|five|six|seven|eight|nine))?"
+from briefgen.text.numcompare import format_en, same_quantity
+from briefgen.text.numlex import LEXICONS, Unit, is_fact_unit, lexicon, unit_info
+from briefgen.text.numwords import (
+    EN_MULT_RE,
+    EN_NUMBER,
+    EN_WORDS,
+    Bare,
+    cn_to_number,
+    normalise,
+    read_number,
+    zh_multiplier,
 )
-_AR_RE = re.compile(_AR)
-_CN_RE = re.compile(_CN)
-_EN_RE = re.compile(r"\b" + _EN + r"\b", re.I)
-_START = re.compile(r"百分之|[0-9零〇一二两三四五六七八九十百千万亿]|\b(?:" + _EN + r")\b", re.I)
+
+__all__ = [
+    "LEXICONS",
+    "Unit",
+    "cn_to_number",
+    "find_quantities",
+    "find_years",
+    "format_en",
+    "is_fact_unit",
+    "normalise",
+    "parse_cache_info",
+    "parse_quantity",
+    "quantity_in_text",
+    "same_quantity",
+    "unit_info",
+]
+
+_START = re.compile(
+    r"百分之|[0-9零〇一二两三四五六七八九十百千万亿]|\b(?:" + EN_NUMBER + r")\b", re.I
+)
 _RANGE_SEP = re.compile(r"\s*(?:-|–|—|~|至|到)\s*|\s+to\s+", re.I)
-_ZH_MULT_RE = re.compile("|".join(sorted(_ZH_MULT, key=len, reverse=True)))
-_EN_MULT_RE = re.compile(
-    r"(?:\s*|-)(?:" + "|".join(sorted(_EN_MULT, key=len, reverse=True)) + r")\b", re.I
-)
 _MORE = re.compile(r"[多余]")
 
 # Spans that look numeric but are not quantities: dates, times, phone numbers, codes.
@@ -176,134 +70,11 @@ _MASKS = re.compile(
 )
 
 
-def normalise(text: str) -> str:
-    """Full-width digits and signs to ASCII, keeping every offset unchanged."""
-    return text.translate(_TRANS)
-
-
-def cn_to_number(s: str) -> float | None:
-    """Value of a Chinese numeral: 十七 -> 17, 两千 -> 2000, 一百亿 -> 1e10, 十五点五 -> 15.5."""
-    if not s:
-        return None
-    whole, _, frac = s.partition("点")
-    total = 0
-    section = 0
-    digit: int | None = None
-    for ch in whole:
-        if ch in _CN_DIGITS:
-            digit = _CN_DIGITS[ch] if digit is None else digit * 10 + _CN_DIGITS[ch]
-        elif ch in _CN_SMALL:
-            section += (1 if digit is None else digit) * _CN_SMALL[ch]
-            digit = None
-        elif ch in _CN_BIG:
-            part = section + (digit or 0)
-            if part == 0 and total == 0:
-                part = 1
-            if ch == "亿":
-                total = (total + part) * _CN_BIG[ch]
-            else:
-                total += part * _CN_BIG[ch]
-            section, digit = 0, None
-        else:
-            return None
-    value: float = total + section + (digit or 0)
-    if frac:
-        if any(c not in _CN_DIGITS for c in frac):
-            return None
-        value += float("0." + "".join(str(_CN_DIGITS[c]) for c in frac))
-    return value
-
-
-def _num(s: str) -> float | None:
-    """Value of one written number (arabic, Chinese numeral, English word, fraction)."""
-    s = s.strip()
-    if "/" in s:
-        a, _, b = s.partition("/")
-        na, nb = _num(a), _num(b)
-        return na / nb if na is not None and nb else None
-    if re.fullmatch(r"[\d,]+(?:\.\d+)?", s):
-        return float(s.replace(",", ""))
-    low = s.lower()
-    if low in _EN_WORDS:
-        return float(_EN_WORDS[low])
-    if "-" in low:
-        a, _, b = low.partition("-")
-        if a in _EN_WORDS and b in _EN_WORDS:
-            return float(_EN_WORDS[a] + _EN_WORDS[b])
-    return cn_to_number(s)
-
-
-def _decimals(s: str) -> int:
-    m = re.search(r"\.(\d+)", s)
-    return len(m.group(1)) if m else 0
-
-
-# ------------------------------------------------------------------- scanning
-
-
-@dataclass
-class _Num:
-    text: str
-    value: float
-    start: int
-    end: int
-    kind: str  # "ar" | "cn" | "en"
-    mult: float = 1.0
-    mult_raw: str = ""
-
-
-def _read_number(t: str, i: int) -> _Num | None:
-    """The bare number starting at i (with a trailing 万/亿/billion multiplier)."""
-    m = _AR_RE.match(t, i)
-    if m:
-        n = _Num(m.group(), float(m.group().replace(",", "")), i, m.end(), "ar")
-        mm = _ZH_MULT_RE.match(t, n.end)
-        if mm and not any(t.startswith(u.written, n.end) for u in _lex().zh_units):
-            n.mult, n.mult_raw, n.end = _ZH_MULT[mm.group()], mm.group(), mm.end()
-        else:
-            em = _EN_MULT_RE.match(t, n.end)
-            if em:
-                n.mult, n.mult_raw, n.end = (
-                    _EN_MULT[em.group().strip(" -\t").lower()],
-                    em.group(),
-                    em.end(),
-                )
-        return n
-    m = _CN_RE.match(t, i)
-    if m:
-        s = m.group()
-        # Trailing 万 / 亿 are multipliers so that unit_raw reads "亿元" as written.
-        k = len(s)
-        while k > 0 and s[k - 1] in "万亿" and "点" not in s[k - 1 :]:
-            k -= 1
-        head, tail = s[:k], s[k:]
-        if not head:  # 万人, 亿元: a bare multiplier means one of it
-            if len(tail) > 1:
-                head, tail = tail[0], tail[1:]
-            else:
-                head, tail = tail, ""
-        v = cn_to_number(head)
-        if v is None:
-            return None
-        mult = 1.0
-        for ch in tail:
-            mult *= _CN_BIG[ch]
-        return _Num(head, v, i, m.end(), "cn", mult, tail)
-    m = _EN_RE.match(t, i)
-    if m and not re.match(r"-[A-Za-z]", t[m.end() : m.end() + 2]):  # three-year: an adjective
-        v = _num(m.group())
-        if v is None:
-            return None
-        n = _Num(m.group(), v, i, m.end(), "en")
-        em = _EN_MULT_RE.match(t, n.end)
-        if em:
-            n.mult, n.mult_raw, n.end = _EN_MULT[em.group().strip(" -\t").lower()], em.group(), em.end()
-        return n
-    return None
+# ------------------------------------------------------- words around a number
 
 
 def _match_unit(t: str, i: int) -> tuple[Unit, int] | None:
-    lex = _lex()
+    lex = lexicon()
     for u in lex.zh_units:
         if t.startswith(u.written, i):
             return u, i + len(u.written)
@@ -326,14 +97,15 @@ def _count_noun(t: str, i: int) -> str | None:
     if not m:
         return None
     first = re.match(r"\s+([A-Za-z]+)", t[i:])
+    nouns = lexicon().count_nouns
     for word in {first.group(1) if first else "", m.group(1)}:
-        if word.lower() in _lex().count_nouns:
-            return _lex().count_nouns[word.lower()]
+        if word.lower() in nouns:
+            return nouns[word.lower()]
     return None
 
 
 def _qual_before(t: str, start: int) -> tuple[str | None, int]:
-    for written, code in _lex().before:
+    for written, code in lexicon().before:
         if written.isascii():
             m = re.search(r"\b" + re.escape(written) + r"\s+$", t[max(0, start - 40) : start], re.I)
             if m:
@@ -344,7 +116,7 @@ def _qual_before(t: str, start: int) -> tuple[str | None, int]:
 
 
 def _qual_after(t: str, end: int) -> tuple[str | None, int]:
-    for written, code in _lex().after:
+    for written, code in lexicon().after:
         if written in ("多", "余"):
             continue  # only between number and unit
         if written.isascii():
@@ -357,7 +129,7 @@ def _qual_after(t: str, end: int) -> tuple[str | None, int]:
 
 
 def _currency_before(t: str, start: int) -> tuple[str | None, int]:
-    for written, code in _lex().currency_prefixes:
+    for written, code in lexicon().currency_prefixes:
         seg = t[max(0, start - len(written) - 1) : start]
         if seg.endswith(written):
             s = start - len(written)
@@ -371,8 +143,11 @@ def _currency_before(t: str, start: int) -> tuple[str | None, int]:
     return None, start
 
 
-def _is_year(n: _Num) -> bool:
+def _is_year(n: Bare) -> bool:
     return n.kind == "ar" and re.fullmatch(r"\d{4}", n.text) is not None and 1900 <= n.value <= 2100
+
+
+# ------------------------------------------------------------------- scanning
 
 
 @dataclass
@@ -381,139 +156,240 @@ class _Hit:
     end: int
 
 
-def _parse_at(t: str, i: int) -> _Hit:  # noqa: C901  (issue 11: rules as named predicates)
-    """Try to read one quantity starting at i; on failure say how far to skip."""
-    if t.startswith("百分之", i):
-        n = _read_number(t, i + 3)
-        if n is None:
-            return _Hit(None, i + 3)
-        return _Hit(
-            _make(t, i, n, None, _lex().by_code["%"], n.end, "百分之", percent_prefix=True), n.end
-        )
-    n = _read_number(t, i)
-    if n is None:
-        return _Hit(None, i + 1)
+@dataclass
+class _Span:
+    """A number (or range) with what follows it, before deciding whether it is a figure."""
+
+    t: str
+    i: int  # where the number starts
+    n: Bare
+    n2: Bare | None  # the upper end of a range
+    sep: str  # the range separator as written
+    j: int  # end of the number(s), 多/余 and multiplier included
+    more: str | None  # "over" when 多/余 follows the number
+    unit: tuple[Unit, int] | None  # the unit after it and where the unit ends
+
+    @property
+    def prev(self) -> str:
+        return self.t[self.i - 1] if self.i > 0 else ""
+
+
+# "Not a figure" rules, each with its reason in its name.  Each returns where the
+# scan goes on when the rule applies, None when it does not.
+
+
+def _a_code(t: str, i: int, n: Bare) -> int | None:
+    """043, 0755: a leading zero makes a code, not a figure."""
+    return n.end if n.kind == "ar" and re.fullmatch(r"0\d+", n.text.split(".")[0]) else None
+
+
+def _a_label_or_inside_a_word(t: str, i: int, n: Bare) -> int | None:
+    """第3, *2, ×4, A380, v2.5: an ordinal, a product or part of a name (RMB100bn is money)."""
     prev = t[i - 1] if i > 0 else ""
-    if n.kind == "ar" and re.fullmatch(r"0\d+", n.text.split(".")[0]):
-        return _Hit(None, n.end)  # 043, 0755: codes, not figures
-    if prev in ("第", "*", "×") or (
-        n.kind == "ar"
-        and (prev != "" and (prev.isascii() and prev.isalnum() or prev in "./"))
-        and not _currency_before(t, i)[0]  # RMB100bn
+    if prev in ("第", "*", "×"):
+        return n.end
+    glued = prev != "" and (prev.isascii() and prev.isalnum() or prev in "./")
+    if n.kind == "ar" and glued and not _currency_before(t, i)[0]:
+        return n.end
+    return None
+
+
+def _a_date(s: _Span) -> int | None:
+    """6月, 10日, 15号, 9时: days, months and hours (日元 is money)."""
+    if s.t.startswith(("月", "日", "号", "时"), s.j) and not s.t.startswith("日元", s.j):
+        return s.j + 1
+    return None
+
+
+def _a_year_with_unit(s: _Span) -> int | None:
+    """2025年: a year, not a duration of 2025 years."""
+    u = s.unit
+    if u and u[0].canonical == "year" and not u[0].english and (_is_year(s.n) or s.n.value >= 1000):
+        return u[1]
+    return None
+
+
+def _a_bare_year(s: _Span) -> int | None:
+    """A lone 2023 with nothing that makes it an amount (no unit, 多, currency or noun)."""
+    plain = s.n2 is None and s.n.mult == 1 and s.unit is None and s.more is None
+    if _is_year(s.n) and plain and not _currency_before(s.t, s.i)[0] and not _count_noun(s.t, s.j):
+        return s.j
+    return None
+
+
+def _spelled_without_unit(s: _Span) -> int | None:
+    """Chinese numerals count only with a unit: 一方面, 三是, 十四五 are words."""
+    return s.j if s.unit is None and s.n.kind == "cn" else None
+
+
+def _one_as_article(s: _Span) -> int | None:
+    """一个 / 一家: an article ("a park"), not a figure."""
+    n, u = s.n, s.unit
+    if (
+        u
+        and n.kind == "cn"
+        and s.n2 is None
+        and n.value == 1
+        and n.mult == 1
+        and u[0].kind == "count"
     ):
-        return _Hit(None, n.end)
+        return u[1]
+    return None
+
+
+def _a_model_name(s: _Span) -> int | None:
+    """5G, 3D: a digit glued to Latin letters names a thing."""
+    t, j = s.t, s.j
+    alpha = j < len(t) and t[j].isascii() and t[j].isalpha()
+    return j if s.unit is None and s.n.kind == "ar" and alpha and not s.n.mult_raw else None
+
+
+def _a_ranking(s: _Span) -> int | None:
+    """前五位 / 前10名: a ranking, not a number of people."""
+    return (
+        s.unit[1] if s.unit is not None and s.prev == "前" and s.unit[0].canonical == "人" else None
+    )
+
+
+_NOT_BARE: tuple[Callable[[str, int, Bare], int | None], ...] = (_a_code, _a_label_or_inside_a_word)
+_NOT_A_FIGURE: tuple[Callable[[_Span], int | None], ...] = (
+    _a_date,
+    _a_year_with_unit,
+    _a_bare_year,
+    _spelled_without_unit,
+    _one_as_article,
+    _a_model_name,
+    _a_ranking,
+)
+
+
+def _percent_prefix(t: str, i: int) -> _Hit:
+    """百分之十五: the percent sign written before the number."""
+    n = read_number(t, i + 3)
+    if n is None:
+        return _Hit(None, i + 3)
+    span = _Span(t, i, n, None, "", n.end, None, (lexicon().by_code["%"], n.end))
+    return _Hit(_make(span, "百分之"), n.end)
+
+
+def _fraction(t: str, i: int, n: Bare) -> Quantity | None:
+    """1/7 and 七分之一: ratios, whose value is the quotient."""
     j = n.end
-    # Fractions: 1/7, 七分之一.
     fm = re.match(r"/(\d+)(?![\d/])", t[j:]) if n.kind == "ar" and not n.mult_raw else None
     if fm and not re.match(r"\d", t[j + fm.end() : j + fm.end() + 1]):
         den = float(fm.group(1))
         if 0 < n.value < den:
             end = j + fm.end()
-            raw_num = n.text + "/" + fm.group(1)
-            q = _finish(t, i, end, raw_num, n.value / den, "ratio", None, None, "")
-            return _Hit(q, q.end)
+            return _finish(
+                t, i, end, n.text + "/" + fm.group(1), n.value / den, "ratio", None, None, ""
+            )
     if t.startswith("分之", j):
-        n2 = _read_number(t, j + 2)
+        n2 = read_number(t, j + 2)
         if n2 is not None and n2.mult == 1 and n.mult == 1 and n.value > 0:
-            end = n2.end
-            raw_num = f"{n2.text}/{n.text}" if n.kind == "ar" else t[i:end]
-            q = _finish(t, i, end, raw_num, n2.value / n.value, "ratio", None, None, "")
-            return _Hit(q, q.end)
-    # Ranges: 3-5家, 3～5家, 三至五家, 10%-15%, 1亿-2亿元, 3 to 5.
-    first_unit = _match_unit(t, j) if n.mult == 1 else None
-    k = first_unit[1] if first_unit and first_unit[0].kind == "percent" else j
-    n2 = None
+            raw_num = f"{n2.text}/{n.text}" if n.kind == "ar" else t[i : n2.end]
+            return _finish(t, i, n2.end, raw_num, n2.value / n.value, "ratio", None, None, "")
+    return None
+
+
+def _range_end(t: str, n: Bare) -> tuple[Bare | None, str, int | None]:
+    """3-5家, 三至五家, 10%-15%, 1亿-2亿元, 3 to 5: (upper end, separator, skip).
+
+    A year range (2023-2025) is no quantity: skip says where the scan goes on."""
+    first_unit = _match_unit(t, n.end) if n.mult == 1 else None
+    k = first_unit[1] if first_unit and first_unit[0].kind == "percent" else n.end
     rm = _RANGE_SEP.match(t, k)
-    if rm:
-        cand = _read_number(t, rm.end())
-        if cand is not None and cand.kind == n.kind and cand.value > n.value:
-            if not (_is_year(n) and _is_year(cand)):
-                n2 = cand
-            else:
-                return _Hit(None, cand.end)
+    if not rm:
+        return None, "", None
+    cand = read_number(t, rm.end())
+    if cand is None or cand.kind != n.kind or cand.value <= n.value:
+        return None, "", None
+    if _is_year(n) and _is_year(cand):
+        return None, "", cand.end
+    return cand, rm.group(), None
+
+
+def _span(t: str, i: int, n: Bare, n2: Bare | None, sep: str) -> _Span:
+    """Read 多/余, a late multiplier (100多亿元) and the unit after the number(s)."""
     last = n2 or n
     j = last.end
     more = _MORE.match(t, j)
     qual_more = None
-    if more and not _EN_MULT_RE.match(t, j):
+    if more and not EN_MULT_RE.match(t, j):
         qual_more, j = "over", more.end()
-        if last.mult == 1:  # 100多亿元
-            mm = _ZH_MULT_RE.match(t, j)
-            if mm and not any(t.startswith(u.written, j) for u in _lex().zh_units):
-                last.mult, last.mult_raw, j = _ZH_MULT[mm.group()], mm.group(), mm.end()
-                if n2 is not None:
-                    n.mult = last.mult
+        if last.mult == 1 and (zm := zh_multiplier(t, j)):  # 100多亿元
+            last.mult, last.mult_raw, j = zm
+            if n2 is not None:
+                n.mult = last.mult
     if n2 is not None and n.mult == 1 and n2.mult != 1:
         n.mult = n2.mult  # 1-2亿元: the multiplier applies to both ends
     um = _match_unit(t, j)
     if um is None and last.mult_raw and re.match(r"-[A-Za-z]", t[j : j + 2]):
         um = _match_unit(t, j + 1)  # a 100-billion-yuan industry
-    # Years and dates are not quantities.
-    if t.startswith(("月", "日", "号", "时"), j) and not t.startswith("日元", j):
-        return _Hit(None, j + 1)
-    if um and um[0].canonical == "year" and not um[0].english and (_is_year(n) or n.value >= 1000):
-        return _Hit(None, um[1])
+    return _Span(t, i, n, n2, sep, j, qual_more, um)
+
+
+def _graded(s: _Span) -> Quantity | None:
+    """千亿级产业集群: a cluster of about CNY 100 billion (the yuan is implied)."""
+    n, t, j = s.n, s.t, s.j
     if (
-        _is_year(n) and n2 is None and n.mult == 1 and um is None and qual_more is None
-        and not _currency_before(t, i)[0] and not _count_noun(t, j)
-    ):  # fmt: skip
-        return _Hit(None, j)
-    if um is None and n.kind == "cn" and n2 is None and n.mult >= 1e8 and t.startswith("级", j):
-        # 千亿级产业集群: a cluster of about CNY 100 billion (the yuan is implied)
-        unit_raw = t[n.start + len(n.text) : j + 1]  # 亿级, as written
-        q = _make(t, i, n, None, _lex().by_code.get("CNY"), j + 1, unit_raw, qual="approx")
-        return _Hit(q, q.end)
-    if um is None and n.kind == "cn":
-        return _Hit(None, j)  # Chinese numerals count only with a unit
-    if (
-        um is not None
+        s.unit is None
         and n.kind == "cn"
-        and n2 is None
-        and n.value == 1
-        and n.mult == 1
-        and um[0].kind == "count"
+        and s.n2 is None
+        and n.mult >= 1e8
+        and t.startswith("级", j)
     ):
-        return _Hit(None, um[1])  # 一个 / 一家: an article, not a figure
-    if (
-        um is None
-        and n.kind == "ar"
-        and j < len(t)
-        and t[j].isascii()
-        and t[j].isalpha()
-        and not n.mult_raw
-    ):
-        return _Hit(None, j)  # 5G, 3D
-    if um is not None and prev == "前" and um[0].canonical == "人":
-        return _Hit(None, um[1])  # 前五位 / 前10名: a ranking, not people
-    unit = um[0] if um else None
-    end = um[1] if um else j
+        unit_raw = t[n.start + len(n.text) : j + 1]  # 亿级, as written
+        graded = replace(s, j=j + 1, more="approx", unit=(lexicon().by_code["CNY"], j + 1))
+        return _make(graded, unit_raw)
+    return None
+
+
+def _parse_at(t: str, i: int) -> _Hit:
+    """Try to read one quantity starting at i; on failure say how far to skip."""
+    if t.startswith("百分之", i):
+        return _percent_prefix(t, i)
+    n = read_number(t, i)
+    if n is None:
+        return _Hit(None, i + 1)
+    for bare_rule in _NOT_BARE:
+        if (skip := bare_rule(t, i, n)) is not None:
+            return _Hit(None, skip)
+    if (ratio := _fraction(t, i, n)) is not None:
+        return _Hit(ratio, ratio.end)
+    n2, sep, skip = _range_end(t, n)
+    if skip is not None:
+        return _Hit(None, skip)
+    span = _span(t, i, n, n2, sep)
+    if (graded := _graded(span)) is not None:
+        return _Hit(graded, graded.end)
+    for rule in _NOT_A_FIGURE:
+        if (skip := rule(span)) is not None:
+            return _Hit(None, skip)
+    last = n2 or n
+    end = span.unit[1] if span.unit else span.j
     unit_raw = re.sub(r"^[多余]", "", t[last.start + len(last.text) : end].strip()).strip()
-    sep = rm.group() if (rm and n2 is not None) else ""
-    q = _make(t, i, n, n2, unit, end, unit_raw, qual=qual_more, sep=sep)
+    q = _make(span, unit_raw)
     return _Hit(q, q.end)
 
 
-def _make(
-    t: str, i: int, n: _Num, n2: _Num | None, unit: Unit | None, end: int, unit_raw: str,
-    *, qual: str | None = None, percent_prefix: bool = False, sep: str = "",
-) -> Quantity:  # fmt: skip
+def _make(s: _Span, unit_raw: str) -> Quantity:
+    """The quantity of a span: value in base units, currency prefix and qualifiers read."""
+    t, n, n2 = s.t, s.n, s.n2
+    unit = s.unit[0] if s.unit else None
+    end = s.unit[1] if s.unit else s.j
     factor = unit.factor if unit else 1.0
     code = unit.canonical if unit else ""
-    cur, cstart = _currency_before(t, i)
-    if cur and (unit is None or unit.kind == "money"):
-        code = cur if unit is None else code
-    elif cur is None:
-        cstart = i
-    else:
-        cstart = i
+    cur, cstart = _currency_before(t, s.i)
+    if cur and unit is None:
+        code = cur
+    if not (cur and (unit is None or unit.kind == "money")):
+        cstart = s.i
     if unit is None and cur is None and n.kind != "cn" and _count_noun(t, end):
         code = _count_noun(t, end) or ""
     low = n.value * n.mult * factor
     high = n2.value * n2.mult * factor if n2 else None
-    number = n.text if n2 is None else n.text + sep + n2.text
-    if percent_prefix:
-        unit_raw = "百分之"
-    return _finish(t, cstart, end, number, low, code, low if n2 else None, high, unit_raw, qual)
+    number = n.text if n2 is None else n.text + s.sep + n2.text
+    return _finish(t, cstart, end, number, low, code, low if n2 else None, high, unit_raw, s.more)
 
 
 def _finish(
@@ -537,6 +413,8 @@ def _masked(t: str) -> str:
     return _MASKS.sub(lambda m: "\x00" * len(m.group()), t)
 
 
+# ------------------------------------------------------------ numbers as words
+
 _EN_ORD = {
     "half": 2, "halves": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6,
     "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
@@ -552,7 +430,7 @@ _EN_FRACTION = re.compile(
 def _en_count(word: str) -> int:
     """The numerator or denominator word of an English fraction (a/an/one = 1)."""
     word = word.lower()
-    return 1 if word in ("a", "an", "one") else _EN_WORDS[word]
+    return 1 if word in ("a", "an", "one") else EN_WORDS[word]
 
 
 def _en_fractions(t: str) -> list[Quantity]:
@@ -566,7 +444,9 @@ def _en_fractions(t: str) -> list[Quantity]:
         else:
             num, den = _en_count(m.group(3)), _en_count(m.group(4))
         if 0 < num < den:
-            out.append(_finish(t, m.start(), m.end(), f"{num}/{den}", num / den, "ratio", None, None, ""))
+            out.append(
+                _finish(t, m.start(), m.end(), f"{num}/{den}", num / den, "ratio", None, None, "")
+            )
     return out
 
 
@@ -594,7 +474,7 @@ def _multiples(t: str) -> list[Quantity]:
         verb = m.group(2) or m.group(3) or m.group(4)
         if m.group(5):
             word = m.group(5).lower()
-            value = float(word) if word[0].isdigit() else float(_EN_WORDS[word])
+            value = float(word) if word[0].isdigit() else float(EN_WORDS[word])
         else:
             value = float(_MULT_WORD[verb.lower() if verb else m.group(1)])
         number = f"{value:g}"
@@ -603,8 +483,13 @@ def _multiples(t: str) -> list[Quantity]:
     return out
 
 
-def find_quantities(text: str) -> list[Quantity]:
-    """Every quantity in ``text`` in reading order; offsets refer to ``text``."""
+# ------------------------------------------------------------------ entry points
+
+
+@lru_cache(maxsize=8192)
+def _scan(text: str) -> tuple[Quantity, ...]:
+    """Every quantity of one text, computed once: facts, the extractive engine and the
+    verifier read the same sentences again and again (issue 17: 90% of the calls)."""
     t = _masked(normalise(text))
     out: list[Quantity] = []
     pos = 0
@@ -616,16 +501,30 @@ def find_quantities(text: str) -> list[Quantity]:
         if hit.q is not None:
             q = hit.q
             if out and q.start < out[-1].end:  # qualifier reached back into the previous one
-                q = Quantity(**{**q.__dict__, "start": out[-1].end, "raw": t[out[-1].end : q.end]})
-            out.append(Quantity(**{**q.__dict__, "raw": text[q.start : q.end]}))
+                q = replace(q, start=out[-1].end)
+            out.append(replace(q, raw=text[q.start : q.end]))
         pos = max(hit.end, m.start() + 1)
     # "one in three" is one ratio and "10-fold" one multiple, not the bare numbers inside
     words = _en_fractions(t) + _multiples(t)
     if words:
         out = [q for q in out if not any(f.start < q.end and q.start < f.end for f in words)]
-        out += [Quantity(**{**q.__dict__, "raw": text[q.start : q.end]}) for q in words]
+        out += [replace(q, raw=text[q.start : q.end]) for q in words]
         out.sort(key=lambda q: q.start)
-    return out
+    return tuple(out)
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Every quantity in ``text`` in reading order; offsets refer to ``text``.
+
+    A fresh list each call (the quantities themselves are frozen), so a caller that
+    filters or sorts it in place cannot change what the next caller sees."""
+    return list(_scan(text))
+
+
+def parse_cache_info() -> tuple[int, int]:
+    """(hits, misses) of the by-text parse cache, for benchmarks and tests."""
+    info = _scan.cache_info()
+    return info.hits, info.misses
 
 
 def parse_quantity(s: str) -> Quantity | None:
@@ -654,138 +553,6 @@ def find_years(text: str) -> list[tuple[int, int, int]]:
     return [seen[k] for k in sorted(seen)]
 
 
-# ---------------------------------------------------------------- comparison
-
-_COUNT_KINDS = {"count", ""}
-
-
-def _kind(code: str) -> str:
-    if code == "ratio":
-        return "ratio"
-    if code == "":
-        return ""
-    u = unit_info(code)
-    return u.kind if u else code
-
-
-_AREA_M2 = {"km2": 1e6, "m2": 1.0, "ha": 1e4, "mu": 10000 / 15}
-
-
-def _precision(q: Quantity) -> float:
-    """Half of this is how far a value may be off and still be the same written number."""
-    if q.unit == "ratio":
-        return 0.0
-    first = re.split(r"\s*(?:-|–|—|~|至|到|\bto\b)\s*", q.number)[0]
-    base = _num(first)
-    d = _decimals(first)
-    lo = q.low if q.low is not None else q.value
-    factor = lo / base if base else 1.0
-    return (10.0**-d) * abs(factor)
-
-
-def _comparable(a: Quantity, b: Quantity) -> tuple[float, float] | None:
-    """Scale factors that bring a and b to one unit, or None if they measure different things."""
-    ka, kb = _kind(a.unit), _kind(b.unit)
-    if a.unit == b.unit:
-        return 1.0, 1.0
-    if ka in _COUNT_KINDS and kb in _COUNT_KINDS:
-        return 1.0, 1.0
-    if (ka == "" and kb == "money") or (ka == "money" and kb == ""):
-        return 1.0, 1.0
-    if ka == kb == "area":
-        return _AREA_M2[a.unit], _AREA_M2[b.unit]
-    return None
-
-
-def same_quantity(a: Quantity, b: Quantity) -> bool:
-    """Same unit (after conversion) and equal within the rounding of the less precise spelling."""
-    scale = _comparable(a, b)
-    if scale is None:
-        return False
-    sa, sb = scale
-    if (a.high is None) != (b.high is None):
-        return False
-    tol = max(_precision(a) * sa, _precision(b) * sb) / 2
-    if a.unit != b.unit and _kind(a.unit) == "area":  # mu/ha conversions are not exact
-        tol = max(tol, 0.005 * max(abs(a.value * sa), abs(b.value * sb)))
-
-    def close(x: float, y: float) -> bool:
-        return math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-12) or abs(x - y) <= tol * (1 + 1e-9)
-
-    lo_a = a.low if a.low is not None else a.value
-    lo_b = b.low if b.low is not None else b.value
-    if not close(lo_a * sa, lo_b * sb):
-        return False
-    if a.high is not None and b.high is not None:
-        return close(a.high * sa, b.high * sb)
-    return True
-
-
 def quantity_in_text(q: Quantity, text: str) -> bool:
     """Is this quantity stated in ``text`` (any spelling, zh or en)?"""
-    return any(same_quantity(q, other) for other in find_quantities(text))
-
-
-# ------------------------------------------------------------------ English
-
-_QUAL_EN = {
-    "approx": "about",
-    "over": "over",
-    "nearly": "nearly",
-    "at least": "at least",
-    "at most": "up to",
-}
-_CUR_EN = {"CNY": "CNY", "USD": "USD", "EUR": "EUR", "HKD": "HKD", "JPY": "JPY"}
-_AREA_EN = {"km2": "km²", "m2": "m²", "mu": "mu", "ha": "ha", "km": "km"}
-
-
-def _fmt_num(x: float, digits: int = 6) -> str:
-    """Shortest plain spelling: 46.22, 120, 7,000 (no exponent, no float noise)."""
-    r = round(x, digits)
-    if r == int(r):
-        return f"{int(r):,}"
-    s = f"{r:,.{digits}f}".rstrip("0").rstrip(".")
-    return s
-
-
-def _fmt_scaled(lo: float, hi: float | None) -> str:
-    top = max(abs(lo), abs(hi or 0))
-    for size, word in ((1e12, " trillion"), (1e9, " billion"), (1e6, " million")):
-        if top >= size:
-            s = _fmt_num(lo / size)
-            return (s + "-" + _fmt_num(hi / size) if hi is not None else s) + word
-    s = _fmt_num(lo)
-    return s + "-" + _fmt_num(hi) if hi is not None else s
-
-
-def format_en(q: Quantity) -> str:
-    """English for a quantity: "CNY 46.22 billion", "about 44 km²", "3-5", "15%", "1/7"."""
-    qual = _QUAL_EN.get(q.qualifier or "", "")
-    lo = q.low if q.low is not None else q.value
-    hi = q.high
-    kind = _kind(q.unit)
-    if q.unit == "ratio":
-        body = q.number if re.fullmatch(r"\d+/\d+", q.number) else _ratio_text(q.value)
-    elif q.unit in _CUR_EN:
-        body = f"{_CUR_EN[q.unit]} {_fmt_scaled(lo, hi)}"
-    elif kind == "percent":
-        body = f"{_fmt_num(lo)}%" + (f"-{_fmt_num(hi)}%" if hi is not None else "")
-    elif kind == "pp":
-        body = _fmt_scaled(lo, hi) + " percentage points"
-    elif q.unit in _AREA_EN:
-        body = f"{_fmt_scaled(lo, hi)} {_AREA_EN[q.unit]}"
-    else:
-        u = unit_info(q.unit)
-        noun = u.en if u else ""
-        if noun and lo == 1 and hi is None and noun.endswith("s"):
-            noun = noun[:-1]
-        body = _fmt_scaled(lo, hi) + (f" {noun}" if noun else "")
-    return f"{qual} {body}".strip()
-
-
-def _ratio_text(v: float) -> str:
-    for den in range(2, 101):
-        num = round(v * den)
-        if num and abs(num / den - v) < 1e-9:
-            return f"{num}/{den}"
-    return _fmt_num(v, 4)
+    return any(same_quantity(q, other) for other in _scan(text))
