@@ -173,7 +173,9 @@ class Fact:
 # ------------------------------------------------------------------- claims
 
 
-Status = Literal["verified", "rejected", "not_found"]
+# "model_failed": no model answer could be used (the call failed), so nothing was checked;
+# never shown as "not_found", which says the sources were read and are silent.
+Status = Literal["verified", "rejected", "not_found", "model_failed"]
 
 
 @dataclass
