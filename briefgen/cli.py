@@ -6,8 +6,12 @@ Heavy imports happen inside the commands so ``briefgen --help`` stays fast.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import sys
+import typing
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,6 +28,8 @@ app = typer.Typer(
 )
 
 # ---------------------------------------------------------------- shared options
+# Rich reads "[...]" as markup and would drop "[default: 12000]": defaults are written
+# with an escaped bracket ("\\[default: ...]").
 
 ModelOpt = Annotated[str | None, typer.Option("--model", help="Model name (env BRIEFGEN_MODEL).")]
 BaseUrlOpt = Annotated[
@@ -32,7 +38,7 @@ BaseUrlOpt = Annotated[
 ApiKeyFileOpt = Annotated[
     Path | None, typer.Option("--api-key-file", help="File holding the API key (mode 600).")
 ]
-ConcurrencyOpt = Annotated[int | None, typer.Option("--concurrency", min=1, help="Parallel model calls [default: 4].")]
+ConcurrencyOpt = Annotated[int | None, typer.Option("--concurrency", min=1, help="Parallel model calls \\[default: 4].")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Print planned calls, tokens and cost; call nothing.")]
 BudgetOpt = Annotated[
     int | None, typer.Option("--budget-tokens", min=1, help="Hard cap on tokens; calls past it are not started.")
@@ -46,30 +52,74 @@ BatchTokensOpt = Annotated[
     typer.Option(
         "--batch-tokens",
         min=0,
-        help="Pack articles into one call up to N excerpt tokens [default: 12000]; 0: one call per article.",
+        help="Pack articles into one call up to N excerpt tokens \\[default: 12000]; 0: one call per article.",
     ),
 ]
 BatchArticlesOpt = Annotated[
-    int | None, typer.Option("--batch-articles", min=1, help="At most N articles per call [default: 6].")
+    int | None, typer.Option("--batch-articles", min=1, help="At most N articles per call \\[default: 6].")
 ]
 EngineOpt = Annotated[
     str | None,
-    typer.Option("--engine", help="model | extractive [default: model if one is configured, else extractive]."),
+    typer.Option("--engine", help="model | extractive \\[default: model if one is configured, else extractive]."),
 ]
 PromptsOpt = Annotated[Path | None, typer.Option("--prompts", help="Folder with your own prompt files.")]
 GlossaryOpt = Annotated[
     list[Path] | None, typer.Option("--glossary", help="Extra glossary file(s) (TSV: zh<TAB>en).")
 ]
+TemplatesOpt = Annotated[Path | None, typer.Option("--templates", help="Folder with your own templates.")]
+DimensionsOpt = Annotated[Path | None, typer.Option("--dimensions", help="Your own dimensions file.")]
+StrictOpt = Annotated[
+    bool, typer.Option("--strict", help="Any failed model call: exit 1 before writing anything.")
+]
 OutOpt = Annotated[Path | None, typer.Option("-o", "--output", help="Output folder.")]
+
+# The options ``summarize`` and ``build`` share, defined once: (name, annotation, default).
+SHARED_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
+    ("output", OutOpt, None),
+    ("model", ModelOpt, None),
+    ("base_url", BaseUrlOpt, None),
+    ("api_key_file", ApiKeyFileOpt, None),
+    ("engine", EngineOpt, None),
+    ("concurrency", ConcurrencyOpt, None),
+    ("dry_run", DryRunOpt, False),
+    ("budget_tokens", BudgetOpt, None),
+    ("no_cache", NoCacheOpt, False),
+    ("record", RecordOpt, None),
+    ("replay", ReplayOpt, None),
+    ("timeout", TimeoutOpt, None),
+    ("batch_tokens", BatchTokensOpt, None),
+    ("batch_articles", BatchArticlesOpt, None),
+    ("prompts", PromptsOpt, None),
+    ("glossary", GlossaryOpt, None),
+    ("templates", TemplatesOpt, None),
+    ("dimensions", DimensionsOpt, None),
+    ("strict", StrictOpt, False),
+)
+
+
+def shared_options(func: Callable[..., None]) -> Callable[..., None]:
+    """Give a command the shared options: typer reads the signature set here, and the
+    command receives them in ``**options`` (so they are listed once, not per command)."""
+    own = [p for p in inspect.signature(func).parameters.values() if p.kind is not p.VAR_KEYWORD]
+    hints = typing.get_type_hints(func, include_extras=True)
+    params = [p.replace(annotation=hints.get(p.name, p.annotation)) for p in own]
+    params += [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=ann)
+        for name, ann, default in SHARED_OPTIONS
+    ]
+
+    @functools.wraps(func)
+    def command(**kw: Any) -> None:
+        func(**kw)
+
+    command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in params}
+    return command
 
 
 def _fail(err: BriefgenError) -> None:
     typer.echo(f"error: {err.one_line()}", err=True)
     raise typer.Exit(err.exit_code)
-
-
-def _model_flags(**kw: Any) -> dict[str, Any]:
-    return {k: v for k, v in kw.items() if v is not None and v is not False}
 
 
 def _check_dir(path: Path) -> None:
@@ -127,61 +177,28 @@ def _settings(**kw: Any) -> Any:
 
 
 @app.command()
+@shared_options
 def summarize(
     directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder of saved articles.")],
-    output: OutOpt = None,
-    model: ModelOpt = None,
-    base_url: BaseUrlOpt = None,
-    api_key_file: ApiKeyFileOpt = None,
-    engine: EngineOpt = None,
-    concurrency: ConcurrencyOpt = None,
-    dry_run: DryRunOpt = False,
-    budget_tokens: BudgetOpt = None,
-    no_cache: NoCacheOpt = False,
-    record: RecordOpt = None,
-    replay: ReplayOpt = None,
-    timeout: TimeoutOpt = None,
-    batch_tokens: BatchTokensOpt = None,
-    batch_articles: BatchArticlesOpt = None,
-    prompts: PromptsOpt = None,
-    glossary: GlossaryOpt = None,
-    templates: Annotated[Path | None, typer.Option("--templates", help="Folder with your own templates.")] = None,
-    dimensions: Annotated[Path | None, typer.Option("--dimensions", help="Your own dimensions file.")] = None,
+    **options: Any,
 ) -> None:
     """Write a cited Chinese + English summary of each article (OUT/<doc-id>.md)."""
     try:
         _check_dir(directory)
         from briefgen.pipeline import run_summarize
 
-        settings = _settings(**locals())
-        run_summarize(directory, output or Path("out"), settings)
+        run_summarize(directory, options["output"] or Path("out"), _settings(**options))
     except BriefgenError as err:
         _fail(err)
 
 
 @app.command()
+@shared_options
 def build(
     directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder of saved articles.")],
-    output: OutOpt = None,
-    model: ModelOpt = None,
-    base_url: BaseUrlOpt = None,
-    api_key_file: ApiKeyFileOpt = None,
-    engine: EngineOpt = None,
-    concurrency: ConcurrencyOpt = None,
-    dry_run: DryRunOpt = False,
-    budget_tokens: BudgetOpt = None,
-    no_cache: NoCacheOpt = False,
-    record: RecordOpt = None,
-    replay: ReplayOpt = None,
-    timeout: TimeoutOpt = None,
-    batch_tokens: BatchTokensOpt = None,
-    batch_articles: BatchArticlesOpt = None,
-    prompts: PromptsOpt = None,
-    glossary: GlossaryOpt = None,
     template: Annotated[Path | None, typer.Option("--template", help="Your own brief template file.")] = None,
-    templates: Annotated[Path | None, typer.Option("--templates", help="Folder with your own templates.")] = None,
-    dimensions: Annotated[Path | None, typer.Option("--dimensions", help="Your own dimensions file.")] = None,
     lang: Annotated[str, typer.Option("--lang", help="zh | en | both.")] = "both",
+    **options: Any,
 ) -> None:
     """Ingest, summarise, compare and render the cross-city brief (OUT/brief.md/.html/.json)."""
     try:
@@ -190,8 +207,8 @@ def build(
             raise UsageError(f"--lang must be zh, en or both, not {lang!r}")
         from briefgen.pipeline import run_build
 
-        settings = _settings(**locals())
-        run_build(directory, output or Path("out"), settings)
+        settings = _settings(template=template, lang=lang, **options)
+        run_build(directory, options["output"] or Path("out"), settings)
     except BriefgenError as err:
         _fail(err)
 

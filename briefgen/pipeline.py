@@ -10,22 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from briefgen.core.errors import BriefgenError, ConfigError, UsageError
-from briefgen.core.types import ArticleSummary, Claim, Comparison, Corpus, Usage
-from briefgen.output.report import Brief, settings_hash, verification_counts
+from briefgen.core.types import Corpus, Dimension
+from briefgen.output.report import Brief, settings_hash
 
 if TYPE_CHECKING:
+    from briefgen.engines.engine import Engine, EngineName
     from briefgen.evidence.glossary import Glossary
-    from briefgen.model.client import ModelClient
     from briefgen.model.config import ModelConfig
     from briefgen.output.render import Templates
 
-Engine = Literal["model", "extractive"]
 ENGINES = ("model", "extractive")
 MODEL_FLAGS = (
     "model",
@@ -90,7 +88,7 @@ def _today() -> str:
     return dt.date.today().isoformat()
 
 
-def choose_engine(settings: BuildSettings) -> tuple[Engine, ModelConfig | None]:
+def choose_engine(settings: BuildSettings) -> tuple[EngineName, ModelConfig | None]:
     """Which engine runs, and the model config when it is the model."""
     if settings.engine not in (None, *ENGINES):
         raise UsageError(f"--engine must be model or extractive, not {settings.engine!r}")
@@ -122,10 +120,6 @@ def _batching(settings: BuildSettings) -> dict[str, Any]:
     return {"batch_tokens": tokens, "batch_articles": articles}
 
 
-def _year(date: str | None) -> int | None:
-    return int(date[:4]) if date and date[:4].isdigit() else None
-
-
 def _file_hash(path: Path | None) -> str | None:
     if path is None:
         return None
@@ -135,19 +129,15 @@ def _file_hash(path: Path | None) -> str | None:
         raise ConfigError(f"cannot read {path}: {exc}") from exc
 
 
-def _settings_record(
-    settings: BuildSettings,
-    engine: Engine,
-    config: ModelConfig | None,
-    prompts_version: str | None,
-    templates: Templates,
-) -> dict[str, Any]:
+def _settings_record(settings: BuildSettings, engine: Engine, templates: Templates) -> dict[str, Any]:
+    client = getattr(engine, "client", None)
+    config: ModelConfig | None = client.config if client is not None else None
     record: dict[str, Any] = {
-        "engine": engine,
+        "engine": engine.name,
         "model": config.model if config else None,
         "base_url": config.public_url if config else None,
         "temperature": config.temperature if config else None,
-        "prompts_version": prompts_version,
+        "prompts_version": engine.prompts_version,
         "templates_version": templates.version,
         "template": str(settings.template) if settings.template else None,
         "dimensions": str(settings.dimensions) if settings.dimensions else "shipped",
@@ -170,45 +160,48 @@ def _check_corpus(corpus: Corpus, input_dir: Path) -> None:
         )
 
 
-def _extractive(
-    corpus: Corpus, glossary: Glossary, dims: list[Any]
-) -> tuple[list[ArticleSummary], Comparison, list[Claim]]:
-    from briefgen.engines import extractive
-    from briefgen.engines.verify import verify_claim
-
-    articles = [extractive.summarize_document(doc, glossary) for doc in corpus.documents]
-    comparison = extractive.compare(corpus, dims, glossary, {a.doc_id: a.facts for a in articles})
-    index = corpus.excerpt_index()
-    years = {d.id: _year(d.date) for d in corpus.documents}
-    summary = []
-    for c in extractive.executive_summary(articles, comparison, glossary):
-        cited = {i: index[i] for i in c.cites if i in index}
-        own = {y for e in cited.values() if (y := years.get(e.doc_id))}
-        summary.append(verify_claim(c, cited, set(index), extra_years=own))
-    return articles, comparison, summary
-
-
-def _warnings(articles: list[ArticleSummary], usage: Usage, notes: list[str]) -> list[str]:
-    out = list(notes)
-    failed = [a.doc_id for a in articles if a.error]
-    if failed:
-        out.append(f"{len(failed)} article summary call(s) failed: {', '.join(failed)}")
-    if usage.skipped_for_budget:
-        out.append(
-            f"token budget reached: {len(usage.skipped_for_budget)} call(s) left undone "
-            f"({', '.join(usage.skipped_for_budget)})"
-        )
-    return out
-
-
 # -------------------------------------------------------------------- build
 
 
 @dataclass
 class _Run:
     brief: Brief
-    client: ModelClient | None
+    plan: str | None  # the model's call plan (dry run), None for the extractive engine
     paths: list[Path]
+
+
+def _log_path(settings: BuildSettings, out_dir: Path | None) -> Path | None:
+    if settings.dry_run or out_dir is None:
+        return None
+    log_path = Path(out_dir) / LOG_NAME
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    return log_path
+
+
+def make_engine(
+    settings: BuildSettings, glossary: Glossary, dims: list[Dimension], out_dir: Path | None
+) -> Engine:
+    """The engine a build runs: the model when one is configured, else extractive.
+
+    Everything that can fail on the user's files (prompt files) fails here,
+    before any model call.
+    """
+    from briefgen.engines.engine import ExtractiveEngine, ModelEngine
+
+    name, config = choose_engine(settings)
+    if name == "extractive" or config is None:
+        return ExtractiveEngine(glossary, dims)
+    from briefgen.model.client import ModelClient
+    from briefgen.model.prompts import load_prompts
+
+    prompts = load_prompts(settings.prompts_dir)
+    client = ModelClient(config, log_path=_log_path(settings, out_dir))
+    return ModelEngine(client, prompts, glossary, dims, **_batching(settings))
+
+
+def _plan(engine: Engine) -> str | None:
+    client = getattr(engine, "client", None)
+    return client.plan_text() if client is not None else None
 
 
 def _run(input_dir: Path, out_dir: Path | None, settings: BuildSettings, *, write: bool) -> _Run:
@@ -220,78 +213,40 @@ def _run(input_dir: Path, out_dir: Path | None, settings: BuildSettings, *, writ
 
     if settings.lang not in LANGS:
         raise UsageError(f"--lang must be zh, en or both, not {settings.lang!r}")
-    engine, config = choose_engine(settings)
+    choose_engine(settings)  # a wrong --engine or model setting fails before anything is read
     # Everything that can fail on the user's files fails before any model call.
     templates = Templates(settings.template, settings.templates_dir)
     glossary = load_glossary(settings.glossary)
     dims = load_dimensions(settings.dimensions)
-    prompts = None
-    if engine == "model":
-        from briefgen.model.prompts import load_prompts
-
-        prompts = load_prompts(settings.prompts_dir)
-
-    client: ModelClient | None = None
     with stages(5, settings.progress) as bar:
         bar.start("reading articles")
         corpus = ingest(Path(input_dir), workers=settings.workers, progress=False)
         _check_corpus(corpus, Path(input_dir))
-        if engine == "model":
-            from briefgen.engines.compare import compare as compare_cells
-            from briefgen.engines.compare import executive_summary
-            from briefgen.engines.summarize import summarize_corpus
-            from briefgen.model.client import ModelClient
-
-            assert config is not None and prompts is not None
-            log_path = None if settings.dry_run or out_dir is None else Path(out_dir) / LOG_NAME
-            if log_path is not None:
-                log_path.parent.mkdir(parents=True, exist_ok=True)
-            client = ModelClient(config, log_path=log_path)
-            try:
-                bar.start("summarising articles")
-                run = summarize_corpus(corpus, client, prompts, glossary, dims, **_batching(settings))
-                articles = run.articles
-                bar.start("comparing cities")
-                comparison = compare_cells(corpus, articles, glossary, dims)
-                bar.start("executive summary")
-                notes: list[str] = list(run.notes)
-                if run.overview is not None:  # the one summary call saw every article
-                    summary = run.overview
-                else:
-                    summary = executive_summary(
-                        corpus, comparison, client, prompts, glossary, warnings=notes
-                    )
-            finally:
-                client.close()
-            usage = client.usage
-            warnings = _warnings(articles, usage, [*client.notes, *notes])
-        else:
-            bar.start("summarising (extractive)")
-            articles, comparison, summary = _extractive(corpus, glossary, dims)
-            bar.start("comparing cities")
-            usage, warnings = Usage(), []
-        city_en = {c: glossary.city_en(c) for d in corpus.documents for c in d.cities}
+        engine = make_engine(settings, glossary, dims, out_dir)
+        try:
+            result = engine.run(corpus, bar)
+        finally:
+            engine.close()
         brief = Brief(
             corpus=corpus,
-            articles=articles,
-            comparison=comparison,
-            summary=summary,
-            usage=usage,
-            settings=_settings_record(
-                settings, engine, config, prompts.version if prompts else None, templates
-            ),
-            engine=engine,
+            articles=result.articles,
+            comparison=result.comparison,
+            summary=result.summary,
+            usage=result.usage,
+            settings=_settings_record(settings, engine, templates),
+            engine=engine.name,
             generated=_today(),
-            warnings=warnings,
-            city_en=city_en,
+            warnings=result.warnings,
+            city_en={c: glossary.city_en(c) for d in corpus.documents for c in d.cities},
         )
         paths: list[Path] = []
         if write and out_dir is not None and not settings.dry_run:
             bar.start("writing the brief")
             paths = write_outputs(brief, Path(out_dir), lang=settings.lang, templates=templates)
-            if client is not None and client.log_path is not None and client.log_path.exists():
-                paths.append(client.log_path)
-    return _Run(brief, client, paths)
+            log = out_dir / LOG_NAME
+            if engine.name == "model" and log.exists():
+                paths.append(log)
+    return _Run(brief, _plan(engine), paths)
 
 
 def build_brief(
@@ -310,69 +265,16 @@ def build_brief(
 # ---------------------------------------------------------------------- CLI
 
 
-def _echo(text: str, *, err: bool = False) -> None:
-    stream = sys.stderr if err else sys.stdout
-    stream.write(text + "\n")
-    stream.flush()
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def closing_line(brief: Brief, paths: list[Path], out_dir: Path) -> str:
-    """One line: documents, calls, tokens, cost, verification, outputs."""
-    u = brief.usage
-    v = verification_counts(brief)
-    articles = [p for p in paths if p.parent.name == "articles"]
-    shown = [str(p) for p in paths if p not in articles]
-    if articles:
-        shown.insert(3, f"{articles[0].parent}/ ({_plural(len(articles), 'article')})")
-    calls = (
-        f"{_plural(u.calls, 'model call')} ({u.cached} cached), "
-        f"{u.prompt_tokens + u.completion_tokens:,} tokens ({u.prompt_tokens:,} prompt + "
-        f"{u.completion_tokens:,} completion), est. cost ${u.cost:.4f}"
-        if brief.engine == "model"
-        else "extractive engine: 0 model calls, 0 tokens, est. cost $0.0000"
-    )
-    return (
-        f"Done: {_plural(len(brief.corpus.documents), 'document')} read, "
-        f"{len(brief.corpus.skipped)} skipped; {calls}; "
-        f"claims {v['claims_verified'] + v['summary_verified']} verified, "
-        f"{v['claims_rejected'] + v['summary_rejected']} rejected; "
-        f"cells {v['cells_verified']} verified, {v['cells_rejected']} rejected, "
-        f"{v['cells_not_found']} not found; wrote {', '.join(shown)}"
-    )
-
-
-def _print_plan(run: _Run, input_dir: Path, out: Path) -> None:
-    brief = run.brief
-    docs = len(brief.corpus.documents)
-    _echo(
-        f"Plan for {input_dir}: {_plural(docs, 'document')} "
-        f"({len(brief.corpus.skipped)} skipped), engine {brief.engine}"
-    )
-    if run.client is not None:
-        _echo(run.client.plan_text())
-        _echo(
-            "the comparison table is built from the summaries' verified findings (no calls); "
-            "when one call holds every article it also writes the executive summary, otherwise "
-            "add 1 exec-summary call over the verified cells (its size depends on the answers)"
-        )
-    else:
-        _echo("no model calls: the extractive engine runs offline")
-    _echo(f"would write {out}/brief.md, brief.html, brief.json and articles/ ({_plural(docs, 'file')}); dry run: nothing written")
-
-
 def run_build(directory: Path, out: Path, settings: BuildSettings) -> Brief:
     """``briefgen build``: build, write the outputs, print the closing line (or the plan)."""
+    from briefgen.output.console import closing_line, echo, print_plan, warn
+
     run = _run(Path(directory), Path(out), settings, write=True)
     if settings.dry_run:
-        _print_plan(run, Path(directory), Path(out))
+        print_plan(run.brief, run.plan, Path(directory), Path(out))
         return run.brief
-    for w in run.brief.warnings:
-        _echo(f"warning: {w}", err=True)
-    _echo(closing_line(run.brief, run.paths, Path(out)))
+    warn(run.brief.warnings)
+    echo(closing_line(run.brief, run.paths, Path(out)))
     return run.brief
 
 
@@ -381,63 +283,32 @@ def run_summarize(directory: Path, out: Path, settings: BuildSettings) -> list[P
     from briefgen.corpus.ingest import ingest
     from briefgen.evidence.dimensions import load_dimensions
     from briefgen.evidence.glossary import load_glossary
+    from briefgen.output.console import echo, print_summarize_plan, summarize_line, warn
     from briefgen.output.render import Templates, write_articles
 
-    engine, config = choose_engine(settings)
+    name, _ = choose_engine(settings)
     templates = Templates(None, settings.templates_dir)
     glossary = load_glossary(settings.glossary)
     # The same dimensions as ``build`` (checked even when no model will use them).
     dims = load_dimensions(settings.dimensions)
     corpus = ingest(Path(directory), workers=settings.workers, progress=settings.progress)
     _check_corpus(corpus, Path(directory))
-    usage = Usage()
-    client: ModelClient | None = None
-    if engine == "model":
-        from briefgen.engines.summarize import summarize_corpus
-        from briefgen.model.client import ModelClient
-        from briefgen.model.prompts import load_prompts
-
-        assert config is not None
-        prompts = load_prompts(settings.prompts_dir)
-        # The same requests as ``build`` (dimensions, batches, overview asked for), so a
-        # ``summarize`` then a ``build`` of one folder share the cached calls.
-        log = None if settings.dry_run else Path(out) / LOG_NAME
-        if log is not None:
-            log.parent.mkdir(parents=True, exist_ok=True)
-        client = ModelClient(config, log_path=log)
-        try:
-            articles = summarize_corpus(
-                corpus, client, prompts, glossary, dims, **_batching(settings)
-            ).articles
-        finally:
-            client.close()
-        usage = client.usage
-        if settings.dry_run:
-            _echo(client.plan_text())
-            _echo(f"dry run: nothing written to {out}")
-            return []
-    else:
-        from briefgen.engines.extractive import summarize_document
-
-        if settings.dry_run:
-            _echo(f"Plan: {_plural(len(corpus.documents), 'document')}, extractive engine, no model calls; dry run: nothing written")
-            return []
-        articles = [summarize_document(doc, glossary) for doc in corpus.documents]
+    if settings.dry_run and name == "extractive":
+        print_summarize_plan(None, len(corpus.documents), out)
+        return []
+    # The same requests as ``build`` (dimensions, batches, overview asked for), so a
+    # ``summarize`` then a ``build`` of one folder share the cached calls.
+    engine = make_engine(settings, glossary, dims, Path(out))
+    try:
+        articles, result = engine.summarize(corpus)
+    finally:
+        engine.close()
+    if settings.dry_run:
+        print_summarize_plan(_plan(engine), len(corpus.documents), out)
+        return []
     city_en = {c: glossary.city_en(c) for d in corpus.documents for c in d.cities}
     paths = write_articles(articles, corpus, city_en, Path(out), templates, settings.lang)
-    for w in _warnings(articles, usage, client.notes if client else []):
-        _echo(f"warning: {w}", err=True)
-    verified = sum(len(a.claims) for a in articles)
-    rejected = sum(len(a.rejected) for a in articles)
-    calls = (
-        f"{_plural(usage.calls, 'model call')} ({usage.cached} cached), "
-        f"{usage.prompt_tokens + usage.completion_tokens:,} tokens, est. cost ${usage.cost:.4f}"
-        if engine == "model"
-        else "extractive engine: 0 model calls"
-    )
-    _echo(
-        f"Done: {_plural(len(corpus.documents), 'document')} read, {len(corpus.skipped)} skipped; "
-        f"{calls}; claims {verified} verified, {rejected} rejected; "
-        f"wrote {_plural(len(paths), 'file')} to {out}/"
-    )
+    warn(result.warnings)
+    usage = result.usage if engine.name == "model" else None
+    echo(summarize_line(articles, len(corpus.documents), len(corpus.skipped), usage, len(paths), out))
     return paths

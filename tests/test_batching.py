@@ -8,18 +8,19 @@ from typing import Any
 from test_summarize import CD, ZS, mock_client
 
 from briefgen.core.types import Corpus
-from briefgen.engines.summarize import Unit, plan_batches, summarize_corpus
+from briefgen.engines.selection import ArticleEvidence
+from briefgen.engines.summarize import plan_batches, summarize_corpus
 from briefgen.evidence.glossary import load_glossary
 from briefgen.model.prompts import load_prompts
 
 PAIR = "summary:zs-biomed+cd-health"
 
 
-def units(n: int, tokens: int = 300) -> list[Unit]:
-    return [Unit(ZS.__class__(**{**ZS.__dict__, "id": f"doc-{i}"}), [], tokens) for i in range(n)]
+def units(n: int, tokens: int = 300) -> list[ArticleEvidence]:
+    return [ArticleEvidence(ZS.__class__(**{**ZS.__dict__, "id": f"doc-{i}"}), [], tokens) for i in range(n)]
 
 
-def ids(batches: list[list[Unit]]) -> list[list[str]]:
+def ids(batches: list[list[ArticleEvidence]]) -> list[list[str]]:
     return [[u.doc.id for u in b] for b in batches]
 
 
@@ -103,13 +104,11 @@ def test_batch_prompt_labels_articles_and_their_paragraphs(tmp_path: Path) -> No
 
 
 def test_batch_over_the_budget_is_split_so_what_fits_still_runs(tmp_path: Path) -> None:
-    from briefgen.model.client import MockBackend, ModelClient
-    from briefgen.model.config import ModelConfig
+    from fake_openai import MockModel
 
-    mock = MockBackend()
+    mock = MockModel()
     mock.enqueue("summary:*", {"title_en": "t", "claims": [], "facts": [], "findings": []}, repeat=True)
-    config = ModelConfig(model="mock", no_cache=True, cache_dir=tmp_path / "c", budget_tokens=5000)
-    client = ModelClient(config, backend=mock)
+    client = mock.client(no_cache=True, cache_dir=tmp_path / "c", budget_tokens=5000)
     result = run(client)
     assert [c.purpose for c in mock.calls] == ["summary:zs-biomed"]  # a batch (8,000 answer tokens) cannot fit
     assert result.articles[0].error is None and "budget" in (result.articles[1].error or "")

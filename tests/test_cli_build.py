@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 from conftest import EXAMPLES
+from fake_openai import MockModel
 from typer.testing import CliRunner
 
 from briefgen.cli import app
-from briefgen.model.client import MockBackend
 
 runner = CliRunner()
 
@@ -25,13 +25,13 @@ def test_build_without_a_model_writes_the_brief_and_a_closing_line(tmp_path: Pat
     assert len(list((out / "articles").glob("*.md"))) == docs
 
 
-def test_build_with_a_model_counts_calls_and_writes_the_log(mock_model: MockBackend, tmp_path: Path) -> None:
+def test_build_with_a_model_counts_calls_and_writes_the_log(mock_model: MockModel, tmp_path: Path) -> None:
     mock_model.enqueue("summary:*", {"title_en": "T", "claims": [], "facts": [], "findings": []}, repeat=True)
     out = tmp_path / "out"
     result = runner.invoke(app, ["build", str(EXAMPLES), "-o", str(out)])
     assert result.exit_code == 0, result.output
     calls = len(mock_model.calls)
-    assert calls > 0 and f"{calls} model calls (0 cached)" in result.stdout
+    assert calls > 0 and f"{calls} model calls (0 cached" in result.stdout
     assert (out / "briefgen-log.db").exists() and "briefgen-log.db" in result.stdout
 
 

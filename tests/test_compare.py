@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fake_openai import MockModel
 
 from briefgen.core.types import ArticleSummary, Corpus, Dimension, Document, Excerpt, Finding
 from briefgen.engines import compare
+from briefgen.engines.selection import city_excerpts
 from briefgen.engines.summarize import summarize
 from briefgen.evidence.glossary import load_glossary
-from briefgen.model.client import MockBackend, ModelClient
+from briefgen.model.client import ModelClient
 from briefgen.model.config import ModelConfig, resolve_config
 from briefgen.model.prompts import load_prompts
 
@@ -71,8 +73,8 @@ def test_articles_count_for_each_of_their_cities() -> None:
 
 
 def test_city_evidence_leaves_out_paragraphs_about_the_other_city() -> None:
-    assert [e.id for e in compare.city_excerpts("广州", [GF])] == ["gf:p1", "gf:p3"]
-    assert [e.id for e in compare.city_excerpts("佛山", [GF])] == ["gf:p2", "gf:p3"]
+    assert [e.id for e in city_excerpts("广州", [GF])] == ["gf:p1", "gf:p3"]
+    assert [e.id for e in city_excerpts("佛山", [GF])] == ["gf:p2", "gf:p3"]
 
 
 def test_every_city_and_dimension_gets_exactly_one_cell() -> None:
@@ -139,7 +141,7 @@ def comparison() -> compare.Comparison:
     return compare.compare(CORPUS, SUMMARIES, load_glossary(), DIMS)
 
 
-def test_executive_summary_sees_verified_cells_only_and_is_verified(mock_model: MockBackend, comparison: compare.Comparison, tmp_path: Path) -> None:
+def test_executive_summary_sees_verified_cells_only_and_is_verified(mock_model: MockModel, comparison: compare.Comparison, tmp_path: Path) -> None:
     lines = {label: line for label, line, _ in compare.cell_lines(comparison)}
     zs, fs, gz = (next(k for k, v in lines.items() if v.startswith(f"{k}|{c}")) for c in ("中山", "佛山", "广州"))
     mock_model.enqueue("exec-summary", {"claims": [
@@ -157,14 +159,14 @@ def test_executive_summary_sees_verified_cells_only_and_is_verified(mock_model: 
     assert "99平方公里" not in prompt and "|中山|scale|" in prompt and "gf:p1" not in prompt
 
 
-def test_executive_summary_without_verified_cells_makes_no_call(mock_model: MockBackend, tmp_path: Path) -> None:
+def test_executive_summary_without_verified_cells_makes_no_call(mock_model: MockModel, tmp_path: Path) -> None:
     empty = compare.Comparison(["中山"], DIMS, [compare.not_found("中山", d) for d in DIMS])
     warnings: list[str] = []
     assert compare.executive_summary(CORPUS, empty, _client(tmp_path), load_prompts(), load_glossary(), warnings=warnings) == []
     assert mock_model.calls == []
 
 
-def test_failed_executive_summary_is_a_warning(mock_model: MockBackend, comparison: compare.Comparison, tmp_path: Path) -> None:
+def test_failed_executive_summary_is_a_warning(mock_model: MockModel, comparison: compare.Comparison, tmp_path: Path) -> None:
     mock_model.enqueue("exec-summary", "not JSON", repeat=True)
     warnings: list[str] = []
     out = compare.executive_summary(CORPUS, comparison, _client(tmp_path), load_prompts(), load_glossary(), warnings=warnings)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from briefgen.core.statuses import NOT_FOUND_EN, NOT_FOUND_ZH
 from briefgen.core.types import Corpus, Document, Excerpt
 from briefgen.engines.extractive import (
-    NOT_FOUND_EN,
-    NOT_FOUND_ZH,
-    check_numbers,
+    checked,
     compare,
     executive_summary,
     summarize_document,
@@ -100,15 +99,19 @@ def test_empty_cells_say_not_found_and_every_filled_cell_is_checked() -> None:
     assert any(c.status == "not_found" for c in comp.cells)
 
 
-def test_check_numbers_catches_wrong_and_invented() -> None:
+def test_checked_catches_wrong_and_invented() -> None:
     index = {e.id: e for e in make_doc("fs", FOSHAN, ["佛山"]).excerpts}
-    assert check_numbers("产值462.2亿元", "CNY 46.22 billion", ["fs:p2"], index) == []
-    assert check_numbers("产值462.2亿元", "CNY 4.622 billion", ["fs:p2"], index)
-    assert check_numbers("产值462.2亿元", "", ["fs:p9"], index) == [
-        "unknown excerpt fs:p9",
-        "zh number '462.2亿元' not in the cited excerpts",
-    ]
-    assert "no citation" in check_numbers("说明", "", [], index)
+    ok = checked("产值462.2亿元", "CNY 46.22 billion (2022)", ["fs:p2"], index, set())
+    assert (ok.status, ok.reasons) == ("verified", [])
+    wrong = checked("产值462.2亿元", "CNY 4.622 billion", ["fs:p2"], index, set())
+    assert wrong.status == "rejected" and any("4.622" in r for r in wrong.reasons)
+    invented = checked("产值462.2亿元", "output", ["fs:p9"], index, set())
+    assert "unknown citation fs:p9" in invented.reasons
+    assert "no citation" in checked("说明", "note", [], index, set()).reasons
+    # a year only the article date gives ("as of") is accepted when passed as its own year
+    as_of = checked("产值462.2亿元", "CNY 46.22 billion (as of 2023-01-05)", ["fs:p2"], index, set())
+    assert as_of.status == "rejected"
+    assert checked("产值462.2亿元", "CNY 46.22 billion (as of 2023-01-05)", ["fs:p2"], index, {2023}).reasons == []
 
 
 def test_executive_summary_cites_strongest_figures() -> None:
@@ -119,7 +122,7 @@ def test_executive_summary_cites_strongest_figures() -> None:
     texts = " ".join(x.en for x in claims)
     assert "Foshan: CNY 46.22 billion (2022)" in texts and "Chengdu: over CNY 120 billion" in texts
     index = c.excerpt_index()
-    assert all(x.cites and not check_numbers(x.zh, x.en, x.cites, index) for x in claims)
+    assert all(x.cites and not checked(x.zh, x.en, x.cites, index, {2023}).reasons for x in claims)
 
 
 def test_cells_show_each_year_and_never_repeat_a_figure() -> None:

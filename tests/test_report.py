@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from briefgen.core.statuses import NOT_FOUND_EN, NOT_FOUND_ZH
 from briefgen.core.types import (
     ArticleSummary,
     Cell,
@@ -17,7 +18,7 @@ from briefgen.core.types import (
     Skipped,
     Usage,
 )
-from briefgen.output.report import NOT_FOUND_EN, NOT_FOUND_ZH, Brief, brief_to_json, settings_hash
+from briefgen.output.report import Brief, brief_to_json, settings_hash
 
 
 def _doc(doc_id: str, city: str, texts: list[str], date: str) -> Document:

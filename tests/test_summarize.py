@@ -6,12 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
+from fake_openai import MockModel
 
 from briefgen.core.types import Corpus, Dimension, Document, Excerpt
+from briefgen.engines.prompting import build_request, glossary_block
 from briefgen.engines.schemas import SummaryAnswer
-from briefgen.engines.summarize import build_request, glossary_block, summarize
+from briefgen.engines.summarize import summarize
 from briefgen.evidence.glossary import load_glossary
-from briefgen.model.client import MockBackend, ModelClient
+from briefgen.model.client import ModelClient
 from briefgen.model.config import ModelConfig
 from briefgen.model.prompts import load_prompts
 
@@ -51,10 +53,9 @@ def replay_client(tmp_path: Path) -> ModelClient:
     return ModelClient(ModelConfig(model="authored", replay_dir=RESPONSES, cache_dir=tmp_path / "cache"))
 
 
-def mock_client(tmp_path: Path) -> tuple[ModelClient, MockBackend]:
-    mock = MockBackend()
-    config = ModelConfig(model="mock", no_cache=True, cache_dir=tmp_path / "cache")
-    return ModelClient(config, backend=mock), mock
+def mock_client(tmp_path: Path) -> tuple[ModelClient, MockModel]:
+    mock = MockModel()
+    return mock.client(no_cache=True, cache_dir=tmp_path / "cache"), mock
 
 
 def run(corpus: Corpus, client: ModelClient) -> dict:

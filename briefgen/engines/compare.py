@@ -14,10 +14,11 @@ verified cells only.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from briefgen.core.statuses import MODEL_FAILED_EN, MODEL_FAILED_ZH, NOT_FOUND_EN, NOT_FOUND_ZH
 from briefgen.core.types import (
     ArticleSummary,
     Cell,
@@ -28,12 +29,12 @@ from briefgen.core.types import (
     Document,
     Finding,
 )
+from briefgen.engines.prompting import glossary_terms
 from briefgen.engines.schemas import ExecSummaryAnswer
-from briefgen.engines.summarize import city_excerpts, city_names, glossary_terms
+from briefgen.engines.selection import doc_year, doc_years
 from briefgen.engines.verify import claim_from_answer, verify_claim
 from briefgen.model.client import ModelRequest, ModelResult
 from briefgen.model.prompts import PromptSet
-from briefgen.output.report import NOT_FOUND_EN, NOT_FOUND_ZH
 
 if TYPE_CHECKING:
     from briefgen.evidence.glossary import Glossary
@@ -47,12 +48,11 @@ MAX_LINE_CHARS = 60  # Chinese text per cell line (whole clauses, at least the f
 MAX_EXEC_TERMS = 8  # glossary terms in the executive summary prompt
 
 __all__ = [
-    "city_excerpts",
-    "city_names",
     "compare",
     "executive_summary",
     "group_by_city",
     "load_dimensions",
+    "model_failed",
     "not_found",
 ]
 
@@ -84,9 +84,11 @@ def not_found(city: str, dim: Dimension) -> Cell:
     return Cell(city, dim.id, NOT_FOUND_ZH, NOT_FOUND_EN, [], "not_found")
 
 
-def _year(doc: Document | None) -> str | None:
-    m = re.match(r"(\d{4})", (doc.date or "") if doc else "")
-    return m.group(1) if m else None
+def model_failed(city: str, dim: Dimension, doc_ids: Sequence[str]) -> Cell:
+    """A cell no model could fill because the calls for (some of) its articles failed:
+    saying "not found in sources" would be false, the sources were never read."""
+    why = f"model call failed for {', '.join(doc_ids)}"
+    return Cell(city, dim.id, MODEL_FAILED_ZH, MODEL_FAILED_EN, [], "model_failed", [why])
 
 
 _YEAR_TAG = re.compile(r"（\d{4}年报道）")
@@ -94,7 +96,7 @@ _YEAR_TAG = re.compile(r"（\d{4}年报道）")
 
 def _tagged(f: Finding, doc: Document | None) -> tuple[str, str]:
     """The finding's text with the year of its article, so cells from different years compare."""
-    year = _year(doc)
+    year = doc_year(doc.date) if doc else None
     if year is None:
         return f.zh, f.en
     return f"{f.zh.rstrip()}（{year}年报道）", f"{f.en.rstrip()} (reported {year})"
@@ -135,11 +137,15 @@ def compare(
     summaries: Sequence[ArticleSummary],
     glossary: Glossary | None = None,
     dims: Sequence[Dimension] = (),
+    *,
+    failed: Collection[str] = (),
 ) -> Comparison:
     """Every city x dimension cell from the articles' verified findings; no model call.
 
     ``glossary`` is unused here (the findings are already in English) and kept
-    so the model and extractive engines take the same arguments.
+    so the model and extractive engines take the same arguments.  ``failed``:
+    IDs of articles whose model call failed; a cell with no finding for a city
+    with such an article is "model_failed", never "not_found".
     """
     dims = list(dims) or load_dimensions()
     groups = group_by_city(corpus)
@@ -149,11 +155,12 @@ def compare(
         for f in s.findings:
             if f.city in s.cities:
                 by_cell.setdefault((f.city, f.dimension), []).append(f)
-    cells = [
-        cell_from_findings(city, dim, by_cell.get((city, dim.id), []), docs)
-        for city in groups
-        for dim in dims
-    ]
+    cells = []
+    for city in groups:
+        lost = [d.id for d in groups[city] if d.id in failed]
+        for dim in dims:
+            cell = cell_from_findings(city, dim, by_cell.get((city, dim.id), []), docs)
+            cells.append(model_failed(city, dim, lost) if lost and cell.status == "not_found" else cell)
     return Comparison(cities=list(groups), dimensions=list(dims), cells=cells)
 
 
@@ -164,10 +171,6 @@ def _failure(result: ModelResult) -> str:
     if result.skipped:
         return f"not answered ({result.skipped})"
     return f"model call failed: {result.error or 'no answer'}"
-
-
-def _years(docs: Sequence[Document]) -> set[int]:
-    return {int(m.group(1)) for d in docs if (m := re.match(r"(\d{4})", d.date or ""))}
 
 
 def _clip(text: str, limit: int) -> str:
@@ -274,7 +277,7 @@ def executive_summary(
     )
     index = corpus.excerpt_index()
     context = {i: index[i] for i in request.context_ids if i in index}
-    years = _years(corpus.documents)
+    years = doc_years(corpus.documents)
     claims = []
     for out in answer.claims:
         claim = claim_from_answer(out)

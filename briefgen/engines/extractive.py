@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
+from briefgen.core.statuses import NOT_FOUND_EN, NOT_FOUND_ZH
 from briefgen.core.types import (
     ArticleSummary,
     Cell,
@@ -25,22 +26,15 @@ from briefgen.core.types import (
     Fact,
 )
 from briefgen.corpus.metadata import zh_date
+from briefgen.engines.selection import doc_years
+from briefgen.engines.verify import verify_claim
 from briefgen.evidence.dimensions import load_dimensions
 from briefgen.evidence.facts import as_of_date, extract_facts, label_weight, quantity_of
 from briefgen.evidence.glossary import Glossary
 from briefgen.evidence.keysentences import key_sentences, split_sentences
-from briefgen.text.numbers import find_quantities, quantity_in_text
 from briefgen.text.script import garbled
 
-NOT_FOUND_ZH = "来源中未提及"
-NOT_FOUND_EN = "not found in sources"
 NEEDS_MODEL_EN = "(English: key sentence; translation needs a model)"
-BANNER_EN = (
-    "Made without a model (extractive engine): Chinese text is quoted from the sources and the "
-    "English shows figures, glossary terms and city names only. A model adds English prose "
-    "summaries, synthesised comparison cells and an executive summary written as text."
-)
-BANNER_ZH = "本简报未使用大模型（抽取模式）：中文内容直接引自原文，英文仅含数字、术语表词汇和城市名；使用模型可生成完整的英文摘要与综合对比。"
 
 # Qualitative dimensions: a quoted sentence says more than a figure (shipped ids).
 SENTENCE_FIRST = frozenset({"policy", "sectors", "cooperation"})
@@ -64,18 +58,23 @@ def _city_tag(cities: Iterable[str], glossary: Glossary) -> str:
     return " / ".join(glossary.city_en(c) for c in cities)
 
 
-def check_numbers(zh: str, en: str, cites: list[str], excerpts: dict[str, Excerpt]) -> list[str]:
-    """Reasons a claim fails: a cited ID that does not exist, or a number (zh or en)
-    that no cited excerpt states.  Empty list = verified."""
-    reasons = [f"unknown excerpt {c}" for c in cites if c not in excerpts]
-    if not cites:
-        reasons.append("no citation")
-    texts = [excerpts[c].text for c in cites if c in excerpts]
-    for side, text in (("zh", zh), ("en", en)):
-        for q in find_quantities(text):
-            if not any(quantity_in_text(q, t) for t in texts):
-                reasons.append(f"{side} number {q.raw!r} not in the cited excerpts")
-    return reasons
+def checked(
+    zh: str, en: str, cites: list[str], excerpts: dict[str, Excerpt], years: set[int]
+) -> Claim:
+    """The statement as a claim, checked by the same verifier as a model's answers.
+
+    Each side is checked on its own against the cited excerpts (``years``: the
+    articles' own years, which an "as of" date may state without a citation):
+    the English here is structured content (figures, terms), not a translation,
+    so the verifier's zh/en agreement rule does not apply, but every number and
+    year on either side must be in the cited text, as for a model's claim.
+    """
+    known = set(excerpts)
+    zh_side = verify_claim(Claim(zh=zh, en=zh, cites=cites), excerpts, known, extra_years=years)
+    en_side = verify_claim(Claim(zh=en, en=en, cites=cites), excerpts, known, extra_years=years)
+    reasons = list(dict.fromkeys([*zh_side.reasons, *en_side.reasons]))
+    return Claim(zh=zh, en=en, cites=zh_side.cites, status="rejected" if reasons else "verified",
+                 reasons=reasons)  # fmt: skip
 
 
 def year_en(fact: Fact) -> str:
@@ -154,6 +153,7 @@ def summarize_document(doc: Document, glossary: Glossary, *, k: int = 5) -> Arti
     """Key sentences (verbatim, cited) with structured English, plus the article's facts."""
     facts = extract_facts(doc, glossary)
     index = {e.id: e for e in doc.excerpts}
+    years = doc_years([doc])
     claims: list[Claim] = []
     rejected: list[Claim] = []
     for sentence, eid in key_sentences(doc, k=k):
@@ -163,15 +163,8 @@ def summarize_document(doc: Document, glossary: Glossary, *, k: int = 5) -> Arti
             dict.fromkeys(c for f in _sentence_facts(sentence, eid, facts) for c in f.cites)
         )
         cites = [eid] + [c for c in cites if c != eid]
-        reasons = check_numbers(sentence, en, cites, index)
-        claim = Claim(
-            zh=sentence,
-            en=en,
-            cites=cites,
-            status="rejected" if reasons else "verified",
-            reasons=reasons,
-        )
-        (rejected if reasons else claims).append(claim)
+        claim = checked(sentence, en, cites, index, years)
+        (rejected if claim.reasons else claims).append(claim)
     return ArticleSummary(
         doc_id=doc.id,
         title=doc.title,
@@ -287,8 +280,8 @@ def _cell(city: str, dim: Dimension, docs: list[Document], cfacts: list[Fact], g
             f" Terms: {terms}." if terms else ""
         )
         cites = [eid]
-    reasons = check_numbers(zh, en, cites, index)
-    return Cell(city, dim.id, zh, en, cites, "rejected" if reasons else "verified", reasons)
+    claim = checked(zh, en, cites, index, doc_years(docs))
+    return Cell(city, dim.id, zh, en, claim.cites, claim.status, claim.reasons)
 
 
 def _unrepeated(facts: list[Fact]) -> list[Fact]:
@@ -382,11 +375,7 @@ def _value(fact: Fact) -> float:
 
 
 __all__ = [
-    "BANNER_EN",
-    "BANNER_ZH",
-    "NOT_FOUND_EN",
-    "NOT_FOUND_ZH",
-    "check_numbers",
+    "checked",
     "compare",
     "executive_summary",
     "summarize_document",

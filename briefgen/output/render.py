@@ -22,12 +22,11 @@ from markdown.extensions.toc import TocExtension, slugify_unicode
 
 from briefgen.core.errors import ConfigError
 from briefgen.core.paths import TEMPLATES_DIR
+from briefgen.core.statuses import NOT_FOUND_EN, NOT_FOUND_ZH
 from briefgen.core.types import ArticleSummary, Cell, Claim, Corpus, Fact
 from briefgen.corpus.metadata import zh_date
 from briefgen.evidence.facts import as_of_date, figure_as_written
 from briefgen.output.report import (
-    NOT_FOUND_EN,
-    NOT_FOUND_ZH,
     Brief,
     brief_to_json,
     fact_value_en,
@@ -310,68 +309,77 @@ def _figures(brief: Brief, city: str, limit: int = 12) -> list[dict[str, Any]]:
     return [_fact_view(f) for f in figures[:limit]]
 
 
-def brief_context(brief: Brief, lang: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
-    """What ``brief.md.j2`` receives (see templates/README.md)."""
-    data = data if data is not None else brief_to_json(brief)
-    index = brief.corpus.excerpt_index()
-    known = set(index)
+def _article_ref(brief: Brief, doc_id: str) -> dict[str, Any]:
+    """How the brief names an article wherever it points to one."""
+    d = next((x for x in brief.corpus.documents if x.id == doc_id), None)
+    art = next((a for a in brief.articles if a.doc_id == doc_id), None)
+    return {
+        "id": doc_id,
+        "title": (d.title if d else None) or doc_id,
+        "title_en": (art.title_en if art else None) or "",
+        "date": d.date if d else None,
+        "source": d.source if d else None,
+        "link": f"articles/{doc_id}.md",
+    }
+
+
+def _cities_view(brief: Brief, dims: list[dict[str, Any]], known: set[str]) -> list[dict[str, Any]]:
     comp = brief.comparison
     cells = {(c.city, c.dimension): c for c in comp.cells}
-    docs = {d.id: d for d in brief.corpus.documents}
-    dims = [{"id": d.id, "zh": d.zh, "en": d.en} for d in comp.dimensions]
-
-    def article_ref(doc_id: str) -> dict[str, Any]:
-        d = docs.get(doc_id)
-        art = next((a for a in brief.articles if a.doc_id == doc_id), None)
-        return {
-            "id": doc_id,
-            "title": (d.title if d else None) or doc_id,
-            "title_en": (art.title_en if art else None) or "",
-            "date": d.date if d else None,
-            "source": d.source if d else None,
-            "link": f"articles/{doc_id}.md",
+    return [
+        {
+            "zh": city,
+            "en": brief.city_name_en(city),
+            "articles": [_article_ref(brief, d.id) for d in brief.corpus.documents if city in d.cities],
+            "cells": [
+                {"dimension": dim, "cell": _cell_view(cells.get((city, dim["id"])), known)}
+                for dim in dims
+            ],
+            "figures": _figures(brief, city),
         }
+        for city in comp.cities
+    ]
 
-    cities = []
-    for city in comp.cities:
-        cities.append(
-            {
-                "zh": city,
-                "en": brief.city_name_en(city),
-                "articles": [article_ref(d.id) for d in brief.corpus.documents if city in d.cities],
-                "cells": [
-                    {"dimension": dim, "cell": _cell_view(cells.get((city, dim["id"])), known)}
-                    for dim in dims
-                ],
-                "figures": _figures(brief, city),
-            }
-        )
-    rows = [
+
+def _rows_view(brief: Brief, dims: list[dict[str, Any]], known: set[str]) -> list[dict[str, Any]]:
+    comp = brief.comparison
+    cells = {(c.city, c.dimension): c for c in comp.cells}
+    return [
         {
             "dimension": dim,
             "cells": [_cell_view(cells.get((city, dim["id"])), known) for city in comp.cities],
         }
         for dim in dims
     ]
-    date_from, date_to = brief.date_range()
-    excerpts = []
+
+
+def _excerpts_view(brief: Brief) -> list[dict[str, Any]]:
+    index = brief.corpus.excerpt_index()
+    out = []
     for eid in brief.cited_ids():
         e = index[eid]
-        ref = article_ref(e.doc_id)
-        excerpts.append(
-            {**ref, "id": eid, "anchor": anchor(eid), "doc": e.doc_id, "text": e.text, "original": e.original}
-        )
-    counts = verification_counts(brief)
-    rejected = data["verification"]["rejected"]
-    settings = dict(brief.settings)
+        ref = _article_ref(brief, e.doc_id)
+        out.append({**ref, "id": eid, "anchor": anchor(eid), "doc": e.doc_id, "text": e.text, "original": e.original})
+    return out
+
+
+def brief_context(brief: Brief, lang: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What ``brief.md.j2`` receives (see templates/README.md)."""
+    data = data if data is not None else brief_to_json(brief)
+    known = set(brief.corpus.excerpt_index())
+    comp = brief.comparison
+    dims = [{"id": d.id, "zh": d.zh, "en": d.en} for d in comp.dimensions]
+    cities = _cities_view(brief, dims, known)
+    date_from, date_to = brief.date_range()
+    extractive = brief.engine == "extractive"
     return {
         "title_zh": "城市产业政策对比简报",
         "title_en": "Cross-city industry policy brief",
         "generated": brief.generated,
         "engine": brief.engine,
-        "banner_zh": EXTRACTIVE_BANNER_ZH if brief.engine == "extractive" else "",
-        "banner_en": EXTRACTIVE_BANNER_EN if brief.engine == "extractive" else "",
-        "settings": settings,
+        "banner_zh": EXTRACTIVE_BANNER_ZH if extractive else "",
+        "banner_en": EXTRACTIVE_BANNER_EN if extractive else "",
+        "settings": dict(brief.settings),
         "usage": data["usage"],
         "scope": {
             "cities": [{"zh": c["zh"], "en": c["en"], "articles": len(c["articles"])} for c in cities],
@@ -384,11 +392,11 @@ def brief_context(brief: Brief, lang: str, data: dict[str, Any] | None = None) -
         "dimensions": dims,
         "dimension_names": {d["id"]: d for d in dims},
         "city_names": {c: brief.city_name_en(c) for c in comp.cities},
-        "rows": rows,
+        "rows": _rows_view(brief, dims, known),
         "cities": cities,
         "articles": [article_context(a, brief.corpus, brief.city_en, lang) for a in brief.articles],
-        "verification": {**counts, "rejected": rejected},
-        "excerpts": excerpts,
+        "verification": {**verification_counts(brief), "rejected": data["verification"]["rejected"]},
+        "excerpts": _excerpts_view(brief),
         "warnings": list(brief.warnings),
         "data": data,
     }

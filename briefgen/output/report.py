@@ -24,9 +24,6 @@ from briefgen.core.types import (
 )
 from briefgen.evidence.facts import as_of_date, figure_as_written
 
-NOT_FOUND_ZH = "来源中未提及"
-NOT_FOUND_EN = "not found in sources"
-
 
 @dataclass
 class Brief:
@@ -82,18 +79,22 @@ def settings_hash(values: dict[str, Any]) -> str:
 # ----------------------------------------------------------------- JSON
 
 
-def _claim_json(claim: Claim, known: set[str]) -> dict[str, Any]:
+def _checked_json(item: Claim | Cell, known: set[str]) -> dict[str, Any]:
+    """A claim or a cell: its text, the cites that exist (any others as ``unknown_cites``),
+    its status and the reasons it was rejected; a cell also says where it sits."""
+    where = {"city": item.city, "dimension": item.dimension} if isinstance(item, Cell) else {}
     out: dict[str, Any] = {
-        "zh": claim.zh,
-        "en": claim.en,
-        "cites": [c for c in claim.cites if c in known],
-        "status": claim.status,
+        **where,
+        "zh": item.zh,
+        "en": item.en,
+        "cites": [c for c in item.cites if c in known],
+        "status": item.status,
     }
-    unknown = [c for c in claim.cites if c not in known]
+    unknown = [c for c in item.cites if c not in known]
     if unknown:
         out["unknown_cites"] = unknown
-    if claim.reasons:
-        out["reasons"] = list(claim.reasons)
+    if item.reasons:
+        out["reasons"] = list(item.reasons)
     return out
 
 
@@ -123,23 +124,6 @@ def fact_value_en(fact: Fact) -> str:
 
     q = numbers.parse_quantity(f"{fact.value}{fact.unit}")
     return numbers.format_en(q) if q else f"{fact.value} {fact.unit}".strip()
-
-
-def _cell_json(cell: Cell, known: set[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "city": cell.city,
-        "dimension": cell.dimension,
-        "zh": cell.zh,
-        "en": cell.en,
-        "cites": [c for c in cell.cites if c in known],
-        "status": cell.status,
-    }
-    unknown = [c for c in cell.cites if c not in known]
-    if unknown:
-        out["unknown_cites"] = unknown
-    if cell.reasons:
-        out["reasons"] = list(cell.reasons)
-    return out
 
 
 def _documents_json(corpus: Corpus) -> list[dict[str, Any]]:
@@ -176,12 +160,12 @@ def rejected_items(brief: Brief, known: set[str]) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     for art in brief.articles:
         for claim in art.rejected:
-            items.append({"kind": "article", "doc": art.doc_id, **_claim_json(claim, known)})
+            items.append({"kind": "article", "doc": art.doc_id, **_checked_json(claim, known)})
     for cell in brief.comparison.cells:
         if cell.status == "rejected":
-            items.append({"kind": "cell", **_cell_json(cell, known)})
+            items.append({"kind": "cell", **_checked_json(cell, known)})
     for claim in brief.rejected_summary():
-        items.append({"kind": "summary", **_claim_json(claim, known)})
+        items.append({"kind": "summary", **_checked_json(claim, known)})
     return items
 
 
@@ -200,18 +184,18 @@ def brief_to_json(brief: Brief) -> dict[str, Any]:
                 "source": art.source,
                 "cities": list(art.cities),
                 "engine": art.engine,
-                "claims": [_claim_json(c, known) for c in art.claims],
+                "claims": [_checked_json(c, known) for c in art.claims],
                 "facts": [fact_json(f) for f in art.facts],
-                "rejected": [_claim_json(c, known) for c in art.rejected],
+                "rejected": [_checked_json(c, known) for c in art.rejected],
                 "error": art.error,
             }
         )
     verified = brief.verified_summary()
     summary = {
-        "claims": [_claim_json(c, known) for c in verified],
+        "claims": [_checked_json(c, known) for c in verified],
         "zh": [{"text": c.zh, "cites": [i for i in c.cites if i in known]} for c in verified],
         "en": [{"text": c.en, "cites": [i for i in c.cites if i in known]} for c in verified],
-        "rejected": [_claim_json(c, known) for c in brief.rejected_summary()],
+        "rejected": [_checked_json(c, known) for c in brief.rejected_summary()],
     }
     comp = brief.comparison
     usage = brief.usage
@@ -225,7 +209,7 @@ def brief_to_json(brief: Brief) -> dict[str, Any]:
                 {"id": d.id, "zh": d.zh, "en": d.en, "keywords": list(d.keywords)}
                 for d in comp.dimensions
             ],
-            "cells": [_cell_json(c, known) for c in comp.cells],
+            "cells": [_checked_json(c, known) for c in comp.cells],
         },
         "summary": summary,
         "excerpts": {eid: _excerpt_json(index[eid]) for eid in brief.cited_ids()},

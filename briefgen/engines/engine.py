@@ -1,0 +1,196 @@
+"""The two engines behind one interface: the model engine and the extractive engine.
+
+Why: a build is the same sequence whichever engine runs (summaries, cells,
+executive summary), so the pipeline has one path and asks an ``Engine`` for
+each step, instead of branching on ``if engine == "model"`` at every one.
+The model engine also owns honesty about its failures: an article whose call
+failed is summarised by the extractive engine instead, and recorded in
+``model_failures``, so nothing a failed call left empty reads as a brief.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal, Protocol
+
+from briefgen.core.types import ArticleSummary, Claim, Comparison, Corpus, Dimension, Usage
+from briefgen.engines.selection import doc_year
+from briefgen.engines.summarize import SummaryRun
+
+if TYPE_CHECKING:
+    from briefgen.evidence.glossary import Glossary
+    from briefgen.model.client import ModelClient
+    from briefgen.model.prompts import PromptSet
+
+EngineName = Literal["model", "extractive"]
+
+
+@dataclass
+class ModelFailure:
+    """One article a model call did not summarise, and why (one line)."""
+
+    doc_id: str
+    reason: str
+
+
+@dataclass
+class EngineRun:
+    """Everything an engine produced for one corpus."""
+
+    articles: list[ArticleSummary]
+    comparison: Comparison
+    summary: list[Claim]
+    usage: Usage
+    warnings: list[str] = field(default_factory=list)
+    model_failures: list[ModelFailure] = field(default_factory=list)
+
+
+class Stages(Protocol):
+    def start(self, name: str) -> None: ...
+
+
+class Engine(Protocol):
+    """What the pipeline needs from an engine."""
+
+    name: EngineName
+    prompts_version: str | None
+
+    def run(self, corpus: Corpus, bar: Stages) -> EngineRun: ...
+
+    def summarize(self, corpus: Corpus) -> tuple[list[ArticleSummary], EngineRun]: ...
+
+    def close(self) -> None: ...
+
+
+def _warnings(run: EngineRun, notes: Sequence[str]) -> list[str]:
+    out = list(notes)
+    if run.model_failures:
+        ids = ", ".join(f.doc_id for f in run.model_failures)
+        out.append(
+            f"{len(run.model_failures)} article(s) not summarised by the model (its calls failed), "
+            f"summarised by the extractive engine instead: {ids}"
+        )
+    failed = [a.doc_id for a in run.articles if a.error]
+    if failed:
+        out.append(f"{len(failed)} article(s) without a summary: {', '.join(failed)}")
+    if run.usage.skipped_for_budget:
+        out.append(
+            f"token budget reached: {len(run.usage.skipped_for_budget)} call(s) left undone "
+            f"({', '.join(run.usage.skipped_for_budget)})"
+        )
+    return out
+
+
+class ExtractiveEngine:
+    """No model: key sentences and figures quoted from the sources, cited and checked."""
+
+    name: EngineName = "extractive"
+    prompts_version: str | None = None
+
+    def __init__(self, glossary: Glossary, dims: list[Dimension]) -> None:
+        self.glossary = glossary
+        self.dims = dims
+
+    def summarize(self, corpus: Corpus) -> tuple[list[ArticleSummary], EngineRun]:
+        from briefgen.engines.extractive import summarize_document
+
+        articles = [summarize_document(doc, self.glossary) for doc in corpus.documents]
+        return articles, EngineRun(articles, Comparison([], [], []), [], Usage())
+
+    def run(self, corpus: Corpus, bar: Stages) -> EngineRun:
+        from briefgen.engines import extractive
+        from briefgen.engines.verify import verify_claim
+
+        bar.start("summarising (extractive)")
+        articles, out = self.summarize(corpus)
+        bar.start("comparing cities")
+        facts = {a.doc_id: a.facts for a in articles}
+        out.comparison = extractive.compare(corpus, self.dims, self.glossary, facts)
+        index = corpus.excerpt_index()
+        years = {d.id: doc_year(d.date) for d in corpus.documents}
+        for c in extractive.executive_summary(articles, out.comparison, self.glossary):
+            cited = {i: index[i] for i in c.cites if i in index}
+            own = {y for e in cited.values() if (y := years.get(e.doc_id))}
+            out.summary.append(verify_claim(c, cited, set(index), extra_years=own))
+        return out
+
+    def close(self) -> None:
+        return None
+
+
+class ModelEngine:
+    """A configured model writes the summaries, findings and executive summary; every item
+    is verified, and articles whose calls failed fall back to the extractive engine."""
+
+    name: EngineName = "model"
+
+    def __init__(
+        self,
+        client: ModelClient,
+        prompts: PromptSet,
+        glossary: Glossary,
+        dims: list[Dimension],
+        *,
+        batch_tokens: int,
+        batch_articles: int,
+    ) -> None:
+        self.client = client
+        self.prompts = prompts
+        self.prompts_version: str | None = prompts.version
+        self.glossary = glossary
+        self.dims = dims
+        self.batch_tokens = batch_tokens
+        self.batch_articles = batch_articles
+
+    def _summary_run(self, corpus: Corpus) -> SummaryRun:
+        from briefgen.engines.summarize import summarize_corpus
+
+        return summarize_corpus(
+            corpus, self.client, self.prompts, self.glossary, self.dims,
+            batch_tokens=self.batch_tokens, batch_articles=self.batch_articles,
+        )  # fmt: skip
+
+    def _fallback(self, corpus: Corpus, run: SummaryRun) -> list[ModelFailure]:
+        """Articles whose model call failed, summarised by the extractive engine instead."""
+        from briefgen.engines.extractive import summarize_document
+
+        if self.client.config.dry_run:
+            return []
+        docs = {d.id: d for d in corpus.documents}
+        failures = [ModelFailure(d, why) for d, why in run.failures.items()]
+        for i, art in enumerate(run.articles):
+            if art.doc_id in run.failures:
+                run.articles[i] = summarize_document(docs[art.doc_id], self.glossary)
+        return failures
+
+    def summarize(self, corpus: Corpus) -> tuple[list[ArticleSummary], EngineRun]:
+        self._run = self._summary_run(corpus)
+        failures = self._fallback(corpus, self._run)
+        out = EngineRun(self._run.articles, Comparison([], [], []), [], self.client.usage,
+                        model_failures=failures)  # fmt: skip
+        out.warnings = _warnings(out, [*self.client.notes, *self._run.notes])
+        return self._run.articles, out
+
+    def run(self, corpus: Corpus, bar: Stages) -> EngineRun:
+        from briefgen.engines.compare import compare, executive_summary
+
+        bar.start("summarising articles")
+        articles, out = self.summarize(corpus)
+        bar.start("comparing cities")
+        failed = {f.doc_id for f in out.model_failures}
+        out.comparison = compare(corpus, articles, self.glossary, self.dims, failed=failed)
+        bar.start("executive summary")
+        notes = list(self._run.notes)
+        if self._run.overview is not None:  # the one summary call saw every article
+            out.summary = self._run.overview
+        else:
+            out.summary = executive_summary(
+                corpus, out.comparison, self.client, self.prompts, self.glossary, warnings=notes
+            )
+        out.usage = self.client.usage
+        out.warnings = _warnings(out, [*self.client.notes, *notes])
+        return out
+
+    def close(self) -> None:
+        self.client.close()

@@ -1,0 +1,189 @@
+"""Prompt blocks and requests for article summaries (one article, or a batch).
+
+Why a module of its own: everything here decides what text a model receives,
+and every piece of it came from a page, so it is written as data (``as_data``:
+no tag, no new line of its own) in one place that can be read and audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from briefgen.core.types import Dimension, Document, Excerpt
+from briefgen.corpus.injection import looks_like_instruction
+from briefgen.engines.schemas import batch_answer_for, summary_answer_for
+from briefgen.engines.selection import DEFAULT_CONTEXT_TOKENS, ArticleEvidence, choose_evidence
+from briefgen.model.client import ModelRequest
+from briefgen.model.prompts import PromptSet
+
+if TYPE_CHECKING:
+    from briefgen.evidence.glossary import Glossary
+
+PROMPT = "summarize"
+BATCH_PROMPT = "summarize_batch"
+DEFAULT_ANSWER_TOKENS = 3500
+BATCH_ANSWER_TOKENS = 8000
+BATCH_GLOSSARY_TERMS = 8
+MAX_GLOSSARY_TERMS = 12
+
+
+def purpose(doc: Document) -> str:
+    return f"summary:{doc.id}"
+
+
+def batch_purpose(docs: Sequence[Document]) -> str:
+    return "summary:" + "+".join(d.id for d in docs)
+
+
+def shipped_dimensions() -> list[Dimension]:
+    """The shipped comparison dimensions (when a caller gives none)."""
+    from briefgen.evidence.dimensions import load_dimensions
+
+    return load_dimensions()
+
+
+def as_data(text: str) -> str:
+    """Page text as prompt data: it must not close the data block, open a tag, or start a
+    line of its own (where it could pose as a label or an instruction)."""
+    return " ".join(text.replace("<", "＜").replace(">", "＞").split())
+
+
+def label(e: Excerpt) -> str:
+    """The short label of an excerpt in its own article's call: ``p3`` for ``<doc>:p3``."""
+    return e.id.removeprefix(f"{e.doc_id}:")
+
+
+def excerpts_block(excerpts: Sequence[Excerpt]) -> str:
+    """One ``[p3] text`` line per excerpt (the prompt wraps them in a data block).
+
+    A call shows one article, so the paragraph label is unambiguous and the
+    document ID (often a long slug) is not repeated on every line; answers
+    citing ``p3`` are read back as ``<doc>:p3``.
+    """
+    return "\n".join(f"[{label(e)}] {as_data(e.text)}" for e in excerpts)
+
+
+def dimensions_block(dims: Sequence[Dimension]) -> str:
+    return "\n".join(f"{d.id}: {d.zh}" for d in dims)
+
+
+def glossary_terms(text: str, glossary: Glossary, limit: int = MAX_GLOSSARY_TERMS) -> list[tuple[str, str]]:
+    """The glossary terms worth sending for ``text``, most frequent first.
+
+    A term inside a longer term that is also sent (园区 in 产业园区) is left
+    out: the longer one already shows its English.  At most ``limit`` terms,
+    because the glossary keeps wording consistent; it is not evidence.
+    """
+    found = glossary.terms_in(text)
+    zh_terms = [zh for zh, _ in found]
+    kept = [(zh, en) for zh, en in found if not any(zh != o and zh in o for o in zh_terms)]
+    ranked = sorted(kept, key=lambda t: -text.count(t[0]))  # stable: first appearance breaks ties
+    return ranked[:limit]
+
+
+def glossary_block(doc: Document, excerpts: Sequence[Excerpt], glossary: Glossary) -> str:
+    """City names in pinyin, then the main glossary terms found in the text sent (``zh=en; ``)."""
+    pairs = [(c, glossary.city_en(c)) for c in doc.cities if glossary.city_en(c) != c]
+    text = "\n".join([doc.title or "", *(e.text for e in excerpts)])
+    pairs += glossary_terms(text, glossary)
+    return "; ".join(f"{zh}={en}" for zh, en in pairs)
+
+
+def title_data(doc: Document) -> str:
+    """The title as prompt data; a title that addresses a model is not sent."""
+    ok = doc.title and not looks_like_instruction(doc.title)
+    return as_data(doc.title) if ok and doc.title else "(无标题 untitled)"
+
+
+def build_request(
+    doc: Document,
+    prompts: PromptSet,
+    glossary: Glossary,
+    dims: Sequence[Dimension] = (),
+    *,
+    max_context_tokens: int = DEFAULT_CONTEXT_TOKENS,
+    max_answer_tokens: int = DEFAULT_ANSWER_TOKENS,
+) -> ModelRequest:
+    """The one-article request for a document; ``context_ids`` lists the excerpts it shows."""
+    dims = list(dims) or shipped_dimensions()
+    chosen = choose_evidence(doc, dims, max_context_tokens)
+    return single_request(chosen, prompts, glossary, dims, max_tokens=max_answer_tokens)
+
+
+def single_request(
+    unit: ArticleEvidence,
+    prompts: PromptSet,
+    glossary: Glossary,
+    dims: Sequence[Dimension],
+    *,
+    max_tokens: int = DEFAULT_ANSWER_TOKENS,
+) -> ModelRequest:
+    """The ``summarize`` request for one article's chosen evidence."""
+    doc, chosen = unit.doc, unit.chosen
+    messages = prompts.messages(
+        PROMPT,
+        title=title_data(doc),
+        date=doc.date or "unknown",
+        source=as_data(doc.source or "unknown"),
+        cities="、".join(doc.cities) or "(none)",
+        dimensions=dimensions_block(dims),
+        excerpts=excerpts_block(chosen),
+        glossary=glossary_block(doc, chosen, glossary),
+    )
+    return ModelRequest(
+        purpose=purpose(doc),
+        messages=messages,
+        schema=summary_answer_for(doc.cities, [d.id for d in dims]),
+        max_tokens=max_tokens,
+        context_ids=tuple(e.id for e in chosen),
+    )
+
+
+def article_block(key: str, doc: Document, excerpts: Sequence[Excerpt]) -> str:
+    """One article of a batch: a ``## a1`` heading, its metadata line and ``[p3] text`` lines."""
+    head = [
+        f"## {key}",
+        f"title: {title_data(doc)}",
+        f"date: {doc.date or 'unknown'}; cities: {'、'.join(doc.cities) or '(none)'}",
+    ]
+    return "\n".join([*head, excerpts_block(excerpts)])
+
+
+def batch_glossary(units: Sequence[ArticleEvidence], glossary: Glossary) -> str:
+    """The main glossary terms of a batch (``zh=en; ``).  City names are left out: the
+    prompt asks for them in pinyin, and the renderer writes them from the glossary."""
+    text = "\n".join(
+        [*(u.doc.title or "" for u in units), *(e.text for u in units for e in u.chosen)]
+    )
+    pairs = glossary_terms(text, glossary, BATCH_GLOSSARY_TERMS)
+    return "; ".join(f"{zh}={en}" for zh, en in pairs)
+
+
+def build_batch_request(
+    units: Sequence[ArticleEvidence],
+    prompts: PromptSet,
+    glossary: Glossary,
+    dims: Sequence[Dimension],
+    *,
+    overview: bool,
+) -> tuple[ModelRequest, dict[str, str]]:
+    """The request for several articles, and its labels (``a1`` -> doc ID)."""
+    keys = {f"a{i}": u.doc.id for i, u in enumerate(units, 1)}
+    blocks = [article_block(k, u.doc, u.chosen) for k, u in zip(keys, units, strict=True)]
+    messages = prompts.messages(
+        BATCH_PROMPT,
+        articles="\n".join(blocks),
+        dimensions="; ".join(f"{d.id}={d.zh}" for d in dims),
+        glossary=batch_glossary(units, glossary),
+        overview=overview,
+    )
+    cities = list(dict.fromkeys(c for u in units for c in u.doc.cities))
+    request = ModelRequest(
+        purpose=batch_purpose([u.doc for u in units]),
+        messages=messages,
+        schema=batch_answer_for(list(keys), cities, [d.id for d in dims], overview=overview),
+        max_tokens=BATCH_ANSWER_TOKENS,
+        context_ids=tuple(e.id for u in units for e in u.chosen),
+    )
+    return request, keys
