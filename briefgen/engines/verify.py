@@ -125,6 +125,7 @@ def verify_claim(
     known_ids: set[str],
     *,
     extra_years: Iterable[int] = (),
+    city: str | None = None,
 ) -> Claim:
     """A copy of ``claim`` with status "verified" or "rejected" and the reasons.
 
