@@ -4,11 +4,13 @@ Why: token and timing numbers must come from a real HTTP exchange with the real 
 (openai SDK under briefgen, langchain-openai under the map-reduce baseline), without a key,
 a network or a bill.  The server
 
-* serves ``POST /v1/chat/completions`` and ``GET /v1/models`` on 127.0.0.1 (threaded);
+* is the tests' one fake model (``tests/fake_openai.py``: ``POST /v1/chat/completions``,
+  ``GET /v1/models``, streaming, on 127.0.0.1, threaded) with benchmark answers on top;
 * counts prompt tokens (message text + per-message overhead + the schema it was sent) and
   completion tokens with tiktoken, per request, and keeps start/end times and the largest
   number of requests in flight (``GET /stats``, ``POST /stats/reset``, or ``--stats-file``);
-* sleeps ``latency`` seconds per call, like a remote model;
+* takes ``latency + prompt/prefill_rate + completion/decode_rate`` seconds per call, like
+  a remote model (``--prefill-rate 4000 --decode-rate 30`` for a hosted one);
 * answers with a valid instance of whatever JSON schema the request carries
   (``response_format`` json_schema, ``tools`` function calling, or a schema written into the
   prompt), citing the labels the prompt's ``<data>`` block shows (``[p3] text`` excerpt lines
@@ -40,13 +42,16 @@ import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as `python bench/x.py` from a checkout: import briefgen from it
     sys.path.insert(1, str(ROOT))
+if str(ROOT / "tests") not in sys.path:  # the one fake model lives with the tests
+    sys.path.insert(1, str(ROOT / "tests"))
+
+from fake_openai import FakeOpenAI, Reply, Seen  # noqa: E402 - after the path set-up
 
 # ------------------------------------------------------------------ tokens
 
@@ -141,22 +146,19 @@ _SUMMED = (
 
 @dataclass
 class Stats:
-    """Thread-safe totals over the requests answered since the last reset."""
+    """Thread-safe totals over the requests answered since the last reset.
+
+    A record is added when its answer is decided, before the reply is sent (its ``end`` is
+    when the reply will go out), so a client holding its answer always finds the record.
+    The most requests in flight is the largest overlap of the records' [start, end].
+    """
 
     records: list[RequestRecord] = field(default_factory=list)
-    in_flight: int = 0
-    max_in_flight: int = 0
     errors: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def enter(self) -> None:
+    def add(self, record: RequestRecord | None) -> None:
         with self.lock:
-            self.in_flight += 1
-            self.max_in_flight = max(self.max_in_flight, self.in_flight)
-
-    def leave(self, record: RequestRecord | None) -> None:
-        with self.lock:
-            self.in_flight -= 1
             if record is None:
                 self.errors += 1
             else:
@@ -165,27 +167,32 @@ class Stats:
     def reset(self) -> None:
         with self.lock:
             self.records.clear()
-            self.max_in_flight = self.in_flight
             self.errors = 0
+
+    @staticmethod
+    def _max_overlap(recs: list[RequestRecord]) -> int:
+        events = sorted([(r.start, 1) for r in recs] + [(r.end, -1) for r in recs])
+        most = now = 0
+        for _, step in events:
+            now += step
+            most = max(most, now)
+        return most
 
     def snapshot(self, *, detail: bool = True) -> dict[str, Any]:
         with self.lock:
             recs = list(self.records)
-            out: dict[str, Any] = {
-                "requests": len(recs),
-                "errors": self.errors,
-                "max_in_flight": self.max_in_flight,
-                "prompt_tokens": sum(r.prompt_tokens for r in recs),
-                "message_tokens": sum(r.message_tokens for r in recs),
-                "schema_tokens": sum(r.schema_tokens for r in recs),
-                "completion_tokens": sum(r.completion_tokens for r in recs),
-                "excerpt_tokens": sum(r.excerpt_tokens for r in recs),
-                "cell_tokens": sum(r.cell_tokens for r in recs),
-                "system_tokens": sum(r.system_tokens for r in recs),
-                "glossary_tokens": sum(r.glossary_tokens for r in recs),
-                "by_mode": {},
-                "by_schema": {},
-            }
+            errors = self.errors
+        out: dict[str, Any] = {
+            "requests": len(recs),
+            "errors": errors,
+            "max_in_flight": self._max_overlap(recs),
+            "prompt_tokens": sum(r.prompt_tokens for r in recs),
+            "message_tokens": sum(r.message_tokens for r in recs),
+            "by_mode": {},
+            "by_schema": {},
+        }
+        for k in _SUMMED:
+            out[k] = sum(getattr(r, k) for r in recs)
         for r in recs:
             for key, name in (("by_mode", r.mode), ("by_schema", r.schema_name)):
                 slot = out[key].setdefault(name, dict.fromkeys(("requests", *_SUMMED), 0))
@@ -618,7 +625,9 @@ def plain_summary(prompt: str, max_tokens: int) -> str:
 
 
 @dataclass
-class Reply:
+class Answer:
+    """What the bench decided to answer, before it goes on the wire."""
+
     content: str | None
     tool_call: tuple[str, str] | None  # (function name, arguments JSON)
     mode: str
@@ -637,7 +646,7 @@ def _message_text(messages: list[dict[str, Any]]) -> str:
     return "\n".join(parts)
 
 
-def answer(body: dict[str, Any], *, summary_tokens: int) -> Reply:
+def answer(body: dict[str, Any], *, summary_tokens: int) -> Answer:
     """Decide what kind of answer the request wants and produce a valid one."""
     messages = body.get("messages") or []
     prompt = _message_text(messages)
@@ -647,7 +656,7 @@ def answer(body: dict[str, Any], *, summary_tokens: int) -> Reply:
     if fmt.get("type") == "json_schema":
         spec = fmt.get("json_schema") or {}
         schema = spec.get("schema") or {}
-        return Reply(
+        return Answer(
             json.dumps(fake_instance(schema, ctx), ensure_ascii=False),
             None,
             "json_schema",
@@ -664,7 +673,7 @@ def answer(body: dict[str, Any], *, summary_tokens: int) -> Reply:
             )
         schema = fn.get("parameters") or {}
         args = json.dumps(fake_instance(schema, ctx), ensure_ascii=False)
-        return Reply(
+        return Answer(
             None,
             (str(fn.get("name", "answer")), args),
             "tools",
@@ -674,7 +683,7 @@ def answer(body: dict[str, Any], *, summary_tokens: int) -> Reply:
     schema_in_prompt = find_schema_in_text(prompt)
     if schema_in_prompt is not None:
         name = str(schema_in_prompt.get("title", "prompt_schema"))
-        return Reply(
+        return Answer(
             json.dumps(fake_instance(schema_in_prompt, ctx), ensure_ascii=False),
             None,
             "prompt_schema",
@@ -682,14 +691,14 @@ def answer(body: dict[str, Any], *, summary_tokens: int) -> Reply:
             0,
         )
     if fmt.get("type") == "json_object":
-        return Reply(
+        return Answer(
             json.dumps({"summary": ctx.zh_text()}, ensure_ascii=False), None, "json_object", "", 0
         )
     limit = min(
         summary_tokens,
         int(body.get("max_tokens") or body.get("max_completion_tokens") or summary_tokens),
     )
-    return Reply(plain_summary(prompt, limit), None, "text", "", 0)
+    return Answer(plain_summary(prompt, limit), None, "text", "", 0)
 
 
 def _wire(value: Any) -> str:
@@ -722,69 +731,21 @@ def _prompt_tokens(messages: list[dict[str, Any]]) -> int:
     return sum(count_tokens(_message_text([m])) + 3 for m in messages) + 3
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: _BenchHTTPServer
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        return
-
-    def _send(self, code: int, payload: Any) -> None:
-        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def _body(self) -> dict[str, Any]:
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b"{}"
-        parsed = json.loads(raw or b"{}")
-        return parsed if isinstance(parsed, dict) else {}
-
-    def do_GET(self) -> None:  # noqa: N802 - stdlib name
-        path = self.path.rstrip("/")
-        if path.endswith("/models"):
-            self._send(
-                200,
-                {
-                    "object": "list",
-                    "data": [{"id": "bench", "object": "model", "owned_by": "bench"}],
-                },
-            )
-        elif path.endswith("/stats"):
-            self._send(200, self.server.bench.stats.snapshot(detail="detail=0" not in self.path))
-        else:
-            self._send(404, {"error": {"message": f"no route {self.path}"}})
-
-    def do_POST(self) -> None:  # noqa: N802 - stdlib name
-        path = self.path.split("?")[0].rstrip("/")
-        if path.endswith("/stats/reset"):
-            self._body()
-            self.server.bench.stats.reset()
-            self._send(200, {"ok": True})
-            return
-        if not path.endswith("/chat/completions"):
-            self._body()
-            self._send(404, {"error": {"message": f"no route {self.path}"}})
-            return
-        self.server.bench.chat(self)
-
-
-class _BenchHTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128
-    bench: BenchServer
-
-
 class BenchServer:
-    """The benchmark server, run in a background thread; use as a context manager."""
+    """The benchmark server (a ``fake_openai.FakeOpenAI`` in a background thread, answering
+    with ``answer``); use as a context manager.
+
+    Each call takes ``latency + prompt_tokens / prefill_rate + completion_tokens /
+    decode_rate`` seconds (a rate of 0 adds nothing), like a remote model: prefill
+    4,000 tokens/s and decode 30 or 60 tokens/s are realistic for a hosted model.
+    """
 
     def __init__(
         self,
         *,
         latency: float = 0.0,
+        prefill_rate: float = 0.0,
+        decode_rate: float = 0.0,
         port: int = 0,
         max_seconds: float = 3600.0,
         max_requests: int = 100_000,
@@ -792,30 +753,41 @@ class BenchServer:
         stats_file: Path | None = None,
     ) -> None:
         self.latency = latency
+        self.prefill_rate = prefill_rate
+        self.decode_rate = decode_rate
         self.max_requests = max_requests
         self.summary_tokens = summary_tokens
         self.stats_file = stats_file
         self.stats = Stats()
         self._served = 0
-        self._httpd = _BenchHTTPServer(("127.0.0.1", port), _Handler)
-        self._httpd.bench = self
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
-        )
+        self._served_lock = threading.Lock()
+        self._fake = FakeOpenAI(self._answer, port=port, routes={
+            "GET /stats": lambda _b, path: (200, self.stats.snapshot(detail="detail=0" not in path)),
+            "POST /stats/reset": lambda _b, _p: (200, self._reset()),
+        })
         self._deadline = threading.Timer(max_seconds, self.stop)
         self._deadline.daemon = True
         self._stopped = threading.Event()
 
     @property
     def port(self) -> int:
-        return int(self._httpd.server_address[1])
+        return self._fake.port
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/v1"
+        return self._fake.url
+
+    def delay(self, prompt_tokens: int, completion_tokens: int) -> float:
+        """Seconds one call takes under the latency model."""
+        out = self.latency
+        if self.prefill_rate > 0:
+            out += prompt_tokens / self.prefill_rate
+        if self.decode_rate > 0:
+            out += completion_tokens / self.decode_rate
+        return out
 
     def start(self) -> BenchServer:
-        self._thread.start()
+        self._fake.start()
         self._deadline.start()
         return self
 
@@ -824,8 +796,7 @@ class BenchServer:
             return
         self._stopped.set()
         self._deadline.cancel()
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        self._fake.stop()
         self._write_stats()
 
     def wait(self) -> None:
@@ -842,133 +813,62 @@ class BenchServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def _reset(self) -> dict[str, bool]:
+        self.stats.reset()
+        return {"ok": True}
+
     def _write_stats(self) -> None:
         if self.stats_file is not None:
             self.stats_file.write_text(
                 json.dumps(self.stats.snapshot(), indent=1), encoding="utf-8"
             )
 
-    def chat(self, handler: _Handler) -> None:
-        start = time.time()
-        self.stats.enter()
-        record: RequestRecord | None = None
-        try:
-            body = handler._body()
+    def _answer(self, seen: Seen) -> Reply:
+        with self._served_lock:
             self._served += 1
-            if self._served > self.max_requests:
-                handler._send(503, {"error": {"message": "bench server request cap reached"}})
-                threading.Thread(target=self.stop, daemon=True).start()
-                return
-            messages = body.get("messages") or []
-            reply = answer(body, summary_tokens=self.summary_tokens)
-            if self.latency > 0:
-                time.sleep(self.latency)
-            out_text = (
-                reply.content if reply.content is not None else (reply.tool_call or ("", ""))[1]
-            )
-            message_tokens = _prompt_tokens(messages)
-            text = _message_text(messages)
-            found = find_evidence(text)
-            system = _message_text([m for m in messages if m.get("role") == "system"])
-            completion = count_tokens(out_text)
-            record = RequestRecord(
-                start=start,
-                end=time.time(),
-                mode=reply.mode,
-                schema_name=reply.schema_name,
-                message_tokens=message_tokens,
-                schema_tokens=reply.schema_tokens,
-                prompt_tokens=message_tokens + reply.schema_tokens,
-                completion_tokens=completion,
-                messages=len(messages),
-                excerpt_tokens=sum(count_tokens(t) for _, t in found.excerpts),
-                excerpt_ids=[label for label, _ in found.excerpts],
-                excerpt_keys=[excerpt_key(t) for _, t in found.excerpts],
-                cell_tokens=sum(count_tokens(t) for _, t in found.cells),
-                system_tokens=count_tokens(system) if system else 0,
-                glossary_tokens=sum(count_tokens(g) for g in GLOSSARY_LINE.findall(system)),
-            )
-            self._respond(handler, body, reply, record)
+            served = self._served
+        if served > self.max_requests:
+            threading.Thread(target=self.stop, daemon=True).start()
+            return Reply(status=503, error="bench server request cap reached")
+        try:
+            made = answer(seen.body, summary_tokens=self.summary_tokens)
+            record = self._record(seen, made)
         except Exception as exc:  # a bad request must not kill the benchmark run
-            record = None
-            handler._send(400, {"error": {"message": f"bench server: {exc}"}})
-        finally:
-            self.stats.leave(record)
-
-    def _respond(
-        self, handler: _Handler, body: dict[str, Any], reply: Reply, record: RequestRecord
-    ) -> None:
-        message: dict[str, Any] = {"role": "assistant", "content": reply.content}
-        finish = "stop"
-        if reply.tool_call is not None:
-            fname, args = reply.tool_call
-            message["tool_calls"] = [
-                {
-                    "id": f"call_{self._served}",
-                    "type": "function",
-                    "function": {"name": fname, "arguments": args},
-                }
-            ]
-            finish = "tool_calls"
+            self.stats.add(None)
+            return Reply(status=400, error=f"bench server: {exc}")
+        wait = self.delay(record.prompt_tokens, record.completion_tokens)
+        record.end = time.time() + wait
+        self.stats.add(record)  # before the reply is sent (the client may read stats at once)
         usage = {
             "prompt_tokens": record.prompt_tokens,
             "completion_tokens": record.completion_tokens,
             "total_tokens": record.prompt_tokens + record.completion_tokens,
         }
-        rid = f"chatcmpl-bench{self._served}"
-        model = str(body.get("model", "bench"))
-        if body.get("stream"):
-            self._stream(handler, rid, model, message, finish, usage)
-            return
-        handler._send(
-            200,
-            {
-                "id": rid,
-                "object": "chat.completion",
-                "created": int(record.end),
-                "model": model,
-                "choices": [
-                    {"index": 0, "message": message, "finish_reason": finish, "logprobs": None}
-                ],
-                "usage": usage,
-            },
+        return Reply(made.content or "", usage=usage, delay=wait, tool_call=made.tool_call)
+
+    def _record(self, seen: Seen, made: Answer) -> RequestRecord:
+        messages = seen.messages
+        out_text = made.content if made.content is not None else (made.tool_call or ("", ""))[1]
+        message_tokens = _prompt_tokens(messages)
+        found = find_evidence(seen.text)
+        system = _message_text([m for m in messages if m.get("role") == "system"])
+        return RequestRecord(
+            start=seen.at,
+            end=time.time(),
+            mode=made.mode,
+            schema_name=made.schema_name,
+            message_tokens=message_tokens,
+            schema_tokens=made.schema_tokens,
+            prompt_tokens=message_tokens + made.schema_tokens,
+            completion_tokens=count_tokens(out_text),
+            messages=len(messages),
+            excerpt_tokens=sum(count_tokens(t) for _, t in found.excerpts),
+            excerpt_ids=[label for label, _ in found.excerpts],
+            excerpt_keys=[excerpt_key(t) for _, t in found.excerpts],
+            cell_tokens=sum(count_tokens(t) for _, t in found.cells),
+            system_tokens=count_tokens(system) if system else 0,
+            glossary_tokens=sum(count_tokens(g) for g in GLOSSARY_LINE.findall(system)),
         )
-
-    def _stream(
-        self,
-        handler: _Handler,
-        rid: str,
-        model: str,
-        message: dict[str, Any],
-        finish: str,
-        usage: dict[str, int],
-    ) -> None:
-        def chunk(
-            delta: dict[str, Any], reason: str | None, use: dict[str, int] | None = None
-        ) -> bytes:
-            payload: dict[str, Any] = {
-                "id": rid,
-                "object": "chat.completion.chunk",
-                "created": int(time.time()),
-                "model": model,
-                "choices": [{"index": 0, "delta": delta, "finish_reason": reason}]
-                if use is None
-                else [],
-            }
-            if use is not None:
-                payload["usage"] = use
-            return f"data: {json.dumps(payload, ensure_ascii=False)}\n\n".encode()
-
-        delta = {k: v for k, v in message.items() if v is not None}
-        if "tool_calls" in delta:
-            delta["tool_calls"] = [{**c, "index": 0} for c in delta["tool_calls"]]
-        parts = [chunk(delta, None), chunk({}, finish), chunk({}, None, usage), b"data: [DONE]\n\n"]
-        data = b"".join(parts)
-        handler.send_response(200)
-        handler.send_header("Content-Type", "text/event-stream")
-        handler.send_header("Content-Length", str(len(data)))
-        handler.end_headers()
-        handler.wfile.write(data)
 
 
 # ---------------------------------------------------------------- helpers
@@ -1059,7 +959,9 @@ def run_build(
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     p.add_argument("--port", type=int, default=8765)
-    p.add_argument("--latency", type=float, default=0.0, help="seconds slept per call")
+    p.add_argument("--latency", type=float, default=0.5, help="fixed seconds per call")
+    p.add_argument("--prefill-rate", type=float, default=4000.0, help="prompt tokens/s (0: instant)")
+    p.add_argument("--decode-rate", type=float, default=30.0, help="completion tokens/s (0: instant)")
     p.add_argument("--max-seconds", type=float, default=600.0, help="stop after this long")
     p.add_argument("--max-requests", type=int, default=100_000)
     p.add_argument("--summary-tokens", type=int, default=150, help="length of free-text answers")
@@ -1067,6 +969,8 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     srv = BenchServer(
         latency=args.latency,
+        prefill_rate=args.prefill_rate,
+        decode_rate=args.decode_rate,
         port=args.port,
         max_seconds=args.max_seconds,
         max_requests=args.max_requests,
@@ -1074,7 +978,8 @@ def main(argv: list[str] | None = None) -> int:
         stats_file=args.stats_file,
     ).start()
     print(
-        f"bench server on {srv.base_url} (latency {args.latency}s, stops after {args.max_seconds}s)",
+        f"bench server on {srv.base_url} (latency {args.latency}s + prompt/{args.prefill_rate:g} "
+        f"+ completion/{args.decode_rate:g} tok/s, stops after {args.max_seconds}s)",
         flush=True,
     )
     srv.wait()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fake_openai import MockModel
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "articles"
@@ -23,31 +25,32 @@ def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
 
 
 @pytest.fixture
-def mock_model(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    """A model that answers from a script, without HTTP or a key (simonw/llm style).
+def mock_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[MockModel]:
+    """A model that answers from a script, without a key (simonw/llm style), over HTTP.
 
-    Returns a ``briefgen.model.client.MockBackend``.  Every ``ModelClient`` created during
-    the test answers from it, including ones the pipeline builds itself: the
-    fixture also sets BRIEFGEN_MODEL=mock and BRIEFGEN_BASE_URL to a local URL,
-    so ``config.resolve_config`` finds a model that needs no key.
+    Returns a ``fake_openai.MockModel``: a scripted OpenAI-compatible server on
+    127.0.0.1.  Every ``ModelClient`` created during the test can reach it,
+    including ones the pipeline builds itself: the fixture sets
+    BRIEFGEN_MODEL=mock and BRIEFGEN_BASE_URL to the server's URL, so
+    ``config.resolve_config`` finds a local model that needs no key.
 
         def test_summary(mock_model):
             mock_model.enqueue("summary:zs-biomed", {"title_en": "...", "claims": [], "facts": []})
-            mock_model.enqueue("cell:*", {"found": False, "zh": "", "en": "", "cites": []}, repeat=True)
+            mock_model.enqueue("exec-summary", {"claims": []}, repeat=True)
             mock_model.enqueue(None, "not JSON at all")   # any purpose; a malformed reply
+            mock_model.enqueue(None, Reply(status=503))   # an HTTP error
             client = mock_model.client()                  # or let build_brief make its own
             results = client.run([...])
             assert [c.purpose for c in mock_model.calls] == [...]
 
     ``enqueue(purpose, payload)``: purpose is exact, a glob, or None (any);
-    payload is a dict/list (sent as JSON), a str (sent as is) or a
-    ``llm.BackendError`` (raised).  Each answer is used once unless repeat=True;
-    a request with nothing queued fails with "mock model: no answer queued".
+    payload is a dict/list (sent as JSON), a str (sent as is), a
+    ``fake_openai.Reply`` or a function of the request.  Each answer is used
+    once unless repeat=True; a request with nothing queued fails with
+    "mock model: no answer queued".
     """
-    from briefgen.model import client as llm
-
-    backend = llm.MockBackend()
-    monkeypatch.setattr(llm, "_test_backend", backend)
+    mock = MockModel()
     monkeypatch.setenv("BRIEFGEN_MODEL", "mock")
-    monkeypatch.setenv("BRIEFGEN_BASE_URL", "http://127.0.0.1:9/mock")
-    return backend
+    monkeypatch.setenv("BRIEFGEN_BASE_URL", mock.url)
+    yield mock
+    mock.close()

@@ -64,7 +64,7 @@ def test_print_logs_text_and_json(mock_model: Any, tmp_path: Path) -> None:
     log = tmp_path / "log.db"
     for p in ("x", "y", "z"):
         mock_model.enqueue(p, {"city": p})
-    mock_model.client(log_path=log).run([ask("x"), ask("y"), ask("z")])
+    mock_model.client(log_path=log, concurrency=1).run([ask("x"), ask("y"), ask("z")])
     out = io.StringIO()
     print_logs(log, as_json=True, count=2, stream=out)
     entries = json.loads(out.getvalue())

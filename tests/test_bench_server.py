@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import openai
 import pydantic
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -139,3 +142,38 @@ def test_batch_answer_gives_each_article_its_own_cites_and_cities() -> None:
     assert record["schema_name"] == "BatchAnswer"
     assert record["excerpt_ids"] == ["a1.p1", "a1.p2", "a1.p3", "a2.p1", "a2.p2"]
     assert len(set(record["excerpt_keys"])) == 5 and record["excerpt_tokens"] > 0
+
+
+def test_stats_hold_every_answered_request_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The record is stored before the reply is sent: a client that has its answer always
+    finds it in the stats (this raced, and failed about one run in four).  Slow bookkeeping
+    makes the race certain if the record is stored after the reply."""
+    bench = _load_server_module()
+    store = bench.Stats.add
+
+    def slow_add(self: Any, record: Any) -> None:
+        time.sleep(0.02)
+        store(self, record)
+
+    monkeypatch.setattr(bench.Stats, "add", slow_add)
+    with bench.BenchServer(max_seconds=30) as server:
+        client = openai.OpenAI(base_url=server.base_url, api_key="bench", max_retries=0, timeout=10)
+        for i in range(30):
+            client.chat.completions.create(
+                model="bench", messages=[{"role": "user", "content": f'Summarise:\n"{PROMPT}{i}"'}])
+            assert server.stats.snapshot(detail=False)["requests"] == i + 1
+
+
+def test_latency_model_adds_prefill_and_decode_time() -> None:
+    bench = _load_server_module()
+    with bench.BenchServer(latency=0.1, prefill_rate=1000, decode_rate=100, max_seconds=30,
+                           summary_tokens=30) as server:
+        client = openai.OpenAI(base_url=server.base_url, api_key="bench", max_retries=0, timeout=10)
+        started = time.monotonic()
+        done = client.chat.completions.create(
+            model="bench", messages=[{"role": "user", "content": f'Summarise:\n"{PROMPT * 5}"'}])
+        took = time.monotonic() - started
+    assert done.usage is not None
+    expected = 0.1 + done.usage.prompt_tokens / 1000 + done.usage.completion_tokens / 100
+    assert done.usage.completion_tokens >= 20 and expected >= 0.3
+    assert expected <= took < expected + 1.0

@@ -8,15 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fake_openai import FakeOpenAI, MockModel, Reply
 from pydantic import BaseModel, ConfigDict
 
-from briefgen.model.client import LENGTH_ERROR, BackendError, ModelClient, ModelRequest
+from briefgen.model.client import LENGTH_ERROR, ModelClient, ModelRequest
 from briefgen.model.config import ModelConfig
-
-try:
-    from tests.openai_server import OpenAIServer, Reply
-except ImportError:  # tests/ itself on sys.path
-    from openai_server import OpenAIServer, Reply  # type: ignore[no-redef]
 
 
 class Answer(BaseModel):
@@ -29,8 +25,8 @@ GOOD = {"city": "中山", "value": 462.2}
 
 
 @pytest.fixture
-def server() -> Iterator[OpenAIServer]:
-    with OpenAIServer() as srv:
+def server() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI() as srv:
         yield srv
 
 
@@ -46,7 +42,7 @@ def ask(purpose: str = "test:one", text: str = "中山的产业规模?", **kw: A
                                   {"role": "user", "content": text}], Answer, **kw)
 
 
-def test_success_uses_json_schema_and_provider_usage(server: OpenAIServer, tmp_path: Path) -> None:
+def test_success_uses_json_schema_and_provider_usage(server: FakeOpenAI, tmp_path: Path) -> None:
     server.add(GOOD)
     client = make_client(tmp_path, server.url)
     [res] = client.run([ask()])
@@ -58,7 +54,7 @@ def test_success_uses_json_schema_and_provider_usage(server: OpenAIServer, tmp_p
     assert res.prompt_tokens == 11 and client.usage.calls == 1
 
 
-def test_429_then_success_honours_retry_after(server: OpenAIServer, tmp_path: Path) -> None:
+def test_429_then_success_honours_retry_after(server: FakeOpenAI, tmp_path: Path) -> None:
     server.add(Reply(status=429, headers={"Retry-After": "1"}, error="slow down"), GOOD)
     started = time.monotonic()
     [res] = make_client(tmp_path, server.url).run([ask()])
@@ -67,7 +63,7 @@ def test_429_then_success_honours_retry_after(server: OpenAIServer, tmp_path: Pa
     assert time.monotonic() - started >= 0.95
 
 
-def test_repeated_500_gives_failed_result_after_max_retries(server: OpenAIServer, tmp_path: Path) -> None:
+def test_repeated_500_gives_failed_result_after_max_retries(server: FakeOpenAI, tmp_path: Path) -> None:
     server.add(*[Reply(status=500, error="overloaded")] * 5)
     client = make_client(tmp_path, server.url, max_retries=2)
     [res] = client.run([ask()])
@@ -76,22 +72,24 @@ def test_repeated_500_gives_failed_result_after_max_retries(server: OpenAIServer
     assert server.count == 3 and client.usage.failed == 1
 
 
-def test_client_error_is_not_retried(server: OpenAIServer, tmp_path: Path) -> None:
+def test_client_error_is_not_retried(server: FakeOpenAI, tmp_path: Path) -> None:
     server.add(Reply(status=404, error="model does-not-exist not found"))
     [res] = make_client(tmp_path, server.url).run([ask()])
     assert res.error and "404" in res.error
     assert server.count == 1
 
 
-def test_timeout_is_retried_then_reported(server: OpenAIServer, tmp_path: Path) -> None:
-    server.add(Reply(json_text := '{"city": "x", "value": 1}', delay=1.5),
-               Reply(json_text, delay=1.5))
-    [res] = make_client(tmp_path, server.url, timeout=0.3, max_retries=1).run([ask()])
-    assert res.error is not None and "no reply within 0.3s" in res.error
-    assert server.count == 2
+def test_timeout_is_reported_as_such_and_not_retried(server: FakeOpenAI, tmp_path: Path) -> None:
+    server.add(Reply('{"city": "x", "value": 1}', delay=1.5))
+    client = make_client(tmp_path, server.url, timeout=0.3, min_tokens_per_second=1000,
+                         max_retries=3)
+    [res] = client.run([ask(max_tokens=100)])
+    assert res.error is not None and "no reply within 0.4s" in res.error
+    assert res.status == "timed_out" and res.timed_out and server.count == 1
+    assert client.usage.attempts == 1 and client.usage.timeouts == 1 and client.usage.failed == 1
 
 
-def test_malformed_reply_is_retried_once_with_the_error(server: OpenAIServer, tmp_path: Path) -> None:
+def test_malformed_reply_is_retried_once_with_the_error(server: FakeOpenAI, tmp_path: Path) -> None:
     server.add("I think the answer is Zhongshan.", GOOD)
     [res] = make_client(tmp_path, server.url).run([ask()])
     assert res.ok and res.parsed == Answer(**GOOD)
@@ -101,7 +99,7 @@ def test_malformed_reply_is_retried_once_with_the_error(server: OpenAIServer, tm
     assert "could not be used" in second[-1]["content"]
 
 
-def test_reply_failing_twice_is_a_failed_result(server: OpenAIServer, tmp_path: Path) -> None:
+def test_reply_failing_twice_is_a_failed_result(server: FakeOpenAI, tmp_path: Path) -> None:
     server.add({"city": "中山"}, {"town": "中山"})
     [res] = make_client(tmp_path, server.url).run([ask()])
     assert res.parsed is None and res.error and "after one retry" in res.error
@@ -109,14 +107,14 @@ def test_reply_failing_twice_is_a_failed_result(server: OpenAIServer, tmp_path: 
     assert server.count == 2
 
 
-def test_near_json_is_repaired_without_a_retry(server: OpenAIServer, tmp_path: Path) -> None:
+def test_near_json_is_repaired_without_a_retry(server: FakeOpenAI, tmp_path: Path) -> None:
     server.add('Here you go: {"city": "中山", "value": 462.2,}')
     [res] = make_client(tmp_path, server.url).run([ask()])
     assert res.ok and res.parsed == Answer(**GOOD)
     assert server.count == 1
 
 
-def test_think_block_and_fence_before_json(server: OpenAIServer, tmp_path: Path) -> None:
+def test_think_block_and_fence_before_json(server: FakeOpenAI, tmp_path: Path) -> None:
     server.add('<think>The user wants {city}. Maybe {"city": "佛山"}?</think>\n'
                '```json\n{"city": "中山", "value": 462.2}\n```')
     [res] = make_client(tmp_path, server.url).run([ask()])
@@ -124,7 +122,7 @@ def test_think_block_and_fence_before_json(server: OpenAIServer, tmp_path: Path)
     assert server.count == 1
 
 
-def test_truncated_reply_is_reported_not_retried(server: OpenAIServer, tmp_path: Path) -> None:
+def test_truncated_reply_is_reported_not_retried(server: FakeOpenAI, tmp_path: Path) -> None:
     server.add(Reply('{"city": "中', finish_reason="length"))
     [res] = make_client(tmp_path, server.url).run([ask(max_tokens=5)])
     assert res.parsed is None and res.error and LENGTH_ERROR in res.error
@@ -133,7 +131,7 @@ def test_truncated_reply_is_reported_not_retried(server: OpenAIServer, tmp_path:
 
 
 def test_rejected_json_schema_falls_back_and_is_remembered(tmp_path: Path) -> None:
-    with OpenAIServer(reject_json_schema=True) as srv:
+    with FakeOpenAI(reject_json_schema=True) as srv:
         srv.add(GOOD, {"city": "佛山", "value": 1})
         client = make_client(tmp_path, srv.url, concurrency=1)
         results = client.run([ask("test:a"), ask("test:b", "佛山?")])
@@ -144,9 +142,9 @@ def test_rejected_json_schema_falls_back_and_is_remembered(tmp_path: Path) -> No
     assert results[1].mode == "json_mode"
 
 
-def test_text_mode_when_json_mode_is_rejected_too(mock_model: Any) -> None:
-    mock_model.enqueue(None, BackendError("response_format is not supported", format_rejected=True))
-    mock_model.enqueue(None, BackendError("response_format json_object unsupported", format_rejected=True))
+def test_text_mode_when_json_mode_is_rejected_too(mock_model: MockModel) -> None:
+    mock_model.enqueue(None, Reply(status=400, error="response_format is not supported"))
+    mock_model.enqueue(None, Reply(status=400, error="response_format json_object unsupported"))
     mock_model.enqueue(None, GOOD)
     [res] = mock_model.client().run([ask()])
     assert res.ok and res.mode == "text"
@@ -154,7 +152,7 @@ def test_text_mode_when_json_mode_is_rejected_too(mock_model: Any) -> None:
     assert '"value"' in mock_model.calls[-1].messages[-1]["content"]
 
 
-def test_second_identical_run_makes_no_calls(server: OpenAIServer, tmp_path: Path) -> None:
+def test_second_identical_run_makes_no_calls(server: FakeOpenAI, tmp_path: Path) -> None:
     server.add(GOOD)
     first = make_client(tmp_path, server.url).run([ask()])
     again = make_client(tmp_path, server.url)
@@ -164,14 +162,14 @@ def test_second_identical_run_makes_no_calls(server: OpenAIServer, tmp_path: Pat
     assert again.usage.cached == 1 and again.usage.calls == 0
 
 
-def test_no_cache_bypasses_the_cache(server: OpenAIServer, tmp_path: Path) -> None:
+def test_no_cache_bypasses_the_cache(server: FakeOpenAI, tmp_path: Path) -> None:
     server.add(GOOD, GOOD)
     make_client(tmp_path, server.url).run([ask()])
     [res] = make_client(tmp_path, server.url, no_cache=True).run([ask()])
     assert server.count == 2 and not res.cached
 
 
-def test_calls_run_concurrently_up_to_the_limit(server: OpenAIServer, tmp_path: Path) -> None:
+def test_calls_run_concurrently_up_to_the_limit(server: FakeOpenAI, tmp_path: Path) -> None:
     server.add(*[Reply('{"city": "x", "value": 1}', delay=0.3)] * 5)
     results = make_client(tmp_path, server.url, concurrency=2).run(
         [ask(f"test:{i}", f"q{i}") for i in range(5)])
@@ -179,14 +177,14 @@ def test_calls_run_concurrently_up_to_the_limit(server: OpenAIServer, tmp_path: 
     assert server.max_in_flight == 2 and server.count == 5
 
 
-def test_results_keep_request_order(mock_model: Any) -> None:
+def test_results_keep_request_order(mock_model: MockModel) -> None:
     for i in (2, 0, 1):
         mock_model.enqueue(f"test:{i}", {"city": f"c{i}", "value": i})
     results = mock_model.client().run([ask(f"test:{i}", f"q{i}") for i in range(3)])
     assert [r.parsed.city for r in results] == ["c0", "c1", "c2"]  # type: ignore[union-attr]
 
 
-def test_dry_run_calls_nothing_and_plans(server: OpenAIServer, tmp_path: Path) -> None:
+def test_dry_run_calls_nothing_and_plans(server: FakeOpenAI, tmp_path: Path) -> None:
     client = make_client(tmp_path, server.url, model="gpt-4o-mini", dry_run=True)
     results = client.run([ask("test:a", max_tokens=100), ask("test:b", "长一点的问题" * 50, max_tokens=100)])
     assert server.count == 0
@@ -196,7 +194,7 @@ def test_dry_run_calls_nothing_and_plans(server: OpenAIServer, tmp_path: Path) -
     assert "test:a" in plan and "test:b" in plan and "total: 2 call(s)" in plan
 
 
-def test_budget_stops_calls_that_would_pass_it(server: OpenAIServer, tmp_path: Path) -> None:
+def test_budget_stops_calls_that_would_pass_it(server: FakeOpenAI, tmp_path: Path) -> None:
     server.add(GOOD, GOOD)
     probe = make_client(tmp_path, server.url).plan_table([ask(max_tokens=50)])[0]
     need = probe.prompt_tokens + probe.completion_tokens
@@ -207,7 +205,7 @@ def test_budget_stops_calls_that_would_pass_it(server: OpenAIServer, tmp_path: P
     assert client.usage.skipped_for_budget == ["test:b"]
 
 
-def test_max_tokens_param_is_adapted_when_rejected(server: OpenAIServer, tmp_path: Path) -> None:
+def test_max_tokens_param_is_adapted_when_rejected(server: FakeOpenAI, tmp_path: Path) -> None:
     server.add(Reply(status=400, error="Unsupported parameter: 'max_tokens' is not supported with "
                                        "this model. Use 'max_completion_tokens' instead."), GOOD)
     [res] = make_client(tmp_path, server.url).run([ask()])
@@ -215,7 +213,7 @@ def test_max_tokens_param_is_adapted_when_rejected(server: OpenAIServer, tmp_pat
     assert "max_completion_tokens" in server.requests[1] and "max_tokens" not in server.requests[1]
 
 
-def test_unknown_model_costs_zero_with_a_note(server: OpenAIServer, tmp_path: Path) -> None:
+def test_unknown_model_costs_zero_with_a_note(server: FakeOpenAI, tmp_path: Path) -> None:
     remote = make_client(tmp_path, "https://example.invalid/v1", model="mystery-1", dry_run=True)
     assert remote.price.known is False and "unknown price" in remote.notes[0]
     priced = make_client(tmp_path, "https://example.invalid/v1", model="gpt-4o-mini", dry_run=True)
@@ -223,7 +221,7 @@ def test_unknown_model_costs_zero_with_a_note(server: OpenAIServer, tmp_path: Pa
     assert row.cost == pytest.approx((row.prompt_tokens * 0.15 + 1000 * 0.60) / 1e6)
 
 
-def test_run_inside_an_event_loop(mock_model: Any) -> None:
+def test_run_inside_an_event_loop(mock_model: MockModel) -> None:
     import asyncio
 
     mock_model.enqueue(None, GOOD)

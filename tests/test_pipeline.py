@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 from conftest import EXAMPLES
+from fake_openai import MockModel, Reply, Seen
 
 from briefgen import build_brief
 from briefgen.core.errors import ConfigError
-from briefgen.model import client as llm
 from briefgen.pipeline import BuildSettings, run_build
 
 _DATA = re.compile(r"<data>\n(.*?)\n</data>", re.S)
@@ -28,84 +28,69 @@ def _sentence(text: str) -> str:
     return re.split(r"(?<=[。；！？])", text)[0][:90]
 
 
-class FakeModel:
-    """Answers from the data in each request, with the mistakes models make.
+def _article(block: str, dims: list[str]) -> dict[str, Any]:
+    """One article's answer, with the mistakes models make: one true claim and one with an
+    invented figure; for each of the article's cities one finding per dimension from the
+    first paragraph naming that city, except "finance" (cites an invented label) and
+    "cooperation" (none)."""
+    lines = _LINE.findall(block)
+    label, text = lines[0]
+    s = _sentence(text)
+    cities = [c for c in _CITIES.search(block).group(1).split("、") if c != "(none)"]  # type: ignore[union-attr]
+    findings = []
+    for city in cities:
+        own = next(((lb, t) for lb, t in lines if city in t), lines[0])
+        for dim in dims:
+            if dim != "cooperation":
+                cites = ["p99"] if dim == "finance" else [own[0]]
+                findings.append({"city": city, "dim": dim, "zh": _sentence(own[1]), "en": f"(en) {_sentence(own[1])}", "cites": cites})
+    return {
+        "title_en": f"Article {label}",
+        "claims": [
+            {"zh": s, "en": f"(en) {s}", "cites": [label]},
+            {"zh": "产值达98765亿元", "en": "output CNY 9,876.5 billion", "cites": [label]},
+        ],
+        "facts": [],
+        "findings": findings,
+    }
 
-    Summaries: one true claim and one with an invented figure; for each of the
-    article's cities one finding per dimension from the first paragraph naming
-    that city, except "finance" (cites an invented label) and "cooperation"
-    (none).  Executive summary: the first three cell lines, citing their labels.
-    """
 
-    name = "fake"
-
-    def __init__(self) -> None:
-        self.purposes: list[str] = []
-
-    @staticmethod
-    def _article(block: str, dims: list[str]) -> dict[str, Any]:
-        lines = _LINE.findall(block)
-        label, text = lines[0]
-        s = _sentence(text)
-        cities = [c for c in _CITIES.search(block).group(1).split("、") if c != "(none)"]  # type: ignore[union-attr]
-        findings = []
-        for city in cities:
-            own = next(((lb, t) for lb, t in lines if city in t), lines[0])
-            for dim in dims:
-                if dim != "cooperation":
-                    cites = ["p99"] if dim == "finance" else [own[0]]
-                    findings.append({"city": city, "dim": dim, "zh": _sentence(own[1]), "en": f"(en) {_sentence(own[1])}", "cites": cites})
-        return {
-            "title_en": f"Article {label}",
-            "claims": [
-                {"zh": s, "en": f"(en) {s}", "cites": [label]},
-                {"zh": "产值达98765亿元", "en": "output CNY 9,876.5 billion", "cites": [label]},
-            ],
-            "facts": [],
-            "findings": findings,
-        }
-
-    async def execute(self, call: llm.Call) -> llm.Exchange:
-        self.purposes.append(call.purpose)
-        user = "\n".join(m["content"] for m in call.messages if m["role"] == "user")
-        data = _DATA.search(user)
-        assert data, "every request carries one <data> block"
-        answer: dict[str, Any]
-        props = call.schema_json["properties"]
-        if "articles" in props:  # several articles in one call
-            item = props["articles"]["items"]["properties"]
-            dims = item["findings"]["items"]["properties"]["dim"]["enum"]
-            blocks = re.split(r"^## (a\d+)$", data.group(1), flags=re.M)[1:]
-            articles = [{"doc": k, **self._article(b, dims)} for k, b in zip(blocks[::2], blocks[1::2], strict=True)]
-            answer = {"articles": articles}
-            if "overview" in props:
-                firsts = [(k, _LINE.findall(b)[0]) for k, b in zip(blocks[::2], blocks[1::2], strict=True)][:3]
-                answer["overview"] = [{"zh": _sentence(t), "en": f"(en) {_sentence(t)}", "cites": [f"{k}.{lb}"]} for k, (lb, t) in firsts]
-        elif call.purpose.startswith("summary:"):
-            dims = props["findings"]["items"]["properties"]["dim"]["enum"]
-            answer = self._article(data.group(1), dims)
-        else:
-            cells = _CELL.findall(data.group(1))[:3]
-            answer = {"claims": [{"zh": zh, "en": f"(en) {zh}", "cites": [label]} for label, zh in cells]}
-        return llm.Exchange(
-            content=json.dumps(answer, ensure_ascii=False),
-            finish_reason="stop",
-            prompt_tokens=100,
-            completion_tokens=20,
-            model="fake",
-        )
-
-    async def aclose(self) -> None:
-        return None
+def answer_from_data(seen: Seen) -> Reply:
+    """Answers from the data in each request (summaries, batches, the executive summary:
+    the first three cell lines, citing their labels)."""
+    user = "\n".join(m["content"] for m in seen.messages if m["role"] == "user")
+    data = _DATA.search(user)
+    assert data, "every request carries one <data> block"
+    answer: dict[str, Any]
+    props = seen.schema_json["properties"]
+    if "articles" in props:  # several articles in one call
+        item = props["articles"]["items"]["properties"]
+        dims = item["findings"]["items"]["properties"]["dim"]["enum"]
+        blocks = re.split(r"^## (a\d+)$", data.group(1), flags=re.M)[1:]
+        articles = [{"doc": k, **_article(b, dims)} for k, b in zip(blocks[::2], blocks[1::2], strict=True)]
+        answer = {"articles": articles}
+        if "overview" in props:
+            firsts = [(k, _LINE.findall(b)[0]) for k, b in zip(blocks[::2], blocks[1::2], strict=True)][:3]
+            answer["overview"] = [{"zh": _sentence(t), "en": f"(en) {_sentence(t)}", "cites": [f"{k}.{lb}"]} for k, (lb, t) in firsts]
+    elif seen.purpose.startswith("summary:"):
+        dims = props["findings"]["items"]["properties"]["dim"]["enum"]
+        answer = _article(data.group(1), dims)
+    else:
+        cells = _CELL.findall(data.group(1))[:3]
+        answer = {"claims": [{"zh": zh, "en": f"(en) {zh}", "cites": [label]} for label, zh in cells]}
+    usage = {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120}
+    return Reply(json.dumps(answer, ensure_ascii=False), usage=usage)
 
 
 @pytest.fixture
-def fake_model(monkeypatch: pytest.MonkeyPatch) -> FakeModel:
-    backend = FakeModel()
-    monkeypatch.setattr(llm, "_test_backend", backend)
-    monkeypatch.setenv("BRIEFGEN_MODEL", "fake")
-    monkeypatch.setenv("BRIEFGEN_BASE_URL", "http://127.0.0.1:9/fake")
-    return backend
+def fake_model(mock_model: MockModel) -> MockModel:
+    """The shared mock model, answering every request from its data."""
+    mock_model.enqueue(None, answer_from_data, repeat=True)
+    return mock_model
+
+
+def purposes(mock: MockModel) -> list[str]:
+    return [c.purpose for c in mock.calls]
 
 
 class _Links(HTMLParser):
@@ -150,7 +135,7 @@ def assert_citations_resolve(out: Path) -> dict[str, Any]:
     return data
 
 
-def test_model_build_cites_verifies_and_replays(fake_model: FakeModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_model_build_cites_verifies_and_replays(fake_model: MockModel, tmp_path: Path) -> None:
     out, rec = tmp_path / "out", tmp_path / "rec"
     brief = build_brief(EXAMPLES, out, BuildSettings(model_flags={"record": rec}, workers=1))
     data = assert_citations_resolve(out)
@@ -172,17 +157,18 @@ def test_model_build_cites_verifies_and_replays(fake_model: FakeModel, tmp_path:
     md = (out / "brief.md").read_text(encoding="utf-8")
     assert "### 中文" in md and "### English" in md and "98765" not in md.split("## 核验")[0]
     assert "invented-doc:p99](" not in md
-    # the same build answered only from the recordings gives the same brief
-    monkeypatch.setattr(llm, "_test_backend", None)
+    # the same build answered only from the recordings gives the same brief, without a call
+    asked = len(fake_model.calls)
     again = build_brief(EXAMPLES, tmp_path / "replayed", BuildSettings(model_flags={"replay": rec}, workers=1))
+    assert len(fake_model.calls) == asked
     assert [(c.city, c.dimension, c.status, c.cites) for c in again.comparison.cells] == [
         (c.city, c.dimension, c.status, c.cites) for c in brief.comparison.cells
     ]
 
 
-def test_small_folder_is_one_call_that_also_writes_the_summary(fake_model: FakeModel, tmp_path: Path) -> None:
+def test_small_folder_is_one_call_that_also_writes_the_summary(fake_model: MockModel, tmp_path: Path) -> None:
     brief = build_brief(EXAMPLES, None, BuildSettings(workers=1))
-    assert fake_model.purposes == ["summary:" + "+".join(d.id for d in brief.corpus.documents)]
+    assert purposes(fake_model) == ["summary:" + "+".join(d.id for d in brief.corpus.documents)]
     verified = [c for c in brief.comparison.cells if c.status == "verified"]
     assert verified and all(c.cites for c in verified)
     docs = {d.id: d for d in brief.corpus.documents}
@@ -193,11 +179,11 @@ def test_small_folder_is_one_call_that_also_writes_the_summary(fake_model: FakeM
     assert not any(tmp_path.iterdir())
 
 
-def test_one_article_per_call_then_one_summary_call(fake_model: FakeModel) -> None:
+def test_one_article_per_call_then_one_summary_call(fake_model: MockModel) -> None:
     brief = build_brief(EXAMPLES, None, BuildSettings(workers=1, batch_tokens=0))
-    summaries = sorted(p for p in fake_model.purposes if p.startswith("summary:"))
+    summaries = sorted(p for p in purposes(fake_model) if p.startswith("summary:"))
     assert summaries == sorted(f"summary:{d.id}" for d in brief.corpus.documents)
-    assert fake_model.purposes.count("exec-summary") == 1 and len(fake_model.purposes) == len(summaries) + 1
+    assert purposes(fake_model).count("exec-summary") == 1 and len(purposes(fake_model)) == len(summaries) + 1
     assert brief.verified_summary()
 
 
@@ -216,11 +202,11 @@ def test_engine_model_without_configuration_is_a_config_error(tmp_path: Path) ->
         build_brief(EXAMPLES, tmp_path, BuildSettings(engine="model", workers=1))
 
 
-def test_dry_run_prints_plan_and_writes_nothing(fake_model: FakeModel, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_dry_run_prints_plan_and_writes_nothing(fake_model: MockModel, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
     settings = BuildSettings.from_cli(directory=EXAMPLES, output=out, dry_run=True, lang="both")
     settings.workers = 1
     run_build(EXAMPLES, out, settings)
     printed = capsys.readouterr().out
     assert "summary:" in printed and "cell:" not in printed and "nothing written" in printed
-    assert fake_model.purposes == [] and not out.exists()
+    assert purposes(fake_model) == [] and not out.exists()

@@ -5,16 +5,12 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from fake_openai import FakeOpenAI, Reply
 from pydantic import BaseModel, SecretStr
 
 from briefgen.model.auditlog import print_logs
 from briefgen.model.client import ModelClient, ModelRequest
 from briefgen.model.config import ModelConfig
-
-try:
-    from tests.openai_server import OpenAIServer, Reply
-except ImportError:
-    from openai_server import OpenAIServer, Reply  # type: ignore[no-redef]
 
 KEY = "sk-test-SECRET123"
 
@@ -24,7 +20,7 @@ class Answer(BaseModel):
 
 
 def test_key_is_never_written(tmp_path: Path) -> None:
-    with OpenAIServer() as srv:
+    with FakeOpenAI() as srv:
         srv.add({"city": "中山"},
                 Reply(status=401, error=f"Incorrect API key provided: {KEY}."),
                 Reply(status=500, error=f"upstream said Bearer {KEY}"), {"city": "佛山"})

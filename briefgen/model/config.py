@@ -62,11 +62,15 @@ class ModelConfig(BaseModel):
     base_url: str | None = None  # None: OpenAI's own endpoint
     api_key: SecretStr | None = None
     temperature: float = 0.0
+    # Per-call time limit = timeout + max_tokens / min_tokens_per_second (see call_timeout):
+    # a fixed 60 s abandons every long answer from a model writing 30 tokens a second.
     timeout: float = Field(default=60.0, gt=0)
+    min_tokens_per_second: float = Field(default=10.0, gt=0)
     concurrency: int = Field(default=4, ge=1)
     max_retries: int = Field(default=4, ge=0)
     backoff_base: float = Field(default=0.5, ge=0)  # seconds; doubled per retry, with jitter
     backoff_max: float = Field(default=30.0, ge=0)
+    retry_time_max: float = Field(default=300.0, ge=0)  # total backoff sleep per request
     retry_after_max: float = Field(default=120.0, ge=0)  # cap on a server's Retry-After
     max_completion_tokens: int | None = Field(default=None, ge=1)  # cap over request.max_tokens
     structured: StructuredMode = "auto"  # auto: json_schema, falling back as the provider allows
@@ -77,6 +81,19 @@ class ModelConfig(BaseModel):
     replay_strict: bool = True  # a replay miss stops the run with ReplayMissError
     dry_run: bool = False
     budget_tokens: int | None = Field(default=None, ge=1)
+
+    def call_timeout(self, max_tokens: int) -> float:
+        """Seconds one exchange may take: time to start answering plus the slowest
+        decode rate we wait for over the longest answer allowed.  With the defaults a
+        2,000-token answer may take 260 s and an 8,000-token one 860 s; a server that
+        hangs is abandoned after that, once (a timed-out call is not retried)."""
+        return self.timeout + max_tokens / self.min_tokens_per_second
+
+    @staticmethod
+    def max_reply_bytes(max_tokens: int) -> int:
+        """The largest HTTP body accepted for an answer of ``max_tokens``: a reply far
+        longer than any answer the model was allowed to write is refused unread."""
+        return 64_000 + 32 * max_tokens
 
     @property
     def endpoint(self) -> str:
