@@ -1,7 +1,8 @@
 """Errors that reach the user as one line (never a traceback).
 
-Like paper-qa's errors they carry ``retryable`` and a ``help`` text; the CLI
-prints ``error: <message> (<help>)`` and exits with ``exit_code``.
+Each carries a ``help`` text saying how to fix it; the CLI prints
+``error: <message> (<help>)`` and exits with ``exit_code``.  A failed model
+call is not an exception: it comes back as a ``ModelResult`` with an error.
 """
 
 from __future__ import annotations
@@ -12,11 +13,10 @@ class BriefgenError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str, *, help: str = "", retryable: bool = False) -> None:
+    def __init__(self, message: str, *, help: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.help = help
-        self.retryable = retryable
 
     def one_line(self) -> str:
         text = self.message if not self.help else f"{self.message} ({self.help})"
@@ -31,10 +31,6 @@ class UsageError(BriefgenError):
 
 class ConfigError(BriefgenError):
     """Missing or invalid settings (model, key, prompts, templates)."""
-
-
-class ModelCallError(BriefgenError):
-    """A model call failed after retries, or its reply could not be parsed."""
 
 
 class ReplayMissError(BriefgenError):
