@@ -23,7 +23,10 @@ ARTICLE = (
     "《行动计划》提出，到2025年建成1个大型综合性生物医药与健康产业园区，产业集群总产值超过1000亿元。\n"
     "佛山将重点支持药品、高端医疗器械、精准医疗、医疗服务、医养结合和大健康产品六大领域集聚发展。\n"
 )
-DOC_KEYS = ["id", "path", "title", "date", "source", "author", "cities", "text", "excerpts", "dropped", "warnings"]
+DOC_KEYS = [
+    "id", "path", "title", "date", "source", "author", "cities", "text", "excerpts", "dropped", "warnings",
+    "provenance", "date_confidence",
+]
 
 
 @pytest.fixture(scope="module")

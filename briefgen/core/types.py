@@ -98,6 +98,7 @@ class Document:
     # Where each metadata field came from ("front-matter", "meta", "dateline", "text", "url", ...
     # or None when not found), so an editor can judge it; see corpus.metadata.
     provenance: dict[str, str | None] = field(default_factory=dict)
+    date_confidence: str | None = None  # "high" | "medium" | "low", None without a date
 
 
 @dataclass

@@ -31,6 +31,7 @@ from briefgen.corpus.lines import (
 )
 from briefgen.corpus.page import Hint, read_page
 from briefgen.corpus.rules import classify, list_header
+from briefgen.corpus.titles import tidy_title
 from briefgen.text.script import han_count, normalise_original, to_simplified
 
 
@@ -209,10 +210,21 @@ def _result(st: _State, meta: dict[str, str | None]) -> Cleaned:
     )
 
 
+def _page_title(meta: dict[str, str | None]) -> str | None:
+    """The title the page names outside its text (markup, then front matter), noting where from."""
+    if meta.get("title"):
+        meta["title_from"] = "meta"
+        return meta["title"]
+    title = tidy_title(meta.get("front_matter_title"))
+    if title:
+        meta["title_from"] = "front-matter"
+    return title
+
+
 def clean(raw: RawFile) -> Cleaned:
     """Separate the article from the page around it (see module docstring)."""
     page = read_page(raw)
-    st = _State(make_lines(page.lines), page.meta.get("title"))
+    st = _State(make_lines(page.lines), _page_title(page.meta))
     for step in PASSES:
         step(st)
     return _result(st, page.meta)

@@ -33,6 +33,7 @@ _BLOCK = {
 }
 _VOID = {"input", "br", "hr", "img"}  # no end tag: never open a skipped region
 _CAPTION_MAX = 80  # longer texts are not treated as captions
+_LAYOUT_ROW = 400  # a table row this long holds paragraphs: the table is the page layout
 _WS = re.compile(r"[ \t\r\n\f\v]+")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _TITLE_SEPS = re.compile(r"\s*(?:_|\||｜|--|—|–| - |·)\s*")
@@ -156,9 +157,27 @@ def _head_meta(root: Any) -> dict[str, str | None]:
             date = parse_date(t.get("datetime") or _text(t))
             if date:
                 break
+    if date is None:
+        date = _htmldate(root)
     source = metas.get("source") or metas.get("contentsource") or metas.get("og:site_name")
     author = metas.get("author") or metas.get("article:author")
-    return {"title": title, "page_title": page_title, "date": date, "source": source, "author": author}
+    url = metas.get("og:url") or next((lk.get("href") for lk in root.iter("link") if lk.get("rel") == "canonical"), None)
+    return {"title": title, "page_title": page_title, "date": date, "source": source, "author": author, "url": url}
+
+
+def _htmldate(root: Any) -> str | None:
+    """htmldate's reading of the markup only (JSON-LD, itemprop, meta variants we do not list).
+
+    Its extensive search is left off: it reads ``2024年5月17日`` in the text as 2024-01-01
+    (checked), and text dates are ours to read.
+    """
+    try:
+        from htmldate import find_date
+
+        found = find_date(root, extensive_search=False, original_date=True)
+    except Exception:  # noqa: BLE001 - a library failure means: no date from the markup
+        return None
+    return parse_date(found) if isinstance(found, str) else None
 
 
 def _choose_title(h1s: list[str], og: str | None, page_title: str | None) -> str | None:
@@ -232,12 +251,18 @@ def _html_to_lines_cached(
     main = _trafilatura_lines(html)
     full_chars = sum(len(x) for x in full)
     main_chars = sum(len(x) for x in main)
-    # trafilatura may keep only a fragment of pages made of short paragraphs.
-    use_main = main_chars >= 200 or (main and main_chars >= 0.3 * full_chars)
+    # trafilatura may keep only a fragment of pages made of short paragraphs, and on pages laid
+    # out with tables it flattens the layout table into "| … |" rows holding the whole article.
+    use_main = (main_chars >= 200 or (main and main_chars >= 0.3 * full_chars)) and not _layout_table(main)
     lines = list(main) if use_main else list(full)
     if use_main:
         lines = _restore_header(lines, full, meta.get("title"))
     return tuple(lines), tuple(meta.items()), captions
+
+
+def _layout_table(lines: list[str]) -> bool:
+    """Did trafilatura turn a page-layout table into one long table row (whole paragraphs in a cell)?"""
+    return any(ln.startswith("|") and len(ln) > _LAYOUT_ROW for ln in lines)
 
 
 def _restore_header(main: list[str], full: list[str], title: str | None) -> list[str]:

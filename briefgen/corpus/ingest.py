@@ -74,9 +74,11 @@ def _process(path: Path, root: Path, doc_id: str) -> _Done:
         excerpts=excerpts,
         dropped=dict(Counter(reason for reason, _ in cleaned.dropped)),
         dropped_lines=list(cleaned.dropped),
-        warnings=list(cleaned.warnings) + _garbled_warnings(excerpts),
+        warnings=list(cleaned.warnings) + meta.warnings + _garbled_warnings(excerpts),
         title_original=cleaned.title_original,
         encoding=raw.encoding,
+        provenance=dict(meta.provenance),
+        date_confidence=meta.date_confidence,
     )
     return _Done(document, None)
 
@@ -275,6 +277,8 @@ def corpus_to_json(corpus: Corpus, *, text: bool = True) -> dict[str, Any]:
         item["excerpts"] = [{"id": e.id, "text": e.text} for e in doc.excerpts]
         item["dropped"] = dict(doc.dropped)
         item["warnings"] = list(doc.warnings)
+        item["provenance"] = dict(doc.provenance)  # where each metadata field came from
+        item["date_confidence"] = doc.date_confidence
         documents.append(item)
     skipped = [{"path": s.path, "reason": s.reason, "detail": s.detail} for s in corpus.skipped]
     return {"documents": documents, "skipped": skipped}

@@ -53,13 +53,96 @@ def md_line(ln: str) -> list[tuple[str, Hint]]:
 def _html_page(markup: str) -> Page:
     lines, meta = html_to_lines(markup)
     captions = html_captions(markup)
+    meta = dict(meta)
+    meta.update({f"{k}_from": "meta" for k in ("title", "date", "source", "author") if meta.get(k)})
     return Page([(ln, "caption" if ln.strip() in captions else None) for ln in lines], meta)
 
 
+# ------------------------------------------------------------- front matter
+
+# Scrapers' exports start with a block of "key: value" lines between "---" lines (YAML front
+# matter).  Only flat scalar fields are read, by hand: no YAML loader, so no aliases, tags or
+# anchors that could expand or run anything.  Keys not listed here are dropped.
+_FM_KEYS = {
+    "title": "title", "headline": "title",
+    "date": "date", "published": "date", "pubdate": "date", "publish_date": "date",
+    "published_at": "date", "date_published": "date", "publishdate": "date", "created": "date",
+    "author": "author", "byline": "author",
+    "source": "source", "publisher": "source", "outlet": "source", "media": "source",
+    "url": "url", "link": "url", "permalink": "url", "source_url": "url", "original_url": "url",
+    "canonical": "url",
+}
+_FM_LINE = re.compile(r"^([A-Za-z_][\w-]{0,30})\s*:\s?(.*)$")
+_FM_FENCE = re.compile(r"^(?:---|\.\.\.)\s*$")
+FM_MAX_LINES = 80  # a longer block is not front matter
+
+
+def _fm_value(v: str) -> str | None:
+    v = v.strip()
+    if len(v) >= 2 and v[0] == v[-1] and v[0] in "'\"":
+        v = v[1:-1].strip()
+    return v or None
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str | None], str]:
+    """({title, date, author, source, url} read from a leading front-matter block, rest of text).
+
+    A text without front matter comes back whole with an empty dict.
+    """
+    lines = text.lstrip("\ufeff").split("\n")
+    start = next((i for i, ln in enumerate(lines[:5]) if ln.strip()), None)
+    if start is None or lines[start].strip() != "---":
+        return {}, text
+    end = next((i for i in range(start + 1, min(len(lines), start + FM_MAX_LINES)) if _FM_FENCE.match(lines[i])), None)
+    if end is None:
+        return {}, text
+    fields: dict[str, str | None] = {}
+    for ln in lines[start + 1 : end]:
+        m = _FM_LINE.match(ln)  # indented lines and list items belong to dropped keys
+        key = _FM_KEYS.get(m.group(1).lower()) if m else None
+        if m and key and not fields.get(key):
+            fields[key] = _fm_value(m.group(2))
+    if not fields and not any(_FM_LINE.match(ln) for ln in lines[start + 1 : end]):
+        return {}, text  # a Markdown rule (---) followed by text, not front matter
+    return fields, "\n".join(lines[end + 1 :])
+
+
+# Block-level tags that show a text file's body is really HTML (scraper exports).
+_HTML_TAG = re.compile(r"<(?:p|div|section|article|br|span|font|h[1-6]|li|ul|table|td|tr|figure|img|a)\b[^>]*>", re.I)
+HTML_MIN_TAGS = 3  # fewer tags: a stray "<br>" in a text file, not markup
+HTML_LINE_SHARE = 0.3  # ... and at least this share of the text lines carry a tag
+
+
+def looks_like_markup(text: str) -> bool:
+    """Is this text (from a .txt or .md file) an HTML body?"""
+    if len(_HTML_TAG.findall(text, 0, 200_000)) < HTML_MIN_TAGS:
+        return False
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    tagged = sum(1 for ln in lines if _HTML_TAG.search(ln))
+    return tagged >= HTML_LINE_SHARE * len(lines)
+
+
+def _merge_front_matter(page: Page, fields: dict[str, str | None]) -> Page:
+    """Front matter fills in (date, source, author, url: it is the exporter's record of the page)
+    and its title stands in when the body has none."""
+    for key in ("date", "source", "author", "url"):
+        if fields.get(key):
+            page.meta[key] = fields[key]
+            page.meta[f"{key}_from"] = "front-matter"
+    if fields.get("title"):
+        page.meta["front_matter_title"] = fields["title"]
+    return page
+
+
 def read_page(raw: RawFile) -> Page:
-    """The lines of a read file and the metadata its markup carries."""
+    """The lines of a read file and the metadata its markup or front matter carries."""
     if raw.kind == "html":
         return _html_page(raw.text)
-    if raw.kind == "md":
-        return Page([pair for ln in raw.text.splitlines() for pair in md_line(ln)])
-    return Page([(ln, None) for ln in raw.text.splitlines()])
+    fields, body = split_front_matter(raw.text)
+    if looks_like_markup(body):
+        page = _html_page(body)
+    elif raw.kind == "md":
+        page = Page([pair for ln in body.splitlines() for pair in md_line(ln)])
+    else:
+        page = Page([(ln, None) for ln in body.splitlines()])
+    return _merge_front_matter(page, fields)

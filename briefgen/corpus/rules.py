@@ -17,12 +17,23 @@ from functools import cached_property, lru_cache
 from briefgen.corpus import thresholds as th
 from briefgen.corpus.lines import LEAD_SYMBOLS, SENT_END, is_sentence
 from briefgen.corpus.vocab import alternation, label_alternation, labels_of, line_rule
+from briefgen.text.script import HAN
 
 _CRUMB_SEP = re.compile(r"\s*(?:>>|>|»|›|→|＞|》)\s*")
 _PUBLISHED = re.compile(r"于\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(发表|发布)|^(发布于|发表于|发布时间)")
 DATE_ONLY = re.compile(r"^[\[【(（]?\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*(\d{1,2}:\d{2}(:\d{2})?)?[\]】)）]?$")
 _BYLINE = re.compile(r"^[(（]?(本报记者|记者|通讯员|特约记者|见习记者)\s*\S{2,4}([\s、,，]+\S{2,4}){0,3}[)）]?$")
-_VALUE_PUNCT = re.compile(r"[。？！?!，,；;]")
+_VALUE_PUNCT = re.compile(r"[。？！?!，；;]|(?<!\d),|,(?!\d)")  # "1,208" is a count, not a clause
+# Hex IDs and hashes (文章编号：9f2c…, a bare md5) and view counters inside a date/source line.
+HEX_ID = re.compile(r"(?<![0-9A-Za-z])[0-9a-fA-F]{16,}(?![0-9A-Za-z])|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+COUNTER = re.compile(r"(阅读|浏览|点击|人气|热度)(量|数|次数)?\s*[:：]?\s*[\d,.]+\s*[万wk+]?\s*(次|人)?|\d+\s*条|--")
+_PHONE = re.compile(r"(?<!\d)(0\d{2,3}[-\s]?\d{3,4}\s?\d{4}|1[3-9]\d{9}|1[3-9]\d[-\s]\d{4}[-\s]\d{4}|400[-\s]?\d{3}[-\s]?\d{4})(?!\d)")
+_DATE_TEXT = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?")
+_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
+_PIECE_SEP = re.compile(r"[\s·•|｜丨]+")
+OUTLET = rf"[{HAN}·]{{2,12}}?(?:日报|晚报|早报|时报|商报|快报|新闻网|网|电视台|广播电视台|广播电台|新闻社|通讯社|客户端|报)"
+_OUTLET_PIECE = re.compile(rf"^(?:{OUTLET}|新华社|中新社|中新网)$")
+_BYLINE_PIECE = re.compile(r"^(本报记者|记者|通讯员|特约记者|见习记者|作者|编辑|责编)")
 
 
 @lru_cache(maxsize=1)
@@ -37,7 +48,12 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "widget-short": line_rule("widget-short", "^({})$"),
         "disclaimer": line_rule("disclaimer"),
         "footer": line_rule("footer"),
-        "spam": line_rule("spam"),
+        "spam": re.compile(f"({alternation('line_rules.tsv', 'spam')}|{alternation('line_rules.tsv', 'spam-brand')})"),
+        "spam-brand": line_rule("spam-brand"),
+        "crawler": line_rule("crawler"),
+        "counter": line_rule("counter"),
+        "contact-word": line_rule("contact-word"),
+        "news-brief": line_rule("news-brief", r"^[【\[]({})[】\]]"),
         "list-header": line_rule("list-header", r"^({})(的文章|的新闻|的资讯|内容)?\s*[:：]?$"),
         "caption-start": re.compile(rf"^[△▲▽▼↑↓◆]|^[(（]?({alternation('line_rules.tsv', 'caption-start')})"),
         "caption-end": re.compile(
@@ -75,17 +91,31 @@ def meta_line(s: str) -> bool:
         return True
     labels = list(pattern("label").finditer(s))
     if not labels:
-        return False
+        return dated_line(s)
     prefix = s[: labels[0].start()].strip()
-    if prefix and not (DATE_ONLY.match(prefix) or len(prefix) <= th.META_PREFIX_MAX):
+    if prefix and not (DATE_ONLY.match(prefix) or len(prefix) <= th.META_PREFIX_MAX or dated_line(prefix)):
         return False
-    # Values between labels must be short and unpunctuated ("记者:...?" is an interview question).
+    # Values between labels must be short and unpunctuated ("记者:...?" is an interview question);
+    # an ID or a view counter after a value does not make it text.
     starts = [m.start() for m in labels[1:]] + [len(s)]
     for m, end in zip(labels, starts, strict=True):
-        value = s[m.end() : end].strip()
+        value = COUNTER.sub("", HEX_ID.sub("", s[m.end() : end])).strip()
         if len(value) > th.META_VALUE_MAX or _VALUE_PUNCT.search(value):
             return False
     return True
+
+
+def dated_line(s: str) -> bool:
+    """A date with an outlet, byline or counter and nothing else: ``2024年3月5日 某某日报 本报记者 林晓``,
+    ``某某报 · 2023/9/14 10:03 · 阅读 5632``, ``产业快讯 1916条 2021-09-29 16:17``."""
+    if len(s) > th.DATED_LINE_MAX or not _DATE_TEXT.search(s):
+        return False
+    rest = COUNTER.sub(" # ", HEX_ID.sub(" # ", _TIME.sub(" ", _DATE_TEXT.sub(" ", s))))
+    pieces = [p for p in _PIECE_SEP.split(rest) if p]
+    if len(pieces) > th.DATED_LINE_PIECES or any(len(p) > th.DATED_PIECE_MAX or _VALUE_PUNCT.search(p) for p in pieces):
+        return False
+    signals = [p for p in pieces if p == "#" or _OUTLET_PIECE.match(p) or _BYLINE_PIECE.match(p)]
+    return bool(signals) or not pieces
 
 
 @dataclass
@@ -137,14 +167,31 @@ def _menu(v: _View) -> bool:
 def _meta_or_caption(v: _View) -> str | None:
     if not meta_line(v.s):
         return None
-    # "图片来源：..." has the shape of a source line but credits a picture.
-    single_label = pattern("caption-start").search(v.s) and len(pattern("label").findall(v.s)) == 1
-    return "caption" if single_label and len(v.s) <= th.CAPTION_MAX else "metadata"
+    # "图片来源：..." and "图｜… 摄影｜…" have the shape of a source line but credit a picture.
+    caption = pattern("caption-start").search(v.s) and not _DATE_TEXT.search(v.s)
+    return "caption" if caption and len(v.s) <= th.CAPTION_MAX else "metadata"
+
+
+def _crawler(v: _View) -> bool:
+    """A scraper's or CMS field, a URL line, or an ID/hash standing alone."""
+    if pattern("crawler").search(v.low):
+        return True
+    rest = HEX_ID.sub("", v.s)
+    return rest != v.s and len(re.sub(r"[\W_]", "", rest)) <= th.ID_LABEL_MAX
+
+
+def _contact(v: _View) -> bool:
+    """A contact or advert line: a phone number with a contact word, short or unpunctuated."""
+    if len(v.s) > th.CONTACT_MAX or not _PHONE.search(v.s):
+        return False
+    return bool(pattern("contact-word").search(v.low)) and (len(v.s) <= th.CONTACT_SHORT or not is_sentence(v.s))
 
 
 # Tried in order; the first that holds names the line.  Metadata is decided between "footer"
 # and "caption" (a source line is not a caption, but a footer's 联系电话 is not a source line).
 _RULES: list[tuple[str, Callable[[_View], bool]]] = [
+    ("crawler-field", _crawler),
+    ("widget", lambda v: bool(pattern("counter").search(v.s))),
     ("breadcrumb", _breadcrumb),
     ("search", _short("search", th.SEARCH_MAX)),
     ("more-link", _short("more-link", th.MORE_MAX)),
@@ -152,6 +199,7 @@ _RULES: list[tuple[str, Callable[[_View], bool]]] = [
     ("link-list", lambda v: list_header(v.s)),
     ("disclaimer", _short("disclaimer", th.DISCLAIMER_MAX)),
     ("footer", _short("footer", th.FOOTER_MAX)),
+    ("advert", _contact),
 ]
 _LATE_RULES: list[tuple[str, Callable[[_View], bool]]] = [
     ("caption", _caption),

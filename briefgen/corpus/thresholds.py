@@ -42,6 +42,12 @@ PUBLISHED_LINE_MAX = 60  # "于2024年5月17日发布" lines
 BYLINE_MAX = 30  # "（记者 张三 李四）"
 META_PREFIX_MAX = 2  # characters allowed before the first label
 META_VALUE_MAX = 30  # a field value longer than this is text, not metadata
+DATED_LINE_MAX = 80  # "2024年3月5日 某某日报 本报记者 林晓": a date with an outlet, byline or counter
+DATED_LINE_PIECES = 6  # ... in at most this many pieces
+DATED_PIECE_MAX = 12  # ... each at most this long
+ID_LABEL_MAX = 8  # "文章编号：9f2c…": at most this many letters besides the ID
+CONTACT_MAX = 120  # a contact or advert line with a phone number
+CONTACT_SHORT = 40  # ... dropped even when punctuated if this short
 
 # ----------------------------------------------------------- page structure
 HEADER_SCAN = 60  # lines searched for the date/source line under the headline

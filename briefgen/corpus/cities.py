@@ -1,0 +1,129 @@
+"""Which cities an article is about: gazetteer names and zones, ranked by salience.
+
+Cities are prefecture-level names from ``data/cities.tsv``; districts and zones
+whose names do not contain their city (光谷, 临港, 钱塘区 ...) are mapped to it
+through ``data/cleaning/zones.tsv``.  Ranking weighs title mentions, frequency and
+early position, so cities mentioned only in passing are left out.  An article that
+says only 我市/本市 names its city elsewhere: in the outlet (泰州日报), the
+dateline (新华社合肥3月8日电) or the title; ``home_city`` finds it there.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from briefgen.core.paths import DATA_DIR
+from briefgen.corpus.vocab import city_rule, zones
+
+
+@dataclass(frozen=True)
+class City:
+    zh: str
+    en: str
+    province: str
+
+
+@lru_cache(maxsize=1)
+def load_cities() -> dict[str, City]:
+    """The gazetteer (short simplified name -> City), read once per process."""
+    path = DATA_DIR / "cities.tsv"
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    return {r["zh"]: City(r["zh"], r["en"], r["province_zh"]) for r in rows}
+
+
+@lru_cache(maxsize=1)
+def _city_regex() -> re.Pattern[str]:
+    names = sorted(list(load_cities()) + list(zones()), key=len, reverse=True)
+    return re.compile("|".join(re.escape(n) for n in names))
+
+def _weight(text: str, start: int, end: int) -> float:
+    """How much one mention says the article is about this city."""
+    before = text[max(0, start - 2) : start]
+    if any(before.endswith(w) for w in city_rule("counterpart-before")) or text[end : end + 1] == "、":
+        return 0.3
+    return 1.0
+
+
+def _mentions(text: str) -> list[tuple[str, int, float]]:
+    """(city, position, weight) for each city mention in ``text``."""
+    out = []
+    for m in _city_regex().finditer(text):
+        name, end = m.group(0), m.end()
+        city = zones().get(name, name)
+        after = text[end : end + 2]
+        before = text[max(0, m.start() - 2) : m.start()]
+        if name in city_rule("needs-suffix") and not after.startswith("市"):
+            continue
+        if any(after.startswith(w) for w in city_rule("not-after")) or any(
+            before.endswith(w) for w in city_rule("not-before")
+        ):
+            continue
+        out.append((city, m.start(), _weight(text, m.start(), end)))
+    return out
+
+
+def rank_cities(title: str | None, body: list[str], *, keep_ratio: float = 0.35) -> list[str]:
+    """Cities the article is about, most salient first."""
+    text = "\n".join(body)
+    counts: Counter[str] = Counter()
+    weights: dict[str, float] = {}
+    first: dict[str, int] = {}
+    for city, pos, w in _mentions(text):
+        counts[city] += 1
+        weights[city] = weights.get(city, 0.0) + w
+        first.setdefault(city, pos)
+    in_title = {c for c, _, w in _mentions(title or "") if w == 1.0}
+    if not counts and not in_title:
+        return []
+    total = max(1, len(text))
+    score: dict[str, float] = {}
+    for city in set(counts) | in_title:
+        s = weights.get(city, 0.0)
+        if city in in_title:
+            s += 2.0 + 0.25 * s
+        if city in first and first[city] < 0.15 * total:
+            s += 1.0
+        score[city] = s
+    top = max(score.values())
+    ranked = sorted(score, key=lambda c: (-score[c], first.get(c, total)))
+    keep = [c for c in ranked if score[c] >= keep_ratio * top and (counts[c] >= 2 or c in in_title)]
+    return keep or ranked[:1]
+
+
+
+
+_SELF_REFERENCE = re.compile(r"我市|本市|全市|市委|市政府")
+
+
+def cities_named(text: str | None) -> list[str]:
+    """Cities named in a short text (an outlet, a dateline place, a title), in order."""
+    out: list[str] = []
+    for city, _, _ in _mentions(text or ""):
+        if city not in out:
+            out.append(city)
+    return out
+
+
+def home_city(body: list[str], hints: list[tuple[str, str | None]]) -> tuple[str, str] | None:
+    """(city, where it was named) for the city an article calls 我市/本市, named in one of
+    ``hints`` ((kind, text): outlet, dateline place, title; most telling first), or None when
+    the article does not speak of its own city or no hint names exactly one city."""
+    if not any(_SELF_REFERENCE.search(line) for line in body[:40]):
+        return None
+    for kind, hint in hints:
+        named = cities_named(hint)
+        if len(named) == 1:
+            return named[0], kind
+    return None
+
+
+def with_home_city(ranked: list[str], home: str | None) -> list[str]:
+    """The ranked cities with the article's own city first when the text never names it."""
+    if home is None or home in ranked:
+        return ranked
+    return [home, *ranked]
