@@ -17,8 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import markdown
-from markdown.extensions.toc import TocExtension, slugify_unicode
 
 from briefgen.core.errors import ConfigError
 from briefgen.core.paths import TEMPLATES_DIR
@@ -32,6 +30,7 @@ from briefgen.output.report import (
     fact_value_en,
     verification_counts,
 )
+from briefgen.output.safehtml import CSP, markdown_body
 
 BRIEF_TEMPLATE = "brief.md.j2"
 ARTICLE_TEMPLATE = "article.md.j2"
@@ -85,9 +84,20 @@ def cites(ids: Iterable[str]) -> str:
     return " ".join(cite(i) for i in ids)
 
 
+def code_span(value: Any) -> str:
+    """``value`` as a Markdown code span it cannot close: the fence is one backtick longer
+    than the longest run inside (a file name or a model's cite may hold backticks)."""
+    text = " ".join(str(value if value is not None else "").split())
+    runs = [len(r) for r in re.findall(r"`+", text)]
+    fence = "`" * (max(runs, default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or runs else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def plain_ids(ids: Iterable[str]) -> str:
-    """IDs shown without links (for rejected items, whose IDs may not exist)."""
-    return ", ".join(f"`{i}`" for i in ids)
+    """IDs shown without links (for rejected items, whose IDs may not exist or come from
+    a model), each in a code span it cannot break out of."""
+    return ", ".join(code_span(i) for i in ids)
 
 
 def fact_as_of(f: Fact) -> str | None:
@@ -150,7 +160,7 @@ def _environment(templates_dir: Path | None) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        md=md_text, cell=md_cell, cite=cite, cites=cites, anchor=anchor, ids=plain_ids,
+        md=md_text, cell=md_cell, cite=cite, cites=cites, anchor=anchor, ids=plain_ids, code=code_span,
         year=year_label,
     )
     return env
@@ -406,17 +416,15 @@ def brief_context(brief: Brief, lang: str, data: dict[str, Any] | None = None) -
 
 
 def markdown_to_html(md: str, css: str, lang: str = "both") -> str:
-    """Python-Markdown with tables and anchors, wrapped in a standalone page."""
-    body = markdown.markdown(
-        md,
-        extensions=["tables", "attr_list", TocExtension(slugify=slugify_unicode, toc_depth="2-3")],
-        output_format="html",
-    )
+    """Markdown with tables and anchors (see ``safehtml``), wrapped in a standalone page
+    whose Content-Security-Policy forbids scripts."""
+    body = markdown_body(md)
     m = re.search(r"^#\s+(.+)$", md, flags=re.MULTILINE)
     title = html.escape(m.group(1).strip()) if m else "briefgen"
     html_lang = "en" if lang == "en" else "zh-CN"
     return (
         f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{title}</title>\n<style>\n{css}\n</style>\n</head>\n"
         f'<body>\n<main class="brief">\n{body}\n</main>\n</body>\n</html>\n'
