@@ -2,7 +2,8 @@
 
 ``items.jsonl`` holds hand-written model output (claims, findings, overview
 claims, key facts) over ``examples/articles``, ``../shared/corpus/seeds`` and
-``../shared/corpus/dev``; each item is labelled ``correct`` or ``wrong`` with the
+``../shared/corpus/dev``, with the cited excerpts as ingested when the item was
+written (``sources``) and the articles' dates (``dates``); each item is labelled ``correct`` or ``wrong`` with the
 kind of number form or mistake it carries, and ``split`` says whether it was
 used while tuning the verifier (``tune``) or kept apart (``heldout``).
 
@@ -23,20 +24,16 @@ import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from briefgen.core.types import Claim, Document, Excerpt
-from briefgen.corpus.ingest import ingest
+from briefgen.core.types import Claim, Excerpt
 from briefgen.engines.schemas import FactOut
 from briefgen.engines.verify import verify_claim, verify_fact
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 ITEMS = HERE / "items.jsonl"
-FOLDERS = (ROOT / "examples" / "articles", ROOT.parent / "shared" / "corpus" / "seeds",
-           ROOT.parent / "shared" / "corpus" / "dev")  # fmt: skip
 MIN_ITEMS = 10  # kinds with fewer items are reported but not held to the thresholds
 
 
@@ -51,40 +48,24 @@ class Outcome:
         return self.verified == (self.item["label"] == "correct")
 
 
-@lru_cache(maxsize=1)
-def documents() -> dict[str, Document]:
-    """Every document of the three folders by ID (ingested once)."""
-    docs: dict[str, Document] = {}
-    for folder in FOLDERS:
-        if folder.is_dir():
-            for d in ingest(folder).documents:
-                docs[d.id] = d
-    return docs
-
-
 def load_items(path: Path = ITEMS) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def _context(cites: list[str]) -> tuple[dict[str, Excerpt], set[str], set[int]]:
-    """The excerpts of the cited documents (what the model was shown), all IDs, their years."""
-    docs = documents()
-    known = {e.id for d in docs.values() for e in d.excerpts}
-    context: dict[str, Excerpt] = {}
-    years: set[int] = set()
-    for doc_id in dict.fromkeys(c.split(":")[0] for c in cites):
-        doc = docs.get(doc_id)
-        if doc is None:
-            continue
-        context.update({e.id: e for e in doc.excerpts})
-        if doc.date and doc.date[:4].isdigit():
-            years.add(int(doc.date[:4]))
-    return context, known, years
+def _context(item: dict[str, Any]) -> tuple[dict[str, Excerpt], set[str], set[int]]:
+    """The cited excerpts as the model saw them (stored with the item, so later changes to
+    cleaning cannot move them), every cited ID, and the publication years of their articles."""
+    context = {
+        cid: Excerpt(cid, cid.split(":")[0], int(cid.rsplit(":p", 1)[1]), text, text)
+        for cid, text in item["sources"].items()
+    }
+    years = {int(d[:4]) for d in item["dates"].values() if d and d[:4].isdigit()}
+    return context, set(context), years
 
 
 def check(item: dict[str, Any]) -> Outcome:
     """Run the verifier on one item the way the engines do."""
-    context, known, years = _context(item["cites"])
+    context, known, years = _context(item)
     if item["type"] == "fact":
         out = FactOut(value=item["value"], unit=item["unit"], what=item["what"],
                       what_en=item["what_en"], year=item["year"], cites=item["cites"])  # fmt: skip
