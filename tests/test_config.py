@@ -105,3 +105,35 @@ def test_url_helpers() -> None:
     assert is_local_url("http://localhost:11434/v1") and is_local_url("http://127.0.0.1:8000")
     assert not is_local_url("https://api.deepseek.com/v1") and not is_local_url(None)
     assert safe_url("https://user:pw@host.example/v1?key=abc") == "https://host.example/v1"
+
+
+def test_key_going_to_a_project_base_url_is_announced(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    write_toml(tmp_path, '[model]\nbase_url = "https://llm.example.org/v1"\n')
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-abcdefgh")
+    cfg = resolve_config({"model": "gpt-4o-mini"}, cwd=tmp_path)
+    assert cfg is not None and cfg.endpoint == "https://llm.example.org/v1"
+    err = capsys.readouterr().err
+    assert "the API key from OPENAI_API_KEY goes to https://llm.example.org/v1" in err
+    assert "briefgen.toml" in err and "abcdefgh" not in err
+    resolve_config({"model": "gpt-4o-mini", "base_url": "https://api.example.com/v1"}, cwd=tmp_path)
+    assert capsys.readouterr().err == ""  # the user named the server: nothing to announce
+
+
+def test_key_is_not_sent_in_clear_text_to_another_machine(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_toml(tmp_path, '[model]\nbase_url = "http://llm.example.org/v1"\n')
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-abcdefgh")
+    with pytest.raises(ConfigError) as info:
+        resolve_config({"model": "m"}, cwd=tmp_path)
+    line = info.value.one_line()
+    assert "unencrypted to http://llm.example.org/v1" in line and "--allow-http" in line
+    assert resolve_config({"model": "m", "allow_http": True}, cwd=tmp_path) is not None
+    local = resolve_config({"model": "m", "base_url": "http://127.0.0.1:8000/v1"}, cwd=tmp_path)
+    assert local is not None and local.api_key is not None  # loopback is fine
+
+
+def test_call_time_limit_and_reply_cap_grow_with_max_tokens() -> None:
+    cfg = ModelConfig(model="m", timeout=30, min_tokens_per_second=20)
+    assert cfg.call_timeout(2000) == 130 and cfg.call_timeout(8000) == 430
+    assert ModelConfig.max_reply_bytes(8000) > ModelConfig.max_reply_bytes(1000) > 5 * 1000

@@ -231,3 +231,61 @@ def test_run_inside_an_event_loop(mock_model: MockModel) -> None:
 
     [res] = asyncio.run(notebook())
     assert res.ok
+
+
+def test_failed_attempts_and_retries_are_counted(server: FakeOpenAI, tmp_path: Path) -> None:
+    server.add(*[Reply(status=503, error="busy")] * 3)
+    client = make_client(tmp_path, server.url, max_retries=2)
+    [res] = client.run([ask()])
+    assert res.status == "failed" and res.attempts == 3
+    u = client.usage
+    assert (u.calls, u.attempts, u.retries, u.failed, u.failed_purposes) == (0, 3, 2, 1, ["test:one"])
+
+
+def test_retry_waiting_is_bounded_in_total(server: FakeOpenAI, tmp_path: Path) -> None:
+    server.add(*[Reply(status=429, headers={"Retry-After": "0.4"}, error="slow down")] * 10)
+    client = make_client(tmp_path, server.url, max_retries=9, retry_time_max=1.0)
+    started = time.monotonic()
+    [res] = client.run([ask()])
+    assert res.error and "gave up after 3 attempts" in res.error  # 0.4 + 0.4, a third 0.4 > 1.0
+    assert server.count == 3 and time.monotonic() - started < 2.5
+
+
+def test_time_limit_grows_with_the_answer_allowed(server: FakeOpenAI, tmp_path: Path) -> None:
+    """A slow model writing a long answer is waited for; a fixed limit would abandon it."""
+    server.add(Reply('{"city": "x", "value": 1}', delay=0.8), Reply('{"city": "y", "value": 2}', delay=0.8))
+    fixed = make_client(tmp_path, server.url, timeout=0.3, min_tokens_per_second=1e9, no_cache=True)
+    assert fixed.run([ask(max_tokens=50)])[0].status == "timed_out"
+    grown = make_client(tmp_path, server.url, timeout=0.3, min_tokens_per_second=100, no_cache=True)
+    [res] = grown.run([ask(max_tokens=100)])  # limit 0.3 + 100/100 = 1.3 s
+    assert res.ok and server.requests[1]["max_tokens"] == 100
+    assert ModelConfig(model="m").call_timeout(5000) == 60 + 500  # documented default
+
+
+@pytest.mark.parametrize("body,ctype,reason", [
+    (b"", "application/json", "empty body"),
+    (b"<html><body>Welcome to nginx!</body></html>", "text/html", "text/html content"),
+    (b'{"hello": "world"}', "application/json", "not a chat completion"),
+])
+def test_http_200_without_a_completion_is_a_one_line_failure(
+        server: FakeOpenAI, tmp_path: Path, body: bytes, ctype: str, reason: str) -> None:
+    server.add(Reply(body=body, content_type=ctype))
+    [res] = make_client(tmp_path, server.url).run([ask()])
+    assert res.status == "failed" and res.error and reason in res.error
+    assert "\n" not in res.error and "Traceback" not in res.error and server.count == 1
+
+
+def test_huge_reply_is_refused_and_not_echoed_back(server: FakeOpenAI, tmp_path: Path) -> None:
+    huge = '{"city": "' + "中" * 400_000 + '"'
+    server.add(huge)
+    [res] = make_client(tmp_path, server.url).run([ask(max_tokens=100)])
+    assert res.status == "failed" and res.error and res.error.startswith("reply too large")
+    assert server.count == 1 and res.raw == ""
+
+
+def test_long_unusable_reply_is_described_not_echoed_in_the_repair(server: FakeOpenAI, tmp_path: Path) -> None:
+    server.add("no JSON here " * 1000, GOOD)
+    [res] = make_client(tmp_path, server.url).run([ask(max_tokens=2000)])
+    assert res.ok and server.count == 2
+    echoed = server.requests[1]["messages"][-2]["content"]
+    assert "no JSON here" not in echoed and "13,000 characters" in echoed

@@ -206,14 +206,14 @@ class OpenAIBackend:
             response = raw.parse()
         except (ValueError, self._openai.APIResponseValidationError):
             response = None
-        if not isinstance(response, ChatCompletion):
+        # The SDK builds models without validating them: check the part we read.
+        choices = getattr(response, "choices", None) if isinstance(response, ChatCompletion) else None
+        if not isinstance(choices, list) or not choices:
             raise BackendError(f"the server answered HTTP 200 with JSON that is not a chat "
-                               f"completion ({_snippet(body)})")
+                               f"completion with a choice ({_snippet(body)})")
         return self._exchange(response)
 
     def _exchange(self, response: Any) -> Exchange:
-        if not response.choices:
-            raise BackendError("the provider sent no choices", transient=True)
         choice = response.choices[0]
         message = choice.message
         content = message.content or ""

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TextIO
 from urllib.parse import urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
@@ -186,19 +187,43 @@ def read_key_file(path: Path) -> SecretStr:
     return SecretStr(text.splitlines()[0].strip())
 
 
-def _env_key() -> SecretStr | None:
+def _env_key() -> tuple[SecretStr | None, str]:
+    """The key from the environment, and the variable it came from."""
     for var in ("BRIEFGEN_API_KEY", "OPENAI_API_KEY"):
         value = os.environ.get(var, "").strip()
         if value:
-            return SecretStr(value)
-    return None
+            return SecretStr(value), var
+    return None, ""
+
+
+def check_key_destination(config: ModelConfig, *, url_from: str, key_from: str,
+                          allow_http: bool = False, stream: TextIO | None = None) -> None:
+    """Say where the key goes when the URL and the key come from different places, and
+    refuse to send it in clear text to another machine.
+
+    Why: a ``briefgen.toml`` in the working folder (a cloned project, a shared drive) can
+    set ``base_url``; a user who only passes ``--model`` would otherwise send their
+    ``OPENAI_API_KEY`` to that server without a word.
+    """
+    if config.api_key is None or config.replay_dir is not None:
+        return
+    if url_from == "briefgen.toml" and key_from:
+        print(f"note: the API key from {key_from} goes to {config.public_url} "
+              "(base_url set in ./briefgen.toml)", file=stream or sys.stderr)
+    scheme = urlparse(config.endpoint).scheme.lower()
+    if scheme != "https" and not config.is_local and not allow_http:
+        raise ConfigError(
+            f"refusing to send the API key unencrypted to {config.public_url} "
+            f"(base_url from {url_from})",
+            help="use an https:// URL, or pass --allow-http if this network is trusted",
+        )
 
 
 def resolve_config(flags: dict[str, Any], *, cwd: Path) -> ModelConfig | None:
     """Merge flags > environment > ``cwd/briefgen.toml`` into a ``ModelConfig``.
 
     ``flags`` uses the CLI's names (model, base_url, api_key_file, concurrency,
-    dry_run, budget_tokens, no_cache, record, replay, timeout); None/False
+    dry_run, budget_tokens, no_cache, record, replay, timeout, allow_http); None/False
     values count as not given.  Returns None when no model is configured and no
     replay folder is given: the caller then runs the extractive engine.
     """
@@ -241,7 +266,7 @@ def resolve_config(flags: dict[str, Any], *, cwd: Path) -> ModelConfig | None:
             raise ConfigError(f"replay folder {replay} does not exist")
 
     key_file = given.get("api_key_file") or toml.get("api_key_file")
-    key = read_key_file(Path(key_file)) if key_file else _env_key()
+    key, key_from = (read_key_file(Path(key_file)), "") if key_file else _env_key()
     values["api_key"] = key
 
     try:
@@ -255,4 +280,9 @@ def resolve_config(flags: dict[str, Any], *, cwd: Path) -> ModelConfig | None:
         raise ConfigError(
             f"no API key for model {config.model} at {config.endpoint}", help=KEY_HELP
         )
+    url_from = next((where for where, table in (("--base-url", given), ("BRIEFGEN_BASE_URL", env),
+                                                ("briefgen.toml", toml)) if table.get("base_url")),
+                    "the default")
+    check_key_destination(config, url_from=url_from, key_from=key_from,
+                          allow_http=bool(given.get("allow_http")))
     return config
