@@ -15,6 +15,7 @@ raw markup would cost it more.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 import time
@@ -93,8 +94,15 @@ def raw_files(folder: Path) -> list[RawFile]:
     return out
 
 
-def run_mapreduce(files: list[RawFile], base_url: str) -> dict[str, Any]:
-    """Run the map-reduce chain over ``files``; return chunk count and the final summary."""
+def run_mapreduce(files: list[RawFile], base_url: str, *, concurrency: int = 4) -> dict[str, Any]:
+    """Run the map-reduce chain over ``files``; return chunk count and the final summary.
+
+    The chain runs with ``ainvoke``, so its map step sends every chunk at once; a shared
+    HTTP pool of ``concurrency`` connections holds it to the same number of calls in
+    flight as ``briefgen --concurrency`` (the synchronous ``invoke`` made one call at a
+    time, which flattered briefgen).
+    """
+    import httpx
     from langchain_classic.chains.summarize import load_summarize_chain
     from langchain_core.documents import Document
     from langchain_openai import ChatOpenAI
@@ -102,15 +110,6 @@ def run_mapreduce(files: list[RawFile], base_url: str) -> dict[str, Any]:
 
     if not base_url.startswith("http://127.0.0.1:"):
         raise ValueError("benchmark traffic goes to 127.0.0.1 only")
-    llm = ChatOpenAI(
-        model="bench",
-        base_url=base_url,
-        api_key="bench-dummy-key",  # type: ignore[arg-type]
-        temperature=0,
-        max_retries=0,
-        timeout=120,
-        custom_get_token_ids=token_ids,  # offline tokenizer for the collapse step
-    )
     splitter = RecursiveCharacterTextSplitter(
         chunk_size=CHUNK_TOKENS,
         chunk_overlap=CHUNK_OVERLAP,
@@ -120,17 +119,37 @@ def run_mapreduce(files: list[RawFile], base_url: str) -> dict[str, Any]:
     docs = splitter.split_documents(
         [Document(page_content=f.text, metadata={"source": f.path}) for f in files]
     )
-    chain = load_summarize_chain(llm, chain_type="map_reduce", token_max=TOKEN_MAX)
-    result = chain.invoke({"input_documents": docs})
+
+    async def go() -> dict[str, Any]:
+        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        # No pool timeout: a chunk waiting for a free connection is queued, not failed.
+        async with httpx.AsyncClient(limits=limits, timeout=httpx.Timeout(1800.0)) as http:
+            llm = ChatOpenAI(
+                model="bench",
+                base_url=base_url,
+                api_key="bench-dummy-key",  # type: ignore[arg-type]
+                temperature=0,
+                max_retries=0,
+                timeout=1800,
+                http_async_client=http,
+                custom_get_token_ids=token_ids,  # offline tokenizer for the collapse step
+            )
+            chain = load_summarize_chain(llm, chain_type="map_reduce", token_max=TOKEN_MAX)
+            return dict(await chain.ainvoke({"input_documents": docs}))
+
+    result = asyncio.run(go())
     return {"chunks": len(docs), "summary": str(result.get("output_text", ""))}
 
 
-def measure(folder: Path, *, latency: float = 0.0) -> dict[str, Any]:
-    """Raw tokens of ``folder`` and what the baseline sends for it, on a fresh bench server."""
+def measure(folder: Path, *, latency: float = 0.0, prefill_rate: float = 0.0,
+            decode_rate: float = 0.0, concurrency: int = 4) -> dict[str, Any]:
+    """Raw tokens of ``folder`` and what the baseline sends for it, on a fresh bench server
+    with the given latency model (see ``server.BenchServer``)."""
     files = raw_files(folder)
-    with BenchServer(latency=latency, max_seconds=1800) as server:
+    with BenchServer(latency=latency, prefill_rate=prefill_rate, decode_rate=decode_rate,
+                     max_seconds=1800) as server:
         t0 = time.perf_counter()
-        run = run_mapreduce(files, server.base_url)
+        run = run_mapreduce(files, server.base_url, concurrency=concurrency)
         wall = time.perf_counter() - t0
         stats = server.stats.snapshot(detail=False)
     return {
@@ -138,6 +157,7 @@ def measure(folder: Path, *, latency: float = 0.0) -> dict[str, Any]:
         "raw_tokens": sum(count_tokens(f.text) for f in files),
         "chunks": run["chunks"],
         "calls": stats["requests"],
+        "max_in_flight": stats["max_in_flight"],
         "prompt_tokens": stats["prompt_tokens"],
         "completion_tokens": stats["completion_tokens"],
         "wall_seconds": round(wall, 2),
@@ -147,8 +167,14 @@ def measure(folder: Path, *, latency: float = 0.0) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description="LangChain map-reduce summarisation baseline.")
     p.add_argument("folder", type=Path)
+    p.add_argument("--concurrency", type=int, default=4, help="calls in flight (as briefgen's)")
+    p.add_argument("--latency", type=float, default=0.0, help="fixed seconds per call")
+    p.add_argument("--prefill-rate", type=float, default=0.0, help="prompt tokens/s (0: instant)")
+    p.add_argument("--decode-rate", type=float, default=0.0, help="completion tokens/s (0: instant)")
     args = p.parse_args(argv)
-    print(json.dumps(measure(args.folder), indent=1))
+    result = measure(args.folder, latency=args.latency, prefill_rate=args.prefill_rate,
+                     decode_rate=args.decode_rate, concurrency=args.concurrency)
+    print(json.dumps(result, indent=1))
     return 0
 
 

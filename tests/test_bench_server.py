@@ -158,7 +158,7 @@ def test_stats_hold_every_answered_request_at_once(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(bench.Stats, "add", slow_add)
     with bench.BenchServer(max_seconds=30) as server:
         client = openai.OpenAI(base_url=server.base_url, api_key="bench", max_retries=0, timeout=10)
-        for i in range(30):
+        for i in range(15):
             client.chat.completions.create(
                 model="bench", messages=[{"role": "user", "content": f'Summarise:\n"{PROMPT}{i}"'}])
             assert server.stats.snapshot(detail=False)["requests"] == i + 1
@@ -177,3 +177,22 @@ def test_latency_model_adds_prefill_and_decode_time() -> None:
     expected = 0.1 + done.usage.prompt_tokens / 1000 + done.usage.completion_tokens / 100
     assert done.usage.completion_tokens >= 20 and expected >= 0.3
     assert expected <= took < expected + 1.0
+
+
+def test_mapreduce_baseline_runs_calls_in_parallel_up_to_the_limit() -> None:
+    """The baseline runs with ``ainvoke`` at briefgen's concurrency, not one call at a time."""
+    pytest.importorskip("langchain_classic")
+    pytest.importorskip("langchain_text_splitters")
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import mapreduce_baseline as mr  # type: ignore[import-not-found]
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    text = "\n".join(f"第{i}段：某市推进产业园区建设，引进企业，完善配套服务，扩大生产规模。" * 12
+                     for i in range(12))
+    files = [mr.RawFile("a.txt", text)]
+    with mr.BenchServer(latency=0.3, max_seconds=60) as server:
+        run = mr.run_mapreduce(files, server.base_url, concurrency=2)
+        stats = server.stats.snapshot(detail=False)
+    assert run["chunks"] >= 3 and run["summary"]
+    assert stats["max_in_flight"] == 2 and stats["requests"] > run["chunks"]
