@@ -167,3 +167,181 @@ def test_ingest_json_reports_provenance(tmp_path: Path) -> None:
     prov = data["documents"][0]["provenance"]
     assert prov["date"] == "front-matter" and prov["title"] == "front-matter" and prov["source"] == "front-matter"
     assert data["documents"][0]["date_confidence"] == "high"
+
+
+# ------------------------------------------------------------- source
+
+
+@pytest.mark.parametrize(
+    ("meta_line", "source"),
+    [
+        ("来源：都市日报 2019-08-13 00:44", "都市日报"),
+        ("文章来源: 都市日报    作者: 王平    点击数: 1,208", "都市日报"),
+        ("2024年6月3日 都市日报 本报记者 王平", "都市日报"),
+        ("都市晚报 · 2024/6/3 10:03 · 阅读 5632", "都市晚报"),
+        ("2024-06-03 08:30 来源：都市日报 e3b7a91f5c2d48a6b0f4c9d1a7e26b58", "都市日报"),
+    ],
+)
+def test_outlet_written_in_a_date_line(tmp_path: Path, meta_line: str, source: str) -> None:
+    doc = _one(tmp_path, "s.txt", "\n".join([TITLE, meta_line, *BODY]))
+    assert doc.source == source
+    assert doc.date in ("2024-06-03", "2019-08-13") or "点击数" in meta_line
+    assert doc.text.split("\n") == BODY
+    assert "e3b7a91f" not in doc.text and "5632" not in doc.text
+
+
+def test_agency_dateline_is_the_source(tmp_path: Path) -> None:
+    lines = [TITLE, "2024-06-03", "中新社某城6月3日电 " + BODY[0], *BODY[1:]]
+    doc = _one(tmp_path, "t.txt", "\n".join(lines))
+    assert doc.source == "中新社" and doc.provenance["source"] == "dateline"
+
+
+def test_spam_word_glued_to_a_label_is_not_a_source(tmp_path: Path) -> None:
+    lines = [TITLE, "发布时间：2024-06-03 来源：大发黄金版参与互动", *BODY]
+    doc = _one(tmp_path, "u.txt", "\n".join(lines))
+    assert doc.source is None
+
+
+# ------------------------------------------------------------------ titles
+
+
+@pytest.mark.parametrize(
+    "written",
+    [f"{TITLE}_某某新闻网", f"{TITLE} | 产业观察", f"{TITLE} - 车城在线", f"title: '{TITLE}'", f"大发快三{TITLE}"],
+)
+def test_title_without_suffix_label_or_spam(written: str) -> None:
+    from briefgen.corpus.titles import tidy_title
+
+    assert tidy_title(written) == TITLE
+
+
+def test_a_title_with_a_dash_inside_is_kept() -> None:
+    from briefgen.corpus.titles import tidy_title
+
+    assert tidy_title("某市发布2024—2026年智能网联汽车产业行动方案") == "某市发布2024—2026年智能网联汽车产业行动方案"
+
+
+# ------------------------------------------------------------------ cities
+
+
+def test_our_city_named_only_by_the_outlet(tmp_path: Path) -> None:
+    body = [p.replace("全市", "我市") for p in BODY]
+    doc = _one(tmp_path, "v.txt", "\n".join([TITLE, "发布时间：2024-06-03 来源：泰州日报", *body]))
+    assert doc.cities[:1] == ["泰州"] and doc.provenance["cities"] == "outlet"
+
+
+def test_our_city_named_only_by_the_dateline(tmp_path: Path) -> None:
+    lines = [TITLE, "新华社合肥6月3日电 " + BODY[0].replace("全市", "我市"), *BODY[1:]]
+    doc = _one(tmp_path, "w.txt", "\n".join(lines))
+    assert doc.cities[:1] == ["合肥"]
+
+
+def test_zones_count_for_their_city() -> None:
+    from briefgen.corpus.cities import rank_cities
+
+    body = ["钱塘区新增智能网联汽车企业30家，钱塘区产值增长两成。", "钱塘区将建设测试道路。"]
+    assert rank_cities("钱塘区智能网联汽车产业加速", body) == ["杭州"]
+    assert rank_cities(None, ["东湖高新区生物企业超过4000家，东湖高新区营收增长。"]) == ["武汉"]
+
+
+# ------------------------------------------------------------------- junk
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("产业园鸟瞰图", "caption"),
+        ("某某产业园效果图 图片来源：某区管委会", "caption"),
+        ("图｜测试道路一角 摄影｜王平", "caption"),
+        ("预约热线：0755-8888 6666", "advert"),
+        ("微信/手机:13512345678", "advert"),
+        ("文章编号：9f2c4e71a8b3d605c3e0a7b2f14d8e96", "crawler-field"),
+        ("crawled_at: 2024-07-01 03:17:44", "crawler-field"),
+        ("本文地址：http://www.example.cn/qc/202406/t20240603_1.shtml", "crawler-field"),
+        ("点击上方蓝字“某某观察”关注我们", "widget"),
+        ("【字体：大 中 小】", "widget"),
+        ("阅读 5632", "widget"),
+        ("编辑：王平 审核：李明", "metadata"),
+    ],
+)
+def test_junk_lines_are_dropped_with_a_reason(line: str, reason: str) -> None:
+    from briefgen.core.types import RawFile
+    from briefgen.corpus.clean import clean
+
+    c = clean(RawFile("p.txt", "txt", "\n".join([TITLE, BODY[0], BODY[1], line, BODY[2], BODY[3]]), "utf-8"))
+    assert (reason, line) in c.dropped
+    assert c.lines == BODY
+
+
+def test_a_sentence_with_a_phone_number_is_kept() -> None:
+    from briefgen.corpus.rules import classify
+
+    s = "据介绍，企业可通过政务服务平台在线申报补贴，也可拨打咨询电话0755-88886666了解政策细则，全年受理不设名额限制。"
+    assert classify(s) is None
+
+
+# ------------------------------------------------------------ body kept whole
+
+
+def _cleaned(lines: list[str]):  # type: ignore[no-untyped-def]
+    from briefgen.core.types import RawFile
+    from briefgen.corpus.clean import clean
+
+    return clean(RawFile("p.txt", "txt", "\n".join(lines), "utf-8"))
+
+
+def test_a_spam_word_inside_a_paragraph_goes_and_the_paragraph_stays() -> None:
+    spammed = BODY[3].replace("将持续", "将大发快三持续")
+    c = _cleaned([TITLE, *BODY[:3], spammed])
+    assert c.lines == BODY
+    assert c.original_lines[-1] == BODY[3]
+    assert any("spam word removed" in w for w in c.warnings)
+
+
+def test_a_paragraph_stuffed_with_spam_is_dropped() -> None:
+    stuffed = "在线观看高清无码福利视频，澳门新葡京百家乐老虎机，欢迎光临本站，注册即送大礼包，天天有惊喜不断。"
+    c = _cleaned([TITLE, *BODY[:2], stuffed, *BODY[2:]])
+    assert ("spam", stuffed) in c.dropped and c.lines == BODY
+
+
+def test_an_appended_news_brief_on_another_topic_is_dropped() -> None:
+    brief = "【简讯】某县第十届油菜花旅游文化节日前开幕，活动持续一个月，预计接待游客20万人次，带动乡村民宿和农家乐消费。"
+    c = _cleaned([TITLE, *BODY, brief])
+    assert c.lines == BODY
+    assert any(line == brief for _, line in c.dropped)
+
+
+def test_a_truncated_last_sentence_is_dropped_and_said() -> None:
+    cut = BODY[3] + "下一步，该市将围绕车路协同等方向，加快引进一批"
+    c = _cleaned([TITLE, *BODY[:3], cut])
+    assert c.lines == BODY
+    assert any("mid-sentence" in w for w in c.warnings)
+    whole = _cleaned([TITLE, *BODY])
+    assert not any("mid-sentence" in w for w in whole.warnings)
+
+
+# --------------------------------------------------------- meaning unchanged
+
+
+def test_simplified_text_passes_through_traditional_conversion_unchanged() -> None:
+    from briefgen.text.script import to_simplified
+
+    simplified = "全市5G网络覆盖率达到98%，覆盖所有乡镇，发展后劲十足。"
+    assert to_simplified(simplified) == simplified  # OpenCC alone writes 复盖
+    assert to_simplified("全市5G網絡覆蓋率達到98%，覆蓋所有鄉鎮。") == "全市5G网络覆盖率达到98%，覆盖所有乡镇。"
+
+
+def test_a_traditional_page_is_read_simplified_and_quoted_as_written(tmp_path: Path) -> None:
+    from briefgen.text.script import to_simplified
+
+    trad = ["智能網聯汽車產業產值突破四百億元", "記者近日從市發展改革委獲悉，去年全市智能網聯汽車產業實現產值412億元，同比增長18.6%，產業規模再創新高。"]
+    c = _cleaned(trad)
+    assert c.title == to_simplified(trad[0]) and c.lines == [to_simplified(trad[1])]
+    assert c.original_lines == [trad[1]]
+
+
+def test_spaces_inside_figures_are_closed_and_dates_keep_theirs() -> None:
+    from briefgen.text.script import normalise
+
+    assert normalise("产值过 10 亿元，新增 2000 万元投资，2024 年投产") == "产值过10亿元，新增2000万元投资，2024年投产"
+    assert normalise("来源：某报 2019-08-13 00:44 阅读 5632") == "来源：某报 2019-08-13 00:44 阅读 5632"

@@ -30,7 +30,7 @@ from briefgen.corpus.lines import (
     tag_title,
     title_like,
 )
-from briefgen.corpus.rules import editor_line
+from briefgen.corpus.rules import editor_line, pattern
 from briefgen.text.script import HAN_RUN, han_count, normalise_original, to_simplified
 
 # ------------------------------------------------------------------- title
@@ -201,7 +201,7 @@ def blocks(lines: list[Line], start: int, end: int) -> list[Block]:
         opened_by = None
         if not out:
             opened_by = "start"
-        elif end_seen or tag_title(text):
+        elif end_seen or tag_title(text) or pattern("news-brief").match(text):
             opened_by = "end"
         elif (soft_seen or (not sentence and headline_like(text))) and has_sentence:
             opened_by = "heading"  # consecutive headings open one block together

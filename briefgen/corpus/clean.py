@@ -13,6 +13,7 @@ where the article starts and ends is ``article.py``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -30,9 +31,12 @@ from briefgen.corpus.lines import (
     title_like,
 )
 from briefgen.corpus.page import Hint, read_page
-from briefgen.corpus.rules import classify, list_header
+from briefgen.corpus.rules import classify, is_spam, list_header, pattern
 from briefgen.corpus.titles import tidy_title
-from briefgen.text.script import han_count, normalise_original, to_simplified
+from briefgen.text.script import HAN, han_count, normalise_original, to_simplified
+
+# The last paragraph ends in a character or a figure, not in punctuation: it was cut off.
+_UNFINISHED = re.compile(rf"[{HAN}0-9A-Za-z]$")
 
 
 @dataclass
@@ -72,6 +76,39 @@ def drop_instructions(st: _State) -> None:
         if may_address_a_model(ln.orig) and find_instruction(ln.orig):
             ln.reason = "instruction"
             st.warnings.append(f'possible prompt injection dropped: "{ln.orig[:40]}"')
+
+
+def strip_spam_words(st: _State) -> None:
+    """A spam brand wedged inside a real sentence goes; the sentence stays (with its figures)."""
+    rx = pattern("spam-brand")
+    for ln in st.lines:
+        if ln.reason or not rx.search(ln.norm.lower()) or is_spam(ln.norm):
+            continue  # no brand word, or a spam paragraph that the furniture rules drop whole
+        norm = _cut(rx, ln.norm)
+        if not is_sentence(norm):
+            continue  # a short line made of spam: the furniture rules drop it whole
+        orig = _cut(rx, ln.orig) if rx.search(ln.orig.lower()) else _cut_like(ln.orig, ln.norm, rx)
+        ln.orig, ln.norm, ln.bigrams = orig, norm, bigrams(norm)
+        st.warnings.append(f'spam word removed inside a paragraph: "{norm[:30]}…"')
+
+
+def _cut(rx: re.Pattern[str], text: str) -> str:
+    """``text`` without the matches of ``rx`` (matched case-insensitively, cut as written)."""
+    spans = [m.span() for m in rx.finditer(text.lower())]
+    out, at = [], 0
+    for a, b in spans:
+        out.append(text[at:a])
+        at = b
+    return "".join(out) + text[at:]
+
+
+def _cut_like(orig: str, norm: str, rx: re.Pattern[str]) -> str:
+    """Cut the as-written line where the simplified one matched (same length: same offsets)."""
+    if len(orig) != len(norm):
+        return orig
+    spans = [m.span() for m in rx.finditer(norm.lower())]
+    keep = [ch for i, ch in enumerate(orig) if not any(a <= i < b for a, b in spans)]
+    return "".join(keep)
 
 
 def drop_furniture(st: _State) -> None:
@@ -177,9 +214,30 @@ def settle_body(st: _State) -> None:
             ln.reason = _tail_reason(ln, i, st)
 
 
+def trim_truncated_end(st: _State) -> None:
+    """A page cut off mid-sentence ("…加快引进一批"): the unfinished sentence goes, and the
+    warnings say so (a half sentence can carry half a figure)."""
+    body = [i for i, ln in enumerate(st.lines) if ln.reason is None and i != st.title.index]
+    if not body:
+        return
+    ln = st.lines[body[-1]]
+    if len(ln.norm) < th.SENTENCE_MIN or not _UNFINISHED.search(ln.norm):
+        return
+    cut_norm, cut_orig = ln.norm.rfind("。"), ln.orig.rfind("。")
+    if cut_norm > 0 and cut_orig > 0:
+        tail = ln.norm[cut_norm + 1 :]
+        ln.norm, ln.orig = ln.norm[: cut_norm + 1], ln.orig[: cut_orig + 1]
+        ln.bigrams = bigrams(ln.norm)
+    else:
+        tail = ln.norm
+        ln.reason = "truncated"
+    st.warnings.append(f'the article ends mid-sentence (page cut off?): dropped "{tail[-30:]}"')
+
+
 # In order: each pass sees the reasons the earlier ones gave.
 PASSES: list[Callable[[_State], None]] = [
     drop_instructions,
+    strip_spam_words,
     drop_furniture,
     locate_title,
     drop_header,
@@ -187,6 +245,7 @@ PASSES: list[Callable[[_State], None]] = [
     drop_link_runs,
     find_article_end,
     settle_body,
+    trim_truncated_end,
 ]
 
 

@@ -172,6 +172,22 @@ def _meta_or_caption(v: _View) -> str | None:
     return "caption" if caption and len(v.s) <= th.CAPTION_MAX else "metadata"
 
 
+def is_spam(s: str) -> bool:
+    """Spam wherever it appears (see ``_spam``)."""
+    return _spam(_View(s))
+
+
+def _spam(v: _View) -> bool:
+    """Spam: a short line with a spam word, or a paragraph stuffed with them.  A real paragraph
+    with one spam word inside stays (the word is not evidence, the paragraph's figures are)."""
+    found = [m.group(0) for m in pattern("spam").finditer(v.low)]
+    if not found:
+        return False
+    if len(v.s) < th.SPAM_PARAGRAPH_MIN or not is_sentence(v.s):
+        return True
+    return len(set(found)) >= th.SPAM_WORDS_IN_PARAGRAPH
+
+
 def _crawler(v: _View) -> bool:
     """A scraper's or CMS field, a URL line, or an ID/hash standing alone."""
     if pattern("crawler").search(v.low):
@@ -210,7 +226,7 @@ _LATE_RULES: list[tuple[str, Callable[[_View], bool]]] = [
 def classify(s: str) -> str | None:
     """A reason for a line that is web furniture wherever it appears, or None."""
     v = _View(s)
-    if pattern("spam").search(v.low):
+    if _spam(v):
         return "spam"
     if len(s) > th.LONG_LINE:
         return None  # long running text: none of the furniture rules apply

@@ -21,6 +21,8 @@ CONTENT_MIN_HAN = 4  # fewer Han characters: not a body line (a label, a number)
 KEY_MIN = 4  # shorter lines (letters and digits only) are never duplicates, always fragments
 
 # ----------------------------------------------------------- furniture rules
+SPAM_PARAGRAPH_MIN = 40  # a punctuated paragraph this long with one spam word is kept ...
+SPAM_WORDS_IN_PARAGRAPH = 2  # ... unless it has this many different ones (keyword stuffing)
 LONG_LINE = 200  # longer lines are running text: no furniture rule applies (spam still does)
 BREADCRUMB_MAX = 120  # a "you are here" line
 CRUMB_TRAIL_MAX = 80  # a trail "首页 > 新闻 > 正文"

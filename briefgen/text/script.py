@@ -56,8 +56,19 @@ def han_count(s: str) -> int:
     return len(HAN_CHAR.findall(s))
 
 
+# A space inside a figure ("过 10 亿", "2000 万", "2024 年"): removed so the figure reads whole.
+# Only before a unit, so a date or a count standing apart ("来源：某报 2019-08-13", "阅读 5632")
+# keeps its space.
+_UNIT = (
+    r"(?:亿|万|千|百|元|个|家|名|人|项|吨|公里|公顷|米|平方|亩|台|套|座|所|条|次|倍|户|件|辆|年|月|日|号|%|％|余|多|"
+    r"以上|块|张|片|颗|架|艘|栋|间|类|款|种|批|位|级|岁|天|小时|分钟|秒|美元|欧元|英寸|纳米|兆|瓦|千瓦|度|周)"
+)
+_UNIT_SPACE = re.compile(rf"(?<=\d) (?={_UNIT})|(?<=[{HAN}]) (?=\d[\d.,]*(?: ?){_UNIT})")
+
+
 def normalise_spaces(s: str) -> str:
-    """Fold NBSP/full-width/odd spaces to one space, drop zero-width chars, fix full-width digits."""
+    """Fold NBSP/full-width/odd spaces to one space, drop zero-width chars, fix full-width digits,
+    and close the space inside a figure ("过 10 亿" -> "过10亿")."""
     s = _ZERO_WIDTH.sub("", s)
     s = _SPACES.sub(" ", s)
     if _HAS_FULLWIDTH.search(s):
@@ -66,6 +77,8 @@ def normalise_spaces(s: str) -> str:
     if "\r" in s:
         s = s.replace("\r\n", "\n").replace("\r", "\n")
     s = _SPACE_RUN.sub(" ", s)
+    if " " in s:
+        s = _UNIT_SPACE.sub("", s)
     return s
 
 
@@ -90,11 +103,36 @@ def _converter() -> Any:
     return opencc.OpenCC("t2s")
 
 
+# Han characters that OpenCC changes on their own: traditional forms.  Filled as characters are
+# met (a page has a few hundred distinct ones, mostly seen before), shared by all calls.
+_TRADITIONAL: dict[str, str] = {}
+TRADITIONAL_SHARE = 0.05  # this share of traditional characters makes a text traditional
+
+
+def _simple_form(ch: str) -> str:
+    form = _TRADITIONAL.get(ch)
+    if form is None:
+        form = _TRADITIONAL[ch] = str(_converter().convert(ch))
+    return form
+
+
 def to_simplified(s: str) -> str:
-    """Traditional -> simplified Chinese (OpenCC t2s); other text passes through."""
+    """Traditional -> simplified Chinese (OpenCC t2s), only for text that is traditional.
+
+    OpenCC's phrase table also rewrites simplified words (覆盖 -> 复盖), so simplified text
+    passes through byte-identical: a text counts as traditional when enough of its Han
+    characters are traditional forms; a simplified text quoting a few traditional
+    characters gets only those characters converted.
+    """
     if not s or s.isascii():
         return s
-    return str(_converter().convert(s))
+    trad = {ch for ch in set(s) if HAN_CHAR.match(ch) and _simple_form(ch) != ch}
+    if not trad:
+        return s
+    counts = sum(s.count(ch) for ch in trad)
+    if counts >= TRADITIONAL_SHARE * han_count(s):
+        return str(_converter().convert(s))
+    return "".join(_TRADITIONAL.get(ch, ch) if ch in trad else ch for ch in s)
 
 
 def normalise_original(s: str) -> str:
