@@ -10,10 +10,14 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefgen.core.errors import ConfigError, UsageError
 from briefgen.output.reload import brief_from_json, read_brief_json
 from briefgen.output.report import Brief
+
+if TYPE_CHECKING:
+    from briefgen.output.render import Templates
 from briefgen.output.review import (
     REVIEW_FILE,
     Outcome,
@@ -43,17 +47,25 @@ def parse_formats(text: str | None) -> tuple[str, ...]:
     return tuple(f for f in FORMATS if f in wanted)
 
 
-def review_path(out_dir: Path, review: Path | None = None) -> Path | None:
+def review_path(out_dir: Path | None, review: Path | None = None) -> Path | None:
     """The review file a build applies: ``--review FILE`` (must exist), else ``OUT/review.yaml`` if present."""
     if review is not None:
         if not Path(review).is_file():
             raise UsageError(f"review file {review} not found", help="write one with briefgen review OUT")
         return Path(review)
+    if out_dir is None:
+        return None
     default = Path(out_dir) / REVIEW_FILE
     return default if default.is_file() else None
 
 
-def apply_review_file(brief: Brief, out_dir: Path, review: Path | None = None) -> Outcome | None:
+def read_review_file(out_dir: Path | None, review: Path | None = None) -> ReviewFile | None:
+    """The decisions a build will apply, read up front so a broken file fails before any model call."""
+    path = review_path(out_dir, review)
+    return load_review(path) if path is not None else None
+
+
+def apply_review_file(brief: Brief, out_dir: Path | None, review: Path | None = None) -> Outcome | None:
     """The review step of ``build``: apply OUT/review.yaml (or ``review``) when there is one."""
     path = review_path(out_dir, review)
     if path is None:
@@ -77,6 +89,22 @@ def review_summary(result: ReviewFile) -> str:
     return f"{len(result.decisions)} entries ({parts}); {len(result.stale)} stale"
 
 
+def review_lines(brief: Brief) -> list[str]:
+    """One line per decision applied to ``brief`` (``--verbose``), failing edits with their reasons."""
+    from briefgen.output.keys import brief_items, review_of
+
+    lines = []
+    for item in brief_items(brief):
+        review = review_of(item.obj)
+        if review is None:
+            continue
+        status = getattr(item.obj, "status", "verified")
+        failed = review["status"] == "edited" and status != "verified"
+        reasons = "; ".join(getattr(item.obj, "reasons", []))
+        lines.append(f"review: {review['status']} {item.key}" + (f" (fails the check: {reasons})" if failed else ""))
+    return lines
+
+
 def write_formats(
     brief: Brief,
     out_dir: Path,
@@ -86,18 +114,22 @@ def write_formats(
     template: Path | None = None,
     templates_dir: Path | None = None,
     docx_template: Path | None = None,
+    templates: Templates | None = None,
+    show_review: bool = False,
 ) -> list[Path]:
     """Write the requested formats of ``brief`` into ``out_dir`` (only those; others untouched).
 
     The renderers write every text format at once, so they write into a scratch folder
-    and only the requested files move into place.
+    and only the requested files move into place.  Paths come back in the order
+    brief.md, brief.html, brief.json, articles/…, brief.docx.
     """
     from briefgen.output.render import Templates, write_outputs
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    templates = Templates(template, templates_dir)
+    templates = templates or Templates(template, templates_dir)
     paths: list[Path] = []
+    articles: list[Path] = []
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".render-") as tmp:
         written = write_outputs(brief, Path(tmp), lang=lang, templates=templates)
         for fmt in formats:
@@ -110,13 +142,15 @@ def write_formats(
                     shutil.rmtree(dest)
                 src.replace(dest)
                 if name == "articles":
-                    paths += [out_dir / "articles" / p.name for p in written if p.parent.name == "articles"]
+                    articles = [out_dir / "articles" / p.name for p in written if p.parent.name == "articles"]
                 else:
                     paths.append(dest)
+    paths += articles
     if "docx" in formats:
         from briefgen.output.docx import write_docx
 
-        paths.append(write_docx(brief, out_dir / "brief.docx", lang=lang, template=docx_template))
+        docx_path = out_dir / "brief.docx"
+        paths.append(write_docx(brief, docx_path, lang=lang, template=docx_template, show_review=show_review))
     return paths
 
 
@@ -129,6 +163,7 @@ def render_command(
     template: Path | None = None,
     templates_dir: Path | None = None,
     docx_template: Path | None = None,
+    show_review: bool = False,
 ) -> tuple[Brief, Outcome | None, list[Path]]:
     """``briefgen render OUT``: the brief again from OUT/brief.json and the review file.
 
@@ -146,6 +181,6 @@ def render_command(
         raise ConfigError(f"--lang must be zh, en or both, not {chosen!r}")
     paths = write_formats(
         brief, out_dir, formats=formats, lang=chosen, template=template,
-        templates_dir=templates_dir, docx_template=docx_template,
+        templates_dir=templates_dir, docx_template=docx_template, show_review=show_review,
     )
     return brief, outcome, paths

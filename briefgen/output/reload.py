@@ -9,6 +9,7 @@ items with their keys, and each applied decision with what it replaced.
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,9 @@ def read_brief_json(path: Path) -> dict[str, Any]:
     return data
 
 
+_DOC_FIELDS = {f.name for f in fields(Document)}
+
+
 def _n(eid: str) -> int:
     tail = eid.rpartition(":p")[2]
     return int(tail) if tail.isdigit() else 0
@@ -56,12 +60,12 @@ def _corpus(data: dict[str, Any]) -> Corpus:
             Excerpt(e["id"], d["id"], _n(e["id"]), e["text"], quoted.get(e["id"], {}).get("original", e["text"]))
             for e in d.get("excerpts", [])
         ]
+        # every other field ingest writes (dropped, warnings, provenance, ...) comes back as written
+        extra = {k: v for k, v in d.items() if k in _DOC_FIELDS and k not in ("excerpts", "text")}
         docs.append(
             Document(
-                id=d["id"], path=d.get("path", ""), title=d.get("title"), date=d.get("date"),
-                source=d.get("source"), author=d.get("author"), cities=list(d.get("cities", [])),
+                **{"path": "", "title": None, "date": None, "source": None, "author": None, "cities": [], **extra},
                 text="\n".join(e.text for e in excerpts), excerpts=excerpts,
-                dropped=dict(d.get("dropped", {})), warnings=list(d.get("warnings", [])),
             )
         )
     skipped = [Skipped(s["path"], s["reason"], s.get("detail", "")) for s in data.get("skipped", [])]
