@@ -57,11 +57,19 @@ class BuildSettings:
     # Articles per model call: at most this many evidence tokens / articles (0 or 1: one each).
     batch_tokens: int | None = None
     batch_articles: int | None = None
+    # issue 16: the editor's review file (None: OUT/review.yaml when it exists), the
+    # formats written (md, html, json, docx), Word's reference document, approvals shown
+    review: Path | None = None
+    formats: tuple[str, ...] = ("md", "html", "json")
+    docx_template: Path | None = None
+    show_review: bool = False
 
     @classmethod
     def from_cli(cls, **kw: Any) -> BuildSettings:
         """From the typer command's ``locals()`` (unknown names are ignored)."""
         flags = {k: kw[k] for k in MODEL_FLAGS if kw.get(k) not in (None, False)}
+        from briefgen.output.editorial import parse_formats
+
         return cls(
             engine=kw.get("engine"),
             lang=kw.get("lang") or "both",
@@ -74,6 +82,10 @@ class BuildSettings:
             progress=True,
             batch_tokens=kw.get("batch_tokens"),
             batch_articles=kw.get("batch_articles"),
+            review=kw.get("review"),
+            formats=parse_formats(kw.get("formats")),
+            docx_template=kw.get("docx_template"),
+            show_review=bool(kw.get("show_review")),
         )
 
     @property
@@ -208,8 +220,10 @@ def _run(input_dir: Path, out_dir: Path | None, settings: BuildSettings, *, writ
     from briefgen.corpus.ingest import ingest
     from briefgen.evidence.dimensions import load_dimensions
     from briefgen.evidence.glossary import load_glossary
+    from briefgen.output.editorial import read_review_file, write_formats
     from briefgen.output.progress import stages
-    from briefgen.output.render import LANGS, Templates, write_outputs
+    from briefgen.output.render import LANGS, Templates
+    from briefgen.output.review import apply_review
 
     if settings.lang not in LANGS:
         raise UsageError(f"--lang must be zh, en or both, not {settings.lang!r}")
@@ -218,6 +232,7 @@ def _run(input_dir: Path, out_dir: Path | None, settings: BuildSettings, *, writ
     templates = Templates(settings.template, settings.templates_dir)
     glossary = load_glossary(settings.glossary)
     dims = load_dimensions(settings.dimensions)
+    review = read_review_file(out_dir, settings.review)  # the editor's decisions (issue 16)
     with stages(5, settings.progress) as bar:
         bar.start("reading articles")
         corpus = ingest(Path(input_dir), workers=settings.workers, progress=False)
@@ -240,9 +255,14 @@ def _run(input_dir: Path, out_dir: Path | None, settings: BuildSettings, *, writ
             city_en={c: glossary.city_en(c) for d in corpus.documents for c in d.cities},
         )
         paths: list[Path] = []
+        if review is not None and not settings.dry_run:
+            apply_review(brief, review)
         if write and out_dir is not None and not settings.dry_run:
             bar.start("writing the brief")
-            paths = write_outputs(brief, Path(out_dir), lang=settings.lang, templates=templates)
+            paths = write_formats(
+                brief, Path(out_dir), formats=settings.formats, lang=settings.lang, templates=templates,
+                docx_template=settings.docx_template, show_review=settings.show_review,
+            )
             log = out_dir / LOG_NAME
             if engine.name == "model" and log.exists():
                 paths.append(log)
