@@ -6,12 +6,14 @@ Heavy imports happen inside the commands so ``briefgen --help`` stays fast.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import json
+import os
 import sys
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -72,6 +74,19 @@ StrictOpt = Annotated[
     bool, typer.Option("--strict", help="Any failed model call: exit 1 before writing anything.")
 ]
 OutOpt = Annotated[Path | None, typer.Option("-o", "--output", help="Output folder.")]
+
+# issue 16: the editorial workflow
+ReviewOpt = Annotated[
+    Path | None,
+    typer.Option("--review", help="Editor's review file to apply \\[default: OUT/review.yaml when it exists]."),
+]
+FormatOpt = Annotated[
+    str | None, typer.Option("--format", help="Outputs, any of md,html,json,docx \\[default: md,html,json].")
+]
+DocxTemplateOpt = Annotated[
+    Path | None, typer.Option("--docx-template", help="House-style Word reference document for brief.docx.")
+]
+ShowReviewOpt = Annotated[bool, typer.Option("--show-review", help="Mark approved items in the brief.")]
 
 # The options ``summarize`` and ``build`` share, defined once: (name, annotation, default).
 SHARED_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
@@ -198,6 +213,10 @@ def build(
     directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder of saved articles.")],
     template: Annotated[Path | None, typer.Option("--template", help="Your own brief template file.")] = None,
     lang: Annotated[str, typer.Option("--lang", help="zh | en | both.")] = "both",
+    review: ReviewOpt = None,
+    formats: FormatOpt = None,
+    docx_template: DocxTemplateOpt = None,
+    show_review: ShowReviewOpt = False,
     **options: Any,
 ) -> None:
     """Ingest, summarise, compare and render the cross-city brief (OUT/brief.md/.html/.json)."""
@@ -207,8 +226,17 @@ def build(
             raise UsageError(f"--lang must be zh, en or both, not {lang!r}")
         from briefgen.pipeline import run_build
 
-        settings = _settings(template=template, lang=lang, **options)
-        run_build(directory, options["output"] or Path("out"), settings)
+        editorial = {"review": review, "formats": formats, "docx_template": docx_template, "show_review": show_review}
+        settings = _settings(template=template, lang=lang, **editorial, **options)
+        if _STATE["quiet"]:
+            settings.progress = False
+        with _quiet():
+            brief = run_build(directory, options["output"] or Path("out"), settings)
+        if _STATE["verbose"]:
+            from briefgen.output.editorial import review_lines
+
+            for line in review_lines(brief):
+                typer.echo(line)
     except BriefgenError as err:
         _fail(err)
 
@@ -231,6 +259,141 @@ def logs(
         print_logs(database, as_json=as_json, count=count)
     except BriefgenError as err:
         _fail(err)
+
+
+# ----------------------------------------------------------- editorial (issue 16)
+
+_STATE = {"quiet": False, "verbose": False}
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """With --quiet the closing lines are not printed; warnings and errors (stderr) still are."""
+    if not _STATE["quiet"]:
+        yield
+        return
+    with open(os.devnull, "w", encoding="utf-8") as sink, contextlib.redirect_stdout(sink):
+        yield
+
+
+def _say(text: str) -> None:
+    if not _STATE["quiet"]:
+        typer.echo(text)
+
+
+@app.command()
+def review(
+    out: Annotated[Path, typer.Argument(metavar="OUT", help="Output folder of a build (holds brief.json).")],
+    review_file: Annotated[
+        Path | None, typer.Option("--review", help="Write the review file here \\[default: OUT/review.yaml].")
+    ] = None,
+) -> None:
+    """Write OUT/review.yaml: every statement to approve, reject or edit (earlier decisions kept)."""
+    try:
+        from briefgen.output.editorial import review_command, review_summary
+
+        path, result = review_command(out, review_file)
+        _say(f"wrote {path}: {review_summary(result)}")
+    except BriefgenError as err:
+        _fail(err)
+
+
+@app.command()
+def render(
+    out: Annotated[Path, typer.Argument(metavar="OUT", help="Output folder of a build (holds brief.json).")],
+    review: ReviewOpt = None,
+    formats: FormatOpt = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="zh | en | both \\[default: as built].")] = None,
+    template: Annotated[Path | None, typer.Option("--template", help="Your own brief template file.")] = None,
+    templates: TemplatesOpt = None,
+    docx_template: DocxTemplateOpt = None,
+    show_review: ShowReviewOpt = False,
+) -> None:
+    """Re-render OUT's brief from OUT/brief.json and the review file: no sources read, no model called."""
+    try:
+        from briefgen.output.console import warn
+        from briefgen.output.editorial import parse_formats, render_command, review_lines
+
+        brief, _, paths = render_command(
+            out, review=review, formats=parse_formats(formats), lang=lang, template=template,
+            templates_dir=templates, docx_template=docx_template, show_review=show_review,
+        )
+        warn(brief.warnings)
+        shown = [p for p in paths if p.parent.name != "articles"]
+        _say(f"wrote {', '.join(str(p) for p in shown)} ({len(paths) - len(shown)} article pages)")
+        if _STATE["verbose"]:
+            for line in review_lines(brief):
+                typer.echo(line)
+    except BriefgenError as err:
+        _fail(err)
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(metavar="OLD_OUT", help="Last week's output folder.")],
+    new: Annotated[Path, typer.Argument(metavar="NEW_OUT", help="This week's output folder.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the changes as JSON.")] = False,
+) -> None:
+    """What changed between two briefs: articles, figures, cell statuses, targets (both sides cited)."""
+    try:
+        from briefgen.output.diff import diff_dirs, diff_markdown
+
+        changes = diff_dirs(old, new)
+        text = json.dumps(changes.to_json(), ensure_ascii=False, indent=2) if as_json else diff_markdown(changes)
+        sys.stdout.write(text.rstrip("\n") + "\n")
+    except BriefgenError as err:
+        _fail(err)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of brief.json."""
+    from briefgen.output.schema import brief_schema
+
+    sys.stdout.write(json.dumps(brief_schema(), ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Project folder \\[default: here].")] = Path("."),
+    customise: Annotated[
+        bool, typer.Option("--customise", help="Also copy the prompts, templates, dimensions and glossary.")
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace files that already exist.")] = False,
+) -> None:
+    """Write a commented briefgen.toml (and, with --customise, copies of what you can change)."""
+    try:
+        from briefgen.output.init import init_project
+
+        for path in init_project(directory, customise=customise, force=force):
+            _say(f"wrote {path}")
+    except BriefgenError as err:
+        _fail(err)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"briefgen {version('briefgen')}")
+        except PackageNotFoundError:
+            typer.echo("briefgen (not installed)")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(
+    show_version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only warnings and errors.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also list each editor decision applied.")] = False,
+) -> None:
+    """Turn a folder of scraped news articles into cited, bilingual policy briefs."""
+    if quiet and verbose:
+        _fail(UsageError("--quiet and --verbose contradict each other", help="pass one of them"))
+    _STATE["quiet"], _STATE["verbose"] = quiet, verbose
 
 
 def main() -> None:
