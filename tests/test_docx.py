@@ -24,7 +24,8 @@ def brief() -> Brief:
 
 
 def _headings(doc: docx.document.Document) -> list[tuple[str, str]]:
-    return [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    styled = [(p.style.name or "", p.text) for p in doc.paragraphs if p.style is not None]
+    return [(name, text) for name, text in styled if name.startswith(("Heading", "Title"))]
 
 
 def test_headings_table_citations_and_fonts(brief: Brief, tmp_path: Path) -> None:
