@@ -166,6 +166,9 @@ class BriefJson(_Strict):
     warnings: list[str]
     skipped: list[SkippedJson]
     city_en: dict[str, str] = Field(description="English name of every city in the brief")
+    model_failures: list[dict[str, Any]] | None = Field(
+        None, description="parts no model call wrote: {part, doc, reason}"
+    )
 
 
 def brief_schema() -> dict[str, Any]:
