@@ -74,6 +74,7 @@ def check(item: dict[str, Any]) -> Outcome:
     claim = Claim(item["zh"], item["en"], list(item["cites"]))
     city = item.get("city")
     kwargs: dict[str, Any] = {"city": city} if city else {}
+    kwargs["doc_cities"] = item.get("cities", {})
     checked = verify_claim(claim, context, known, extra_years=years, **kwargs)
     return Outcome(item, checked.status == "verified", checked.reasons)
 

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from briefgen.core.types import ArticleSummary, Claim, Excerpt, Fact, Quantity, Status
 from briefgen.corpus.injection import looks_like_instruction
+from briefgen.evidence.binding import binding_reasons, date_reasons, relative_years
 from briefgen.engines.schemas import ClaimOut, FactOut
 from briefgen.text import numbers
 
@@ -90,6 +91,15 @@ def _in_cited(q: Quantity, cited: list[Excerpt]) -> bool:
     return any(numbers.quantity_in_text(q, e.text) for e in cited)
 
 
+def _needs_counterpart(q: Quantity) -> bool:
+    """一年, 五年, 两位, 1个: small whole counts read as words in English ("the first year",
+    "a single park", "double-digit") need no English figure of their own."""
+    u = numbers.unit_info(q.unit)
+    small = q.high is None and float(q.value).is_integer() and q.value <= 10
+    spelled = not re.search(r"\d", q.number)
+    return not (small and u is not None and u.kind in ("count", "duration") and (spelled or q.value == 1))
+
+
 def _number_reasons(zh: str, en: str, cited: list[Excerpt], extra_years: set[int]) -> list[str]:
     reasons: list[str] = []
     zh_all, en_all = quantities(zh, all_=True), quantities(en, all_=True)
@@ -99,7 +109,11 @@ def _number_reasons(zh: str, en: str, cited: list[Excerpt], extra_years: set[int
             if not _in_cited(q, cited):
                 reasons.append(f"number {q.raw.strip()} not in cited text")
     # A stated number must have a counterpart on the other side (which may be a bare "3").
-    zh_only = [q.raw.strip() for q in zh_q if not any(numbers.same_quantity(q, o) for o in en_all)]
+    zh_only = [
+        q.raw.strip()
+        for q in zh_q
+        if _needs_counterpart(q) and not any(numbers.same_quantity(q, o) for o in en_all)
+    ]
     en_only = [q.raw.strip() for q in en_q if not any(numbers.same_quantity(q, o) for o in zh_all)]
     if zh_only or en_only:
         parts = []
@@ -114,6 +128,7 @@ def _number_reasons(zh: str, en: str, cited: list[Excerpt], extra_years: set[int
         reasons.append("zh/en years disagree: " + ", ".join(map(str, missing)) + " not in Chinese")
     if cited:
         cited_years = set().union(*(_years(e.text) for e in cited)) | extra_years
+        cited_years |= set().union(*(relative_years(e.text, extra_years) for e in cited))
         for y in sorted((zh_years | en_years) - cited_years):
             reasons.append(f"year {y} not in cited text")
     return reasons
@@ -126,13 +141,18 @@ def verify_claim(
     *,
     extra_years: Iterable[int] = (),
     city: str | None = None,
+    doc_cities: Mapping[str, Sequence[str]] | None = None,
 ) -> Claim:
     """A copy of ``claim`` with status "verified" or "rejected" and the reasons.
 
     ``context`` holds the excerpts shown to the model for this call;
     ``known_ids`` every excerpt ID of the run (to tell an invented ID from one
     of another article); ``extra_years`` years a claim may state without a
-    citation (the article's own publication year).
+    citation (the article's own publication year).  Each figure must also keep
+    what the cited text binds it to (qualifier, target/forecast/achieved, year,
+    city, its place in a list): ``city`` is the city a finding is about, and
+    ``doc_cities`` the cities of each cited document (by document ID), which stand
+    in when a paragraph names no city.
     """
     reasons: list[str] = []
     if not claim.zh.strip():
@@ -141,7 +161,12 @@ def verify_claim(
         reasons.append("empty English text")
     cites, cited, cite_reasons = _check_cites(claim.cites, context, known_ids)
     reasons += cite_reasons
-    reasons += _number_reasons(claim.zh, claim.en, cited, set(extra_years))
+    years = set(extra_years)
+    reasons += _number_reasons(claim.zh, claim.en, cited, years)
+    if cited:
+        texts = {"zh": _mask_labels(claim.zh), "en": _mask_labels(claim.en)}
+        reasons += binding_reasons(texts, cited, years, city=city, doc_cities=doc_cities or {})
+        reasons += date_reasons(claim.zh + "\n" + claim.en, cited)
     if looks_like_instruction(claim.zh) or looks_like_instruction(claim.en):
         reasons.append("claim reads as an instruction to a model")
     status: Status = "rejected" if reasons else "verified"

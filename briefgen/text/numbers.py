@@ -60,6 +60,10 @@ _START = re.compile(
 _RANGE_SEP = re.compile(r"\s*(?:-|–|—|~|至|到)\s*|\s+to\s+", re.I)
 _MORE = re.compile(r"[多余]")
 
+_MONTHS = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
 # Spans that look numeric but are not quantities: dates, times, phone numbers, codes.
 _MASKS = re.compile(
     r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"  # 2022-08-28
@@ -67,6 +71,9 @@ _MASKS = re.compile(
     r"|\d{3,4}-\d{7,8}|\d{3,4}-\d{4}\s\d{4}|1[3-9]\d{9}"  # phones
     r"|[A-Za-z]+[-_]\d+[A-Za-z\d]*"  # COVID-19, H-1
     r"|〔\d{4}〕\d+号|\[\d{4}\]\d+号"  # document numbers
+    # English dates: "20 June", "10 to 12 June", "June 10", "November 19th" (days, not figures)
+    r"|\b\d{1,2}(?:st|nd|rd|th)?(?:\s*(?:-|–|to|and)\s*\d{1,2}(?:st|nd|rd|th)?)?\s+" + _MONTHS + r"\b"
+    r"|\b" + _MONTHS + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:\s*(?:-|–|to|and)\s*\d{1,2}(?:st|nd|rd|th)?)?(?!\d|[.,]\d)"
 )
 
 
@@ -75,9 +82,10 @@ _MASKS = re.compile(
 
 def _match_unit(t: str, i: int) -> tuple[Unit, int] | None:
     lex = lexicon()
+    k = i + 1 if t.startswith(" ", i) else i  # "10 亿元", "76 亩": a typeset space
     for u in lex.zh_units:
-        if t.startswith(u.written, i):
-            return u, i + len(u.written)
+        if t.startswith(u.written, k):
+            return u, k + len(u.written)
     m = re.match(r"\s?", t[i:])
     j = i + (m.end() if m else 0)
     for u in lex.en_units:
@@ -107,7 +115,7 @@ def _count_noun(t: str, i: int) -> str | None:
 def _qual_before(t: str, start: int) -> tuple[str | None, int]:
     for written, code in lexicon().before:
         if written.isascii():
-            m = re.search(r"\b" + re.escape(written) + r"\s+$", t[max(0, start - 40) : start], re.I)
+            m = re.search(r"\b" + re.escape(written) + r"\s+(?:an?\s+)?$", t[max(0, start - 40) : start], re.I)
             if m:
                 return code, start - (len(t[max(0, start - 40) : start]) - m.start())
         elif t.endswith(written, 0, start):
@@ -505,12 +513,42 @@ def _scan(text: str) -> tuple[Quantity, ...]:
             out.append(replace(q, raw=text[q.start : q.end]))
         pos = max(hit.end, m.start() + 1)
     # "one in three" is one ratio and "10-fold" one multiple, not the bare numbers inside
-    words = _en_fractions(t) + _multiples(t)
+    words = _en_fractions(t) + _multiples(t) + _halves(t) + _tops(t)
     if words:
         out = [q for q in out if not any(f.start < q.end and q.start < f.end for f in words)]
         out += [replace(q, raw=text[q.start : q.end]) for q in words]
         out.sort(key=lambda q: q.start)
     return tuple(out)
+
+
+_HALF = re.compile(
+    r"(?<![上下前后])一半|(?<!first )(?<!second )(?<!a )(?<!one )\bhalf\b(?!-year| year(?! on year)| of the year)",
+    re.I,
+)
+_TOP = re.compile(
+    r"前\s*(\d+|[一二两三四五六七八九十百]+)(?=\s*(?:位|名|强|甲|[的，。；、,;]|$))(?:\s*(?:位|名|强|甲))?"
+    r"|\btop[\s-](\d+|" + EN_NUMBER + r")\b",
+    re.I,
+)
+
+
+def _halves(t: str) -> list[Quantity]:
+    """一半 / half (not "first half" of a year): the ratio 1/2, as 五成 is 50%."""
+    return [_finish(t, m.start(), m.end(), "1/2", 0.5, "ratio", None, None, "") for m in _HALF.finditer(t)]
+
+
+def _tops(t: str) -> list[Quantity]:
+    """前20位, 前三甲, 全国前十 / top 20, top-three: a ranking bracket, one figure on both
+    sides (without it "top 20" reads as a bare 20 that no 前20 in the source matches)."""
+    out = []
+    for m in _TOP.finditer(t):
+        word = m.group(1) or m.group(2)
+        value = cn_to_number(word) if m.group(1) and not word.isdigit() else None
+        if value is None:
+            value = float(word) if word.isdigit() else float(EN_WORDS.get(word.lower(), 0) or 0)
+        if value:
+            out.append(_finish(t, m.start(), m.end(), word, float(value), "top", None, None, "前"))
+    return out
 
 
 def find_quantities(text: str) -> list[Quantity]:
@@ -534,7 +572,7 @@ def parse_quantity(s: str) -> Quantity | None:
 
 
 _YEAR_RE = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?=\s*(?:年|[-–—~至到]\s*(?:19|20)\d{2}\s*年))")
-_YEAR_EN = re.compile(r"(?<![\d.,$¥])\b((?:19|20)\d{2})\b(?![\d.,]|\s*(?:%|亿|万|元|家|个|人))")
+_YEAR_EN = re.compile(r"(?<![\d.,$¥])\b((?:19|20)\d{2})\b(?!\d|[.,]\d|\s*(?:%|亿|万|元|家|个|人))")
 
 
 def find_years(text: str) -> list[tuple[int, int, int]]:

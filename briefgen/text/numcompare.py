@@ -41,6 +41,12 @@ def _comparable(a: Quantity, b: Quantity) -> tuple[float, float] | None:
         return 1.0, 1.0
     if ka == kb == "area":
         return _AREA_M2[a.unit], _AREA_M2[b.unit]
+    if {ka, kb} == {"ratio", "percent"}:  # 四成 = 40% = two-fifths
+        return (100.0 if ka == "ratio" else 1.0), (100.0 if kb == "ratio" else 1.0)
+    if {ka, kb} <= {"multiple", "count"}:  # "held 16 times" = 16届
+        return 1.0, 1.0
+    if {ka, kb} <= {"rank", "count", ""}:  # 百强 = "top 100"
+        return 1.0, 1.0
     return None
 
 

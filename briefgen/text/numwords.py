@@ -23,13 +23,14 @@ CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 
 _CN_SMALL = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG = {"万": 10**4, "亿": 10**8}
 EN_WORDS = {
+    "one": 1, "hundred": 100, "thousand": 1000,
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
     "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }  # fmt: skip
 _EN_MULT = {
-    "hundred million": 1e8, "ten thousand": 1e4, "thousand": 1e3, "million": 1e6,
+    "hundred million": 1e8, "hundred": 1e2, "ten thousand": 1e4, "thousand": 1e3, "million": 1e6,
     "billion": 1e9, "trillion": 1e12, "bn": 1e9, "mn": 1e6,
 }  # fmt: skip
 ZH_MULT = {"万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "千万": 1e7, "百万": 1e6, "十万": 1e5,
@@ -133,7 +134,10 @@ def starts_unit(t: str, i: int) -> bool:
 
 
 def zh_multiplier(t: str, i: int) -> tuple[float, str, int] | None:
-    """A 万 / 亿 / 千亿 multiplier at i that is not the start of a unit."""
+    """A 万 / 亿 / 千亿 multiplier at i that is not the start of a unit (one space before it
+    is allowed: pages typeset "超过800 亿元")."""
+    if t.startswith(" ", i) and ZH_MULT_RE.match(t, i + 1):
+        i += 1
     mm = ZH_MULT_RE.match(t, i)
     if mm and not starts_unit(t, i):
         return ZH_MULT[mm.group()], mm.group(), mm.end()
@@ -182,8 +186,10 @@ def _read_chinese(t: str, i: int) -> Bare | None:
 
 def _read_english(t: str, i: int) -> Bare | None:
     m = _EN_RE.match(t, i)
-    if not m or re.match(r"-[A-Za-z]", t[m.end() : m.end() + 2]):  # three-year: an adjective
+    if not m:
         return None
+    if re.match(r"-[A-Za-z]", t[m.end() : m.end() + 2]) and not EN_MULT_RE.match(t, m.end()):
+        return None  # three-year: an adjective (ten-billion-yuan is a number)
     v = number_value(m.group())
     if v is None:
         return None

@@ -1,0 +1,337 @@
+"""What a figure is bound to where it is written: its qualifier, whether it is a target,
+a forecast or achieved, the year and the place it belongs to, and the words around it.
+
+The verifier needs more than "this number occurs in the cited excerpt": a paragraph
+often holds one city's figure beside another's, a 2022 figure beside a 2025 target,
+约四成 beside 超过四成.  This module reads each figure of a text together with those
+bindings, the same way for a cited excerpt (Chinese) and for a claim (Chinese or
+English), so the verifier can compare them figure by figure.  The cue words are data
+(``lexicons/modality.tsv``, ``relative_years.tsv``; places from ``cities.tsv``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from briefgen.core.types import Quantity
+from briefgen.evidence.glossary import load_glossary
+from briefgen.text.numbers import LEXICONS, find_quantities, find_years
+
+_SENTENCE = re.compile(r"[。！？!?]|\.(?=\s|$)")
+_CLAUSE = re.compile(r"[，,；;：:、。！？!?]|\.(?=\s|$)|\s(?:and|while|with|including)\s")
+_TITLE = re.compile(r"《[^》]*》")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_TO_YEAR = re.compile(r"(?<![截])(?:到|至)\s*((?:19|20)\d{2})\s*年")
+_BY_YEAR = re.compile(r"\bby\s+(?:the\s+end\s+of\s+|end-)?((?:19|20)\d{2})\b", re.I)
+_AFTER_TARGET = re.compile(r"[”\"’」]?的?(?:目标|任务)")
+_NOT_YEARS = ("当年", "当期")  # "that year": the year already governing, not the article's
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of a text and what it is bound to there."""
+
+    q: Quantity
+    qualifier: str | None  # the parser's, or 最高/过 just before the figure; "graded" for 千亿级
+    modality: str  # "achieved" | "target" | "forecast" | "future" (claims: "will")
+    years: frozenset[int]  # the years that govern it (source) or are stated with it (claim)
+    place: str | None  # the city it belongs to (zh name, no 市), None when no city is named
+    label: frozenset[str]  # Han bigrams of the words around it (its clause)
+
+
+@dataclass(frozen=True)
+class _Vocab:
+    cues: tuple[tuple[re.Pattern[str], str], ...]  # per language below
+    en_cues: tuple[tuple[re.Pattern[str], str], ...]
+    relative: dict[str, int]
+    places_zh: dict[str, str]  # written -> city (both 中山 and 中山市)
+    places_en: dict[str, str]  # pinyin -> city
+
+
+def _rows(name: str) -> list[list[str]]:
+    text = (LEXICONS / name).read_text(encoding="utf-8")
+    return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def _vocab() -> _Vocab:
+    zh, en = [], []
+    for row in _rows("modality.tsv"):
+        word, cls, lang = row[:3]
+        not_after = [w for w in (row[3].split(",") if len(row) > 3 else []) if w]
+        guard = "".join(f"(?<!{re.escape(w)})" for w in not_after)
+        if lang == "zh":
+            zh.append((re.compile(guard + re.escape(word)), cls))
+        else:
+            en.append((re.compile(r"\b" + re.escape(word) + r"\b", re.I), cls))
+    cities = load_glossary().cities
+    places_zh: dict[str, str] = {}
+    for name in cities:
+        base = name.removesuffix("市")
+        if len(base) >= 2:
+            places_zh[base] = base
+            places_zh[base + "市"] = base
+    places_en: dict[str, str] = {}
+    for zh_name, en_name in cities.items():  # Suzhou is 苏州 before 宿州: the first listed wins
+        if en_name:
+            places_en.setdefault(en_name, zh_name.removesuffix("市"))
+    relative = {r[0]: int(r[1]) for r in _rows("relative_years.tsv")}
+    return _Vocab(tuple(zh), tuple(en), relative, places_zh, places_en)
+
+
+def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    out, left = [], 0
+    for m in pattern.finditer(text):
+        out.append((left, m.start()))
+        left = m.end()
+    out.append((left, len(text)))
+    return out
+
+
+def _span_at(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    return next(((s, e) for s, e in spans if s <= pos <= e), spans[-1])
+
+
+def _mask_titles(text: str) -> str:
+    return _TITLE.sub(lambda m: "\x00" * len(m.group()), text)
+
+
+# ---------------------------------------------------------------- modality
+
+
+def _modality_events(text: str, lang: str, doc_years: Sequence[int]) -> list[tuple[int, str]]:
+    """(position, class) of every cue in reading order."""
+    v = _vocab()
+    events = [(m.start(), cls) for pat, cls in (v.cues if lang == "zh" else v.en_cues) for m in pat.finditer(text)]
+    if lang == "zh":
+        events += [(m.start(), "target") for m in _TO_YEAR.finditer(text)]
+        latest = max(doc_years, default=None)
+        for y, s, _ in find_years(text):
+            if latest is not None and not text[max(0, s - 2) : s].endswith(("到", "至")):
+                events.append((s, "target" if y > latest else "achieved"))
+    else:  # "by 2026" is a target; "by end-2023" in a 2024 article is "as of"
+        latest = max(doc_years, default=None)
+        for m in _BY_YEAR.finditer(text):
+            future = latest is None or int(m.group(1)) > latest
+            events.append((m.start(), "target" if future else "achieved"))
+    return sorted(events)
+
+
+def _modality(text: str, pos: int, end: int, events: list[tuple[int, str]], sentences: list[tuple[int, int]],
+              clauses: list[tuple[int, int]]) -> str:  # fmt: skip
+    """The last cue before the figure decides.  Only a target carries over from earlier
+    sentences (a plan's goals span several), marked "target*"; with no cue at all the
+    figure is "unmarked"; 目标 right after the figure counts."""
+    s_start = _span_at(sentences, pos)[0]
+    state = "unmarked"
+    for p, cls in events:
+        if p >= pos:
+            break
+        if p >= s_start:
+            state = cls
+        elif cls == "target":
+            state = "target*"
+        elif cls == "achieved":
+            state = "unmarked"
+    c_end = _span_at(clauses, pos)[1]
+    if state == "unmarked" and _AFTER_TARGET.match(text, end, c_end + 1):
+        return "target"
+    return state
+
+
+# ------------------------------------------------------------------- years
+
+
+def _year_marks(text: str, doc_years: Sequence[int]) -> list[tuple[int, int]]:
+    """(position, year) of written years and of 今年/去年 read against the article's year."""
+    marks = [(s, y) for y, s, _ in find_years(text)]
+    rel = _vocab().relative
+    if rel:
+        words = sorted((w for w in rel if w not in _NOT_YEARS), key=len, reverse=True)
+        for m in re.finditer("|".join(map(re.escape, words)), text):
+            marks += [(m.start(), y + rel[m.group()]) for y in doc_years]
+    return sorted(marks)
+
+
+def _source_years(pos: int, marks: list[tuple[int, int]], clause: tuple[int, int], sentence: tuple[int, int],
+                  doc_years: Sequence[int]) -> frozenset[int]:  # fmt: skip
+    """The governing year (the last one before the figure in its paragraph), the years
+    of its own clause, and the article's year when its sentence names none."""
+    before = [y for p, y in marks if p < pos]
+    years = {before[-1]} if before else set()
+    last_pos = max((p for p, _ in marks if p < pos), default=-1)
+    years |= {y for p, y in marks if clause[0] <= p < clause[1] or p == last_pos}
+    if last_pos >= 0:  # a range "2023—2025年" governs with both ends
+        years |= {y for p, y in marks if last_pos - 6 <= p <= last_pos}
+    if not any(sentence[0] <= p < sentence[1] for p, _ in marks):
+        years |= set(doc_years)
+    return frozenset(years)
+
+
+def _claim_year(pos: int, end: int, marks: list[tuple[int, int]], clause: tuple[int, int],
+                sentence: tuple[int, int], lang: str) -> frozenset[int]:  # fmt: skip
+    """The year a claim states with a figure: English puts it after ("in 2022", "by 2026"),
+    Chinese before (2022年…); fall back to the other side within the sentence."""
+    after = [y for p, y in marks if end <= p < clause[1]]
+    before = [y for p, y in marks if sentence[0] <= p < pos]
+    if lang == "en" and after:
+        return frozenset(after[:1])
+    if before:
+        return frozenset(before[-1:])
+    return frozenset(after[:1])
+
+
+# ------------------------------------------------------------------ places
+
+
+def _place_marks(text: str, lang: str) -> list[tuple[int, str]]:
+    v = _vocab()
+    table = v.places_zh if lang == "zh" else v.places_en
+    if not table:
+        return []
+    names = sorted(table, key=len, reverse=True)
+    if lang == "zh":
+        pattern = re.compile("|".join(map(re.escape, names)))
+    else:
+        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\b")
+    return [(m.start(), table[m.group()]) for m in pattern.finditer(text)]
+
+
+# --------------------------------------------------------------- qualifiers
+
+_WINDOW_QUAL = (
+    (re.compile(r"最高(?:给予|可获得?|可获|补助|奖励|支持|可达)?\s*$"), "at most"),
+    (re.compile(r"(?<![经通不越跨超])过\s*$"), "over"),
+)
+
+
+def _qualifier(text: str, q: Quantity) -> str | None:
+    """The hedge a figure carries: the parser's (约, 超过, 余, more than …), else 最高给予
+    ("up to") or 过 ("above") just before it; 千亿级 is "graded" (the 约 is implied)."""
+    if q.unit_raw.endswith("级"):
+        return "graded"
+    if q.qualifier == "over" and text.startswith("突破", q.start):
+        return "breakthrough"  # 突破29项核心技术: "broke through 29", or "over 29"
+    if q.qualifier:
+        return q.qualifier
+    head = text[max(0, q.start - 6) : q.start]
+    return next((code for pat, code in _WINDOW_QUAL if pat.search(head)), None)
+
+
+# -------------------------------------------------------------------- dates
+
+_MONTH_EN = {m: i for i, ms in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1) for m in [ms]}  # fmt: skip
+_ZH_DAYS = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日?(?:\s*(?:至|到|-|—|–|~)\s*(?:(\d{1,2})\s*月\s*)?(\d{1,2})\s*日)?")
+_EN_DAY_MONTH = re.compile(
+    r"\b(\d{1,2})(?:st|nd|rd|th)?(?:\s*(?:-|–|to|and)\s*(\d{1,2})(?:st|nd|rd|th)?)?\s+([A-Z][a-z]{2,8})\b"
+)
+_EN_MONTH_DAY = re.compile(
+    r"\b([A-Z][a-z]{2,8})\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:\s*(?:-|–|to|and)\s*(\d{1,2})(?:st|nd|rd|th)?)?(?![\d,.]\d)"
+)
+
+
+def month_days(text: str) -> set[tuple[int, int]]:
+    """(month, day) of every date written in the text, each day of a range included:
+    6月10日至12日 and "10 to 12 June" both give (6, 10), (6, 11), (6, 12)."""
+    out: set[tuple[int, int]] = set()
+
+    def add(month: int, first: int, last: int | None) -> None:
+        if 1 <= month <= 12:
+            out.update((month, d) for d in range(first, (last or first) + 1) if 1 <= d <= 31)
+
+    for m in _ZH_DAYS.finditer(text):
+        if m.group(2) and text[m.end(2) : m.end(2) + 2].strip().startswith("日") or m.group(4):
+            add(int(m.group(1)), int(m.group(2)), int(m.group(4)) if m.group(4) else None)
+    for m in _EN_DAY_MONTH.finditer(text):
+        month = _MONTH_EN.get(m.group(3)[:3].lower())
+        if month:
+            add(month, int(m.group(1)), int(m.group(2)) if m.group(2) else None)
+    for m in _EN_MONTH_DAY.finditer(text):
+        month = _MONTH_EN.get(m.group(1)[:3].lower())
+        if month:
+            add(month, int(m.group(2)), int(m.group(3)) if m.group(3) else None)
+    return out
+
+
+# ------------------------------------------------------------------- labels
+
+
+def bigrams(text: str) -> frozenset[str]:
+    """Han character pairs of a text: a wording fingerprint that survives small edits."""
+    han = "".join(ch if _HAN.match(ch) else " " for ch in text)
+    return frozenset(w[i : i + 2] for w in han.split() for i in range(len(w) - 1))
+
+
+def _source_label(text: str, q: Quantity, clauses: list[tuple[int, int]], sentence: tuple[int, int]) -> frozenset[str]:
+    """The words around a cited figure: its clause, the clause before when its own is short
+    (同比增长8.5% says what grew only with it), and the sentence's first clause (its subject)."""
+    s, e = _span_at(clauses, q.start)
+    words = text[s : q.start] + " " + text[q.end : e]
+    i = clauses.index((s, e)) if (s, e) in clauses else 0
+    if len(_HAN.findall(words)) < 6 and i > 0:
+        ps, pe = clauses[i - 1]
+        words = text[ps:pe] + " " + words
+    head = _span_at(clauses, sentence[0])
+    return bigrams(text[head[0] : head[1]] + " " + words)
+
+
+def _claim_label(text: str, q: Quantity, clauses: list[tuple[int, int]]) -> frozenset[str]:
+    """The words a claim puts right next to a figure (a few characters each side)."""
+    s, e = _span_at(clauses, q.start)
+    before = "".join(_HAN.findall(text[s : q.start]))[-8:]
+    after = "".join(_HAN.findall(text[q.end : e]))[:6]
+    i = clauses.index((s, e)) if (s, e) in clauses else 0
+    if len(before) + len(after) < 6 and i > 0:
+        ps, pe = clauses[i - 1]
+        before = "".join(_HAN.findall(text[ps:pe]))[-8:] + " " + before
+    return bigrams(before + " " + after)
+
+
+def _inherit_qualifiers(figures: list[Figure], text: str) -> list[Figure]:
+    """分别给予最高300万元、800万元、1500万元: a hedge before a list covers each item."""
+    out: list[Figure] = []
+    for f in figures:
+        prev = out[-1] if out else None
+        gap = text[prev.q.end : f.q.start] if prev else ""
+        if prev and f.qualifier is None and prev.qualifier and gap.strip() in ("、", "和", "及", ","):
+            f = Figure(f.q, prev.qualifier, f.modality, f.years, f.place, f.label)
+        out.append(f)
+    return out
+
+
+# -------------------------------------------------------------------- entry
+
+
+@lru_cache(maxsize=4096)
+def read_figures(text: str, lang: str = "zh", doc_years: tuple[int, ...] = (),
+                 default_place: str | None = None, role: str = "source") -> tuple[Figure, ...]:  # fmt: skip
+    """Every figure of ``text`` with its bindings.  ``role`` "source" reads a cited
+    excerpt (years and places carry from earlier sentences, the article's year and city
+    stand in); "claim" reads model output (only what the claim itself states)."""
+    masked = _mask_titles(text)
+    sentences, clauses = _spans(_SENTENCE, masked), _spans(_CLAUSE, masked)
+    events = _modality_events(masked, lang, doc_years)
+    marks = _year_marks(masked, doc_years)
+    places = _place_marks(masked, lang)
+    out = []
+    for q in find_quantities(text):
+        if "\x00" in masked[q.start : q.end]:
+            continue
+        clause, sentence = _span_at(clauses, q.start), _span_at(sentences, q.start)
+        mod = _modality(masked, q.start, q.end, events, sentences, clauses)
+        if role == "source":
+            years = _source_years(q.start, marks, clause, sentence, doc_years)
+            named = [c for p, c in places if p < q.start]
+        else:
+            years = _claim_year(q.start, q.end, marks, clause, sentence, lang)
+            named = [c for p, c in places if sentence[0] <= p < q.start]
+        place = named[-1] if named else default_place
+        label = frozenset[str]()
+        if lang == "zh":
+            label = _source_label(masked, q, clauses, sentence) if role == "source" else _claim_label(masked, q, clauses)
+        out.append(Figure(q, _qualifier(masked, q), mod, years, place, label))
+    return tuple(_inherit_qualifiers(out, masked))
