@@ -178,3 +178,25 @@ def test_a_bad_review_file_is_one_line(tmp_path: Path, text: str, message: str) 
     with pytest.raises(ConfigError) as err:
         load_review(path)
     assert message in err.value.one_line() and "\n" not in err.value.one_line()
+
+
+def test_show_review_marks_approved_items(tmp_path: Path) -> None:
+    src, out = tmp_path / "src", tmp_path / "out"
+    shutil.copytree(EXAMPLES, src)
+    _build(src, out)
+    path, _ = review_command(out)
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    summary = next(e for e in doc["items"] if e["kind"] == "summary")
+    summary["status"] = "approved"
+    _entry(doc["items"], key="cell:佛山:scale")["status"] = "approved"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    mark = "✓ 已审核 / approved"
+    _build(src, out)
+    assert mark not in (out / "brief.md").read_text(encoding="utf-8")
+    _build(src, out, "--show-review")
+    md = (out / "brief.md").read_text(encoding="utf-8")
+    marked = [line for line in md.splitlines() if mark in line]
+    assert any(line.startswith(f"- {summary['zh']}") for line in marked)
+    assert any(line.startswith("| **产业规模") for line in marked)  # the table row of the approved cell
+    assert any("**产业规模" in line and line.startswith("- ") for line in marked)  # the city's section
+    assert len(marked) == 4  # the summary line in Chinese and English, the cell twice

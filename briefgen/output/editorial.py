@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from briefgen.core.errors import ConfigError, UsageError
+from briefgen.core.types import Fact
 from briefgen.output.reload import brief_from_json, read_brief_json
 from briefgen.output.report import Brief
 
@@ -105,6 +107,26 @@ def review_lines(brief: Brief) -> list[str]:
     return lines
 
 
+def approval_check(brief: Brief, show: bool) -> Callable[[Any], bool]:
+    """``approved(item)`` for the templates: is this claim or cell one an editor approved?
+
+    The templates receive plain views (zh, en, cites), so approved items are recognised
+    by their text; with ``show`` false nothing is marked.
+    """
+    from briefgen.output.keys import brief_items, review_of
+
+    texts = set()
+    for item in brief_items(brief):
+        review = review_of(item.obj)
+        if show and review is not None and review.get("status") == "approved" and not isinstance(item.obj, Fact):
+            texts.add((item.obj.zh, item.obj.en))
+
+    def approved(view: Any) -> bool:
+        return isinstance(view, Mapping) and (view.get("zh"), view.get("en")) in texts
+
+    return approved
+
+
 def write_formats(
     brief: Brief,
     out_dir: Path,
@@ -128,6 +150,8 @@ def write_formats(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     templates = templates or Templates(template, templates_dir)
+    # the templates mark approved items with ``approved(item)`` (--show-review)
+    templates.env.globals["approved"] = approval_check(brief, show_review)
     paths: list[Path] = []
     articles: list[Path] = []
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".render-") as tmp:
