@@ -73,8 +73,13 @@ def test_years_must_agree_and_be_in_the_cited_text() -> None:
     assert "zh/en years disagree: 2025 not in Chinese" in c.reasons
     c = check("到2030年产业规模超1000亿元。", "By 2030 output should exceed CNY 100 billion.", ["zs:p2"])
     assert "year 2030 not in cited text" in c.reasons
-    ok = verify_claim(Claim("2024年规上企业120家。", "120 such firms in 2024.", ["zs:p1"]), CONTEXT, KNOWN, extra_years=[2024])
-    assert ok.status == "verified"
+    # 120家 sits in a sentence that starts with 2023年: the article's year (2024) is not its year
+    bad = verify_claim(Claim("2024年规上企业120家。", "120 such firms in 2024.", ["zs:p1"]), CONTEXT, KNOWN, extra_years=[2024])
+    assert "number 120家: year 2024 where the cited text gives 2023" in bad.reasons
+    # a figure whose paragraph names no year stands for the article's year
+    p3 = Excerpt("zs:p3", "zs", 3, "目前基地已吸引400家企业落户。", "目前基地已吸引400家企业落户。")
+    ok = verify_claim(Claim("2024年基地有400家企业。", "The base had 400 firms in 2024.", ["zs:p3"]), {"zs:p3": p3}, KNOWN, extra_years=[2024])
+    assert ok.status == "verified", ok.reasons
 
 
 def test_plan_names_and_ordinals_are_not_numbers() -> None:
