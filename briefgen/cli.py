@@ -1,6 +1,8 @@
 """The ``briefgen`` command: a thin typer layer over the Python API.
 
-Errors reach the user as one line: exit 1 for domain errors, 2 for usage.
+Errors reach the user as one line: exit 1 for domain errors, 2 for usage.  Exit 3:
+the brief was written, but some model calls failed (the brief says which, in a
+banner; ``--strict`` turns that into exit 1 before anything is written).
 Heavy imports happen inside the commands so ``briefgen --help`` stays fast.
 """
 
@@ -20,6 +22,10 @@ from typing import Annotated, Any
 import typer
 
 from briefgen.core.errors import BriefgenError, UsageError
+
+# The brief was written, but model calls failed for some of it: a script must be able to
+# tell this from a clean build (0) and from no brief at all (1).
+EXIT_MODEL_FAILED = 3
 
 app = typer.Typer(
     name="briefgen",
@@ -202,9 +208,11 @@ def summarize(
         _check_dir(directory)
         from briefgen.pipeline import run_summarize
 
-        run_summarize(directory, options["output"] or Path("out"), _settings(**options))
+        _, failures = run_summarize(directory, options["output"] or Path("out"), _settings(**options))
     except BriefgenError as err:
         _fail(err)
+    if failures:
+        raise typer.Exit(EXIT_MODEL_FAILED)
 
 
 @app.command()
@@ -239,6 +247,8 @@ def build(
                 typer.echo(line)
     except BriefgenError as err:
         _fail(err)
+    if brief.model_failures:
+        raise typer.Exit(EXIT_MODEL_FAILED)
 
 
 # ------------------------------------------------------------------------ logs

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,7 @@ from briefgen.core.types import Corpus, Dimension
 from briefgen.output.report import Brief, settings_hash
 
 if TYPE_CHECKING:
-    from briefgen.engines.engine import Engine, EngineName
+    from briefgen.engines.engine import Engine, EngineName, EngineRun, ModelFailure
     from briefgen.evidence.glossary import Glossary
     from briefgen.model.config import ModelConfig
     from briefgen.output.render import Templates
@@ -57,6 +58,7 @@ class BuildSettings:
     # Articles per model call: at most this many evidence tokens / articles (0 or 1: one each).
     batch_tokens: int | None = None
     batch_articles: int | None = None
+    strict: bool = False  # any failed model call: stop before writing (exit 1)
     # issue 16: the editor's review file (None: OUT/review.yaml when it exists), the
     # formats written (md, html, json, docx), Word's reference document, approvals shown
     review: Path | None = None
@@ -82,6 +84,7 @@ class BuildSettings:
             progress=True,
             batch_tokens=kw.get("batch_tokens"),
             batch_articles=kw.get("batch_articles"),
+            strict=bool(kw.get("strict")),
             review=kw.get("review"),
             formats=parse_formats(kw.get("formats")),
             docx_template=kw.get("docx_template"),
@@ -216,6 +219,37 @@ def _plan(engine: Engine) -> str | None:
     return client.plan_text() if client is not None else None
 
 
+def check_strict(failures: Sequence[ModelFailure]) -> None:
+    """``--strict``: any failed model call stops the build before anything is written."""
+    if failures:
+        first = failures[0]
+        what = f"article {first.doc_id}" if first.doc_id else "executive summary"
+        raise BriefgenError(
+            f"{len(failures)} part(s) not written by the model ({what}: {first.reason}); "
+            "nothing written (--strict)",
+            help="fix the model settings, or drop --strict to write the brief with the "
+            "extractive engine standing in for the failed articles",
+        )
+
+
+def _brief(
+    corpus: Corpus, result: EngineRun, engine: Engine, settings: dict[str, Any], glossary: Glossary
+) -> Brief:
+    return Brief(
+        corpus=corpus,
+        articles=result.articles,
+        comparison=result.comparison,
+        summary=result.summary,
+        usage=result.usage,
+        settings=settings,
+        engine=engine.name,
+        generated=_today(),
+        warnings=result.warnings,
+        city_en={c: glossary.city_en(c) for d in corpus.documents for c in d.cities},
+        model_failures=list(result.model_failures),
+    )
+
+
 def _run(input_dir: Path, out_dir: Path | None, settings: BuildSettings, *, write: bool) -> _Run:
     from briefgen.corpus.ingest import ingest
     from briefgen.evidence.dimensions import load_dimensions
@@ -242,18 +276,9 @@ def _run(input_dir: Path, out_dir: Path | None, settings: BuildSettings, *, writ
             result = engine.run(corpus, bar)
         finally:
             engine.close()
-        brief = Brief(
-            corpus=corpus,
-            articles=result.articles,
-            comparison=result.comparison,
-            summary=result.summary,
-            usage=result.usage,
-            settings=_settings_record(settings, engine, templates),
-            engine=engine.name,
-            generated=_today(),
-            warnings=result.warnings,
-            city_en={c: glossary.city_en(c) for d in corpus.documents for c in d.cities},
-        )
+        if settings.strict:
+            check_strict(result.model_failures)
+        brief = _brief(corpus, result, engine, _settings_record(settings, engine, templates), glossary)
         paths: list[Path] = []
         if review is not None and not settings.dry_run:
             apply_review(brief, review)
@@ -298,8 +323,11 @@ def run_build(directory: Path, out: Path, settings: BuildSettings) -> Brief:
     return run.brief
 
 
-def run_summarize(directory: Path, out: Path, settings: BuildSettings) -> list[Path]:
-    """``briefgen summarize``: one cited bilingual Markdown file per article in OUT."""
+def run_summarize(
+    directory: Path, out: Path, settings: BuildSettings
+) -> tuple[list[Path], list[ModelFailure]]:
+    """``briefgen summarize``: one cited bilingual Markdown file per article in OUT; also
+    returns the articles a model call failed for (the CLI's exit status says so)."""
     from briefgen.corpus.ingest import ingest
     from briefgen.evidence.dimensions import load_dimensions
     from briefgen.evidence.glossary import load_glossary
@@ -315,7 +343,7 @@ def run_summarize(directory: Path, out: Path, settings: BuildSettings) -> list[P
     _check_corpus(corpus, Path(directory))
     if settings.dry_run and name == "extractive":
         print_summarize_plan(None, len(corpus.documents), out)
-        return []
+        return [], []
     # The same requests as ``build`` (dimensions, batches, overview asked for), so a
     # ``summarize`` then a ``build`` of one folder share the cached calls.
     engine = make_engine(settings, glossary, dims, Path(out))
@@ -325,10 +353,12 @@ def run_summarize(directory: Path, out: Path, settings: BuildSettings) -> list[P
         engine.close()
     if settings.dry_run:
         print_summarize_plan(_plan(engine), len(corpus.documents), out)
-        return []
+        return [], []
+    if settings.strict:
+        check_strict(result.model_failures)
     city_en = {c: glossary.city_en(c) for d in corpus.documents for c in d.cities}
     paths = write_articles(articles, corpus, city_en, Path(out), templates, settings.lang)
     warn(result.warnings)
     usage = result.usage if engine.name == "model" else None
     echo(summarize_line(articles, len(corpus.documents), len(corpus.skipped), usage, len(paths), out))
-    return paths
+    return paths, result.model_failures

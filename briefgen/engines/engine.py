@@ -28,10 +28,15 @@ EngineName = Literal["model", "extractive"]
 
 @dataclass
 class ModelFailure:
-    """One article a model call did not summarise, and why (one line)."""
+    """One part of the brief a model call did not write, and why (one line).
 
-    doc_id: str
+    ``part`` is "article" (``doc_id`` names it; the extractive engine summarised
+    it instead) or "summary" (the executive summary; none is shown).
+    """
+
+    doc_id: str | None
     reason: str
+    part: str = "article"
 
 
 @dataclass
@@ -65,13 +70,13 @@ class Engine(Protocol):
 
 def _warnings(run: EngineRun, notes: Sequence[str]) -> list[str]:
     out = list(notes)
-    if run.model_failures:
-        ids = ", ".join(f.doc_id for f in run.model_failures)
+    lost = [f.doc_id for f in run.model_failures if f.part == "article" and f.doc_id]
+    if lost:
         out.append(
-            f"{len(run.model_failures)} article(s) not summarised by the model (its calls failed), "
-            f"summarised by the extractive engine instead: {ids}"
+            f"{len(lost)} article(s) not summarised by the model (its calls failed), "
+            f"summarised by the extractive engine instead: {', '.join(lost)}"
         )
-    failed = [a.doc_id for a in run.articles if a.error]
+    failed = [a.doc_id for a in run.articles if a.error and a.doc_id not in lost]
     if failed:
         out.append(f"{len(failed)} article(s) without a summary: {', '.join(failed)}")
     if run.usage.skipped_for_budget:
@@ -161,7 +166,9 @@ class ModelEngine:
         failures = [ModelFailure(d, why) for d, why in run.failures.items()]
         for i, art in enumerate(run.articles):
             if art.doc_id in run.failures:
-                run.articles[i] = summarize_document(docs[art.doc_id], self.glossary)
+                fallback = summarize_document(docs[art.doc_id], self.glossary)
+                fallback.error = run.failures[art.doc_id]  # the article page says why
+                run.articles[i] = fallback
         return failures
 
     def summarize(self, corpus: Corpus) -> tuple[list[ArticleSummary], EngineRun]:
@@ -178,17 +185,24 @@ class ModelEngine:
         bar.start("summarising articles")
         articles, out = self.summarize(corpus)
         bar.start("comparing cities")
-        failed = {f.doc_id for f in out.model_failures}
-        out.comparison = compare(corpus, articles, self.glossary, self.dims, failed=failed)
+        lost = {f.doc_id for f in out.model_failures if f.doc_id}
+        out.comparison = compare(corpus, articles, self.glossary, self.dims, failed=lost)
         bar.start("executive summary")
         notes = list(self._run.notes)
         if self._run.overview is not None:  # the one summary call saw every article
             out.summary = self._run.overview
         else:
+            failed: list[str] = []
             out.summary = executive_summary(
-                corpus, out.comparison, self.client, self.prompts, self.glossary, warnings=notes
+                corpus, out.comparison, self.client, self.prompts, self.glossary, warnings=failed
             )
+            notes += failed
+            out.model_failures += [
+                ModelFailure(None, w.removeprefix("executive summary: "), "summary") for w in failed
+            ]
         out.usage = self.client.usage
+        if self.client.config.dry_run:  # nothing was asked, so nothing failed
+            out.model_failures = []
         out.warnings = _warnings(out, [*self.client.notes, *notes])
         return out
 

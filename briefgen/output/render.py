@@ -408,6 +408,7 @@ def brief_context(brief: Brief, lang: str, data: dict[str, Any] | None = None) -
         "verification": {**verification_counts(brief), "rejected": data["verification"]["rejected"]},
         "excerpts": _excerpts_view(brief),
         "warnings": list(brief.warnings),
+        "model_failures": data["model_failures"],
         "data": data,
     }
 

@@ -22,6 +22,7 @@ from briefgen.core.types import (
     Fact,
     Usage,
 )
+from briefgen.engines.engine import ModelFailure
 from briefgen.evidence.facts import as_of_date, figure_as_written
 
 
@@ -39,6 +40,9 @@ class Brief:
     generated: str  # ISO date of the build
     warnings: list[str] = field(default_factory=list)
     city_en: dict[str, str] = field(default_factory=dict)  # 中山 -> Zhongshan
+    # parts a model call did not write (articles summarised by the extractive engine
+    # instead, or the executive summary): shown as a banner, never as "not found"
+    model_failures: list[ModelFailure] = field(default_factory=list)
 
     # ---------------------------------------------------------------- views
     def city_name_en(self, city: str) -> str:
@@ -142,6 +146,11 @@ def _excerpt_json(e: Excerpt) -> dict[str, Any]:
     return out
 
 
+def model_failures_json(brief: Brief) -> list[dict[str, Any]]:
+    """One entry per part a model call did not write: which, and why (one line)."""
+    return [{"part": f.part, "doc": f.doc_id, "reason": f.reason} for f in brief.model_failures]
+
+
 def verification_counts(brief: Brief) -> dict[str, int]:
     cells = brief.comparison.cells
     return {
@@ -150,6 +159,7 @@ def verification_counts(brief: Brief) -> dict[str, int]:
         "cells_verified": sum(c.status == "verified" for c in cells),
         "cells_rejected": sum(c.status == "rejected" for c in cells),
         "cells_not_found": sum(c.status == "not_found" for c in cells),
+        "cells_model_failed": sum(c.status == "model_failed" for c in cells),
         "summary_verified": len(brief.verified_summary()),
         "summary_rejected": len(brief.rejected_summary()),
     }
@@ -225,7 +235,12 @@ def brief_to_json(brief: Brief) -> dict[str, Any]:
             "completion_tokens": usage.completion_tokens,
             "estimated_cost": round(usage.cost, 6),
             "skipped_for_budget": list(usage.skipped_for_budget),
+            # every exchange tried, failed ones and retries included (0 without a model)
+            "attempts": getattr(usage, "attempts", 0),
+            "retries": getattr(usage, "retries", 0),
+            "timeouts": getattr(usage, "timeouts", 0),
         },
+        "model_failures": model_failures_json(brief),
         "settings": dict(brief.settings),
         "engine": brief.engine,
         "generated": brief.generated,

@@ -1,0 +1,82 @@
+"""A build whose model calls fail must not look like a brief (issue 14).
+
+Why: "not found in sources" is a statement about the sources; after a failed
+call the sources were never read by a model.  Such articles are summarised by
+the extractive engine, the brief says so in a banner and in brief.json, cells
+say ``model_failed``, and the exit status tells a script what happened.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import lxml.html
+from conftest import EXAMPLES
+from fake_openai import MockModel
+from typer.testing import CliRunner
+
+from briefgen.cli import EXIT_MODEL_FAILED, app
+from briefgen.core.statuses import MODEL_FAILED_EN, NOT_FOUND_EN
+
+runner = CliRunner()
+
+
+def test_failed_calls_fall_back_to_extractive_and_say_so(mock_model: MockModel, tmp_path: Path) -> None:
+    # nothing queued: the fake model answers every request with HTTP 400
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", str(EXAMPLES), "-o", str(out)])
+    assert result.exit_code == EXIT_MODEL_FAILED, result.output
+    assert EXIT_MODEL_FAILED not in (0, 1, 2)
+    data = json.loads((out / "brief.json").read_text(encoding="utf-8"))
+    docs = {d["id"] for d in data["documents"]}
+    failed = {f["doc"] for f in data["model_failures"] if f["part"] == "article"}
+    assert failed == docs and all(f["reason"] for f in data["model_failures"])
+    # each article was summarised by the extractive engine instead, and says why
+    for art in data["articles"]:
+        assert art["engine"] == "extractive" and art["error"] and art["claims"]
+    cells = data["comparison"]["cells"]
+    assert cells and all(c["status"] == "model_failed" for c in cells)
+    assert all(c["en"] == MODEL_FAILED_EN for c in cells)
+    assert data["verification"]["cells_not_found"] == 0
+    md = (out / "brief.md").read_text(encoding="utf-8")
+    assert "Model calls failed" in md and NOT_FOUND_EN not in md
+    page = lxml.html.fromstring((out / "brief.html").read_text(encoding="utf-8"))
+    assert "Model calls failed" in page.text_content() and NOT_FOUND_EN not in page.text_content()
+    # the usage line counts the failed calls instead of claiming nothing happened
+    line = result.stdout.strip().splitlines()[-1]
+    assert f"{len(mock_model.calls)} failed" in line or "failed" in line.split(";")[1]
+    assert "not summarised by the model" in result.stderr
+
+
+def test_strict_exits_1_before_writing_and_keeps_the_old_brief(mock_model: MockModel, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "brief.md").write_text("the previous brief\n", encoding="utf-8")
+    result = runner.invoke(app, ["build", str(EXAMPLES), "-o", str(out), "--strict"])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.strip().count("\n") == 0 and "--strict" in result.stderr
+    assert (out / "brief.md").read_text(encoding="utf-8") == "the previous brief\n"
+    assert not (out / "brief.json").exists()
+
+
+def test_summarize_exit_status_says_calls_failed(mock_model: MockModel, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["summarize", str(EXAMPLES), "-o", str(tmp_path / "s")])
+    assert result.exit_code == EXIT_MODEL_FAILED, result.output
+    assert len(list((tmp_path / "s").glob("*.md"))) >= 1
+
+
+def test_a_good_model_run_exits_0_with_no_failures(mock_model: MockModel, tmp_path: Path) -> None:
+    empty = {"title_en": "T", "claims": [], "facts": [], "findings": []}
+    mock_model.enqueue("summary:*", lambda seen: _answer_for(seen, empty), repeat=True)
+    mock_model.enqueue("exec-summary", {"claims": []}, repeat=True)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", str(EXAMPLES), "-o", str(out), "--batch-tokens", "0"])
+    assert result.exit_code == 0, result.output
+    data = json.loads((out / "brief.json").read_text(encoding="utf-8"))
+    assert data["model_failures"] == []
+    assert all(c["status"] == "not_found" for c in data["comparison"]["cells"])
+
+
+def _answer_for(seen: object, empty: dict[str, object]) -> dict[str, object]:
+    return empty
