@@ -152,6 +152,44 @@ def measure(
     )
 
 
+SEEDS = ROOT.parent / "shared" / "corpus" / "seeds"
+
+
+def summarised(out: Path) -> tuple[int, int]:
+    """(articles the model summarised, articles) in a build's brief.json."""
+    data = json.loads((out / "brief.json").read_text(encoding="utf-8"))
+    arts = data.get("articles", [])
+    return sum(a.get("engine") == "model" and not a.get("error") for a in arts), len(arts)
+
+
+def measure_realistic(
+    folder: Path, *, decode_rate: float = 30.0, concurrency: int = 16, extra: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """briefgen's default build beside the map-reduce baseline against a server that answers
+    at a real model's speed (0.5 s + prompt/4,000 + completion/decode_rate seconds per call,
+    answers as long as each prompt allows), at the same concurrency (issue 17's targets)."""
+    import mapreduce_baseline
+
+    speed = {"latency": 0.5, "prefill_rate": 4000.0, "decode_rate": decode_rate}
+    with tempfile.TemporaryDirectory(prefix="bench-real-") as tmp:
+        work = Path(tmp)
+        with BenchServer(**speed, fill=True, max_seconds=3600) as server:
+            run = run_build(folder, work / "out", server=server, home=work / "home",
+                            concurrency=concurrency, extra=extra, timeout=3000)
+        done, total = summarised(work / "out") if (work / "out" / "brief.json").exists() else (0, 0)
+    mr = mapreduce_baseline.measure(folder, concurrency=concurrency, **speed)
+    return {
+        "folder": folder.name, "decode_rate": decode_rate, "concurrency": concurrency,
+        "extra": list(extra), "exit_code": run.returncode,
+        "briefgen": {"wall_seconds": round(run.wall, 2), "calls": run.calls,
+                     "summarised": done, "articles": total,
+                     "prompt_tokens": run.stats["prompt_tokens"],
+                     "completion_tokens": run.stats["completion_tokens"]},
+        "mapreduce": mr,
+        "wall_ratio": round(run.wall / max(mr["wall_seconds"], 0.01), 2),
+    }
+
+
 def table(result: dict[str, Any]) -> str:
     lines = [
         f"{result['articles']} articles, {result['latency_seconds']:g} s per call; the same build at "
@@ -183,7 +221,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--derive-only", action="store_true", help="recompute critical paths in --out; run nothing"
     )
+    p.add_argument("--realistic", type=Path, nargs="*", default=None, metavar="FOLDER",
+                   help="briefgen vs map-reduce at a real model's speed on FOLDER(s) "
+                        "(default: examples and seeds); prints JSON rows, writes nothing")
+    p.add_argument("--decode-rate", type=float, default=30.0, help="with --realistic: tokens/s")
     args = p.parse_args(argv)
+    if args.realistic is not None:
+        folders = [f.resolve() for f in args.realistic] or [ROOT / "examples" / "articles", SEEDS]
+        for folder in folders:
+            for c in args.concurrency:
+                row = measure_realistic(folder, decode_rate=args.decode_rate, concurrency=c)
+                print(json.dumps(row), flush=True)
+        return 0
     if args.derive_only:
         result = derive(json.loads(args.out.read_text(encoding="utf-8")))
     else:

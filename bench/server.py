@@ -231,6 +231,12 @@ _FIGURE = re.compile(
 _NUMBERISH = re.compile(r"[0-9０-９〇零一二三四五六七八九十百千万亿两%％]")
 _CLAUSE_SPLIT = re.compile(r"[，。；！？、,;:：\n（）()“”\"《》<>]+")
 FINDINGS_PER_CITY = 3  # dimensions a fake answer reports per city of an article
+_ASKED_COUNT = re.compile(r"\b([a-z_]+): (?:up to |at most )?(?:\d+\s*[-–]\s*)?(\d+)\b")
+
+
+def asked_counts(prompt: str) -> dict[str, int]:
+    """Most items the prompt asks for per field: "claims: 3-8" -> 8, "facts: up to 8" -> 8."""
+    return {m.group(1): int(m.group(2)) for m in _ASKED_COUNT.finditer(prompt)}
 
 
 @dataclass
@@ -304,6 +310,10 @@ class PromptContext:
     want_figure: bool = False  # the object being built quotes a figure (a key fact)
     sections: dict[str, Section] = field(default_factory=dict)  # a batch prompt's articles
     section: str | None = None  # the article (a1) whose item is being built
+    # fill mode: as many items per array as the prompt asks for at most ("claims: 3-8",
+    # "facts: up to 8"), and every dimension per city, like a diligent model
+    counts: dict[str, int] = field(default_factory=dict)
+    fill: bool = False
 
     @classmethod
     def from_text(cls, prompt: str) -> PromptContext:
@@ -502,8 +512,9 @@ def _fake_findings(
     else:
         ctx.cities = [str(c) for c in cities]
     out: list[Any] = []
+    per_city = len(dims) if ctx.fill else min(FINDINGS_PER_CITY, len(dims))
     for i, city in enumerate(cities):
-        for k in range(min(FINDINGS_PER_CITY, len(dims))):
+        for k in range(per_city):
             ctx.city = str(city)
             ctx.fixed = {"city": city, "dim": dims[(i + k) % len(dims)]}
             out.append(_fake_object(item, ctx, root, depth + 1))
@@ -534,7 +545,9 @@ def _fake_overview(
     """Cross-article items of a batch (the overview): each cites ``a1.p3`` labels of one
     article, taking the articles in turn."""
     out: list[Any] = []
-    for key in list(ctx.sections)[:OVERVIEW_ITEMS]:
+    wanted = ctx.counts.get("overview", OVERVIEW_ITEMS) if ctx.fill else OVERVIEW_ITEMS
+    keys = list(ctx.sections)
+    for key in (keys * wanted)[:wanted]:
         ids = [i for i in ctx.ids if i.startswith(f"{key}.")]
         if not ids:
             continue
@@ -563,6 +576,8 @@ def _fake_array(
             if any(_CITE_NAME.search(k) for k in props):
                 return _fake_overview(item, ctx, root, depth)
     n = max(int(schema.get("minItems", 0)), 1)
+    if ctx.fill and name in ctx.counts:
+        n = max(n, ctx.counts[name])
     if "maxItems" in schema:
         n = min(n, int(schema["maxItems"]))
     if isinstance(items, list):  # tuple form
@@ -646,11 +661,14 @@ def _message_text(messages: list[dict[str, Any]]) -> str:
     return "\n".join(parts)
 
 
-def answer(body: dict[str, Any], *, summary_tokens: int) -> Answer:
-    """Decide what kind of answer the request wants and produce a valid one."""
+def answer(body: dict[str, Any], *, summary_tokens: int, fill: bool = False) -> Answer:
+    """Decide what kind of answer the request wants and produce a valid one (``fill``: as
+    long as the prompt allows, see ``PromptContext.fill``)."""
     messages = body.get("messages") or []
     prompt = _message_text(messages)
     ctx = PromptContext.from_text(prompt)
+    if fill:
+        ctx.fill, ctx.counts = True, asked_counts(prompt)
     fmt = body.get("response_format") or {}
     tools = body.get("tools") or []
     if fmt.get("type") == "json_schema":
@@ -751,8 +769,10 @@ class BenchServer:
         max_requests: int = 100_000,
         summary_tokens: int = 150,
         stats_file: Path | None = None,
+        fill: bool = False,
     ) -> None:
         self.latency = latency
+        self.fill = fill
         self.prefill_rate = prefill_rate
         self.decode_rate = decode_rate
         self.max_requests = max_requests
@@ -831,7 +851,7 @@ class BenchServer:
             threading.Thread(target=self.stop, daemon=True).start()
             return Reply(status=503, error="bench server request cap reached")
         try:
-            made = answer(seen.body, summary_tokens=self.summary_tokens)
+            made = answer(seen.body, summary_tokens=self.summary_tokens, fill=self.fill)
             record = self._record(seen, made)
         except Exception as exc:  # a bad request must not kill the benchmark run
             self.stats.add(None)
@@ -966,6 +986,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--max-requests", type=int, default=100_000)
     p.add_argument("--summary-tokens", type=int, default=150, help="length of free-text answers")
     p.add_argument("--stats-file", type=Path, default=None, help="write totals here on stop")
+    p.add_argument("--fill", action="store_true", help="answer as long as the prompt allows")
     args = p.parse_args(argv)
     srv = BenchServer(
         latency=args.latency,
@@ -976,6 +997,7 @@ def main(argv: list[str] | None = None) -> int:
         max_requests=args.max_requests,
         summary_tokens=args.summary_tokens,
         stats_file=args.stats_file,
+        fill=args.fill,
     ).start()
     print(
         f"bench server on {srv.base_url} (latency {args.latency}s + prompt/{args.prefill_rate:g} "

@@ -196,3 +196,20 @@ def test_mapreduce_baseline_runs_calls_in_parallel_up_to_the_limit() -> None:
         stats = server.stats.snapshot(detail=False)
     assert run["chunks"] >= 3 and run["summary"]
     assert stats["max_in_flight"] == 2 and stats["requests"] > run["chunks"]
+
+
+def test_fill_mode_answers_as_long_as_the_prompt_allows() -> None:
+    from briefgen.engines.schemas import BatchAnswer, batch_answer_for
+
+    bench = _load_server_module()
+    dims = ["scale", "policy", "parks"]
+    schema = batch_answer_for(["a1", "a2"], ["中山市", "佛山市", "成都市"], dims, overview=True).model_json_schema()
+    prompt = "claims: 3-8 main points. facts: up to 8 key figures. overview: 3-6 points.\n" + BATCH_PROMPT
+    body = {"messages": [{"role": "user", "content": prompt}], "response_format": {
+        "type": "json_schema", "json_schema": {"name": "BatchAnswer", "schema": schema}}}
+    short = BatchAnswer.model_validate_json(bench.answer(body, summary_tokens=50).content)
+    full = BatchAnswer.model_validate_json(bench.answer(body, summary_tokens=50, fill=True).content)
+    assert [len(a.claims) for a in short.articles] == [1, 1]
+    assert [len(a.claims) for a in full.articles] == [8, 8] and len(full.overview) == 6
+    assert len(full.articles[0].findings) == 2 * len(dims)  # two cities, every dimension
+    assert bench.count_tokens(full.model_dump_json()) > 2 * bench.count_tokens(short.model_dump_json())

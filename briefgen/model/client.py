@@ -164,7 +164,6 @@ class ModelClient:
         config: ModelConfig,
         *,
         log_path: Path | None = None,
-        backend: Backend | None = None,
     ) -> None:
         self.config = config
         self.usage = ModelUsage()
@@ -176,7 +175,6 @@ class ModelClient:
             self.notes.append(f"unknown price for model {config.model}: cost counted as 0")
         self.planned: list[PlanRow] = []
         self.replay_misses: list[ReplayMiss] = []
-        self._backend = backend
         self._modes: dict[str, str] = {}
         self._spent = 0
         self._reserved = 0
@@ -303,13 +301,11 @@ class ModelClient:
         delay = min(self.config.backoff_max, self.config.backoff_base * (2 ** attempt))
         return delay * random.uniform(0.5, 1.0)
 
-    def _make_backend(self) -> tuple[Backend, bool]:
-        """(backend, owned): owned backends are closed at the end of the run."""
-        if self._backend is not None:
-            return self._backend, False
+    def _make_backend(self) -> Backend:
+        """A fresh backend for this run (closed at its end): recordings or HTTP."""
         if self._recordings is not None:
-            return ReplayBackend(self._recordings), True
-        return OpenAIBackend(self.config), True
+            return ReplayBackend(self._recordings)
+        return OpenAIBackend(self.config)
 
     # ---------------------------------------------------------------- run
 
@@ -347,14 +343,13 @@ class ModelClient:
                             latency=0.0, finish_reason=None, skipped="dry-run", cost=row.cost)
                 for r, row in zip(requests, rows, strict=True)
             ]
-        backend, owned = self._make_backend()
+        backend = self._make_backend()
         semaphore = asyncio.Semaphore(self.config.concurrency)
         misses_before = len(self.replay_misses)
         try:
             results = await asyncio.gather(*(self._one(r, backend, semaphore) for r in requests))
         finally:
-            if owned:
-                await backend.aclose()
+            await backend.aclose()
         misses = self.replay_misses[misses_before:]
         if misses and self.config.replay_strict:
             first = misses[0]
