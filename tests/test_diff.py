@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -20,7 +21,7 @@ NEW_ARTICLE = """中山出台生物医药产业新规划
 
 
 @pytest.fixture(scope="module")
-def week(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, BriefDiff]:
+def week(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, BriefDiff, str]:
     """Last week's brief; this week one figure and one target moved, an article left, one came."""
     tmp = tmp_path_factory.mktemp("diff")
     src = tmp / "src"
@@ -33,16 +34,19 @@ def week(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, BriefDif
     (src / "taian-medical-devices.txt").unlink()
     (src / "zhongshan-2024-plan.txt").write_text(NEW_ARTICLE, encoding="utf-8")
     brief = build_brief(src, None, BuildSettings())
-    review = ReviewFile({"cell:广州:scale": Decision("cell:广州:scale", "cell", "rejected", "", "", [], "old data")})
+    # the editor rejects a cell that last week's brief showed as verified
+    old = json.loads((tmp / "old" / "brief.json").read_text(encoding="utf-8"))
+    cell = next(c for c in old["comparison"]["cells"] if c["status"] == "verified" and c["city"] == "广州")
+    review = ReviewFile({cell["key"]: Decision(cell["key"], "cell", "rejected", "", "", [], "old data")})
     apply_review(brief, review)
     from briefgen.output.render import write_outputs
 
     write_outputs(brief, tmp / "new")
-    return tmp / "old", tmp / "new", diff_dirs(tmp / "old", tmp / "new")
+    return tmp / "old", tmp / "new", diff_dirs(tmp / "old", tmp / "new"), f"广州 × {cell['dimension']}"
 
 
-def test_articles_figures_targets_and_cells(week: tuple[Path, Path, BriefDiff]) -> None:
-    _, _, diff = week
+def test_articles_figures_targets_and_cells(week: tuple[Path, Path, BriefDiff, str]) -> None:
+    _, _, diff, rejected = week
     assert [c.what.split()[0] for c in diff.articles_added] == ["zhongshan-2024-plan"]
     assert diff.articles_added[0].new_cites == ["zhongshan-2024-plan:p1"]
     assert [c.what.split()[0] for c in diff.articles_removed] == ["taian-medical-devices"]
@@ -56,12 +60,12 @@ def test_articles_figures_targets_and_cells(week: tuple[Path, Path, BriefDiff]) 
     assert [c.what for c in diff.targets_new] == ["中山 · 生物医药产业产值 · 2027"]
     assert {c.what.split(" · ")[0] for c in diff.targets_dropped} == {"泰安"}
     cells = {c.what: c for c in diff.cells_changed}
-    assert (cells["广州 × scale"].old, cells["广州 × scale"].new) == ("verified", "rejected")
-    assert cells["广州 × scale"].old_cites and cells["中山 × target"].new_cites
+    assert (cells[rejected].old, cells[rejected].new) == ("verified", "rejected")
+    assert cells[rejected].old_cites and cells["中山 × target"].new_cites
     assert all(not c.what.startswith("泰安") for c in diff.cells_changed)  # a city that left is an article change
 
 
-def test_markdown_cites_both_sides(week: tuple[Path, Path, BriefDiff]) -> None:
+def test_markdown_cites_both_sides(week: tuple[Path, Path, BriefDiff, str]) -> None:
     md = diff_markdown(week[2])
     line = next(x for x in md.splitlines() if "医药健康产业集群产值" in x)
     assert line == (
@@ -71,7 +75,7 @@ def test_markdown_cites_both_sides(week: tuple[Path, Path, BriefDiff]) -> None:
     assert "## Articles removed (1)" in md and "## New targets (1)" in md
 
 
-def test_no_change(week: tuple[Path, Path, BriefDiff]) -> None:
+def test_no_change(week: tuple[Path, Path, BriefDiff, str]) -> None:
     old = week[0]
     diff = diff_dirs(old, old)
     assert diff.empty() and "No changes" in diff_markdown(diff)
