@@ -129,6 +129,8 @@ def test_decisions_on_a_removed_article_become_stale_not_lost(tmp_path: Path) ->
 
     data = _json(out)
     assert any(keys["taian"] in w and "stale" in w for w in data["warnings"])
+    md = (out / "brief.md").read_text(encoding="utf-8")
+    assert f"stale decision: rejected {keys['taian']}" in md.split("## 核验")[1]  # listed in the brief
     path, result = review_command(out)
     stale = {d.key: d for d in result.stale}
     assert stale[keys["taian"]].status == "rejected" and stale[keys["taian"]].note == "out of scope"
