@@ -49,7 +49,9 @@ class Outcome:
 
 
 def load_items(path: Path = ITEMS) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 def _context(item: dict[str, Any]) -> tuple[dict[str, Excerpt], set[str], set[int]]:
@@ -177,7 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(markdown(result["all"], "All items"))
     missed = failures(result["all"])
-    print("\n" + ("thresholds met" if not missed else "thresholds missed:\n  " + "\n  ".join(missed)))
+    print(
+        "\n" + ("thresholds met" if not missed else "thresholds missed:\n  " + "\n  ".join(missed))
+    )
     return 0
 
 

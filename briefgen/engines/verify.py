@@ -19,8 +19,13 @@ from typing import Any
 
 from briefgen.core.types import ArticleSummary, Claim, Excerpt, Fact, Quantity, Status
 from briefgen.corpus.injection import looks_like_instruction
-from briefgen.evidence.binding import binding_reasons, date_reasons, relative_years
 from briefgen.engines.schemas import ClaimOut, FactOut
+from briefgen.evidence.binding import (
+    binding_reasons,
+    date_reasons,
+    fact_year_reason,
+    relative_years,
+)
 from briefgen.text import numbers
 
 NOT_FOUND_ZH = "来源中未提及"
@@ -97,7 +102,9 @@ def _needs_counterpart(q: Quantity) -> bool:
     u = numbers.unit_info(q.unit)
     small = q.high is None and float(q.value).is_integer() and q.value <= 10
     spelled = not re.search(r"\d", q.number)
-    return not (small and u is not None and u.kind in ("count", "duration") and (spelled or q.value == 1))
+    return not (
+        small and u is not None and u.kind in ("count", "duration") and (spelled or q.value == 1)
+    )
 
 
 def _number_reasons(zh: str, en: str, cited: list[Excerpt], extra_years: set[int]) -> list[str]:
@@ -205,6 +212,8 @@ def verify_fact(
         cited_years = set().union(*(_years(e.text) for e in cited)) | set(extra_years)
         if answer.year not in cited_years:
             reasons.append(f"year {answer.year} not in cited text")
+        elif q is not None and (why := fact_year_reason(q, answer.year, cited, extra_years)):
+            reasons.append(why)
     if looks_like_instruction(answer.what) or looks_like_instruction(answer.what_en):
         reasons.append("fact reads as an instruction to a model")
     sentence = ""

@@ -11,6 +11,7 @@ English), so the verifier can compare them figure by figure.  The cue words are 
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ _TITLE = re.compile(r"《[^》]*》")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _TO_YEAR = re.compile(r"(?<![截])(?:到|至)\s*((?:19|20)\d{2})\s*年")
 _BY_YEAR = re.compile(r"\bby\s+(?:the\s+end\s+of\s+|end-)?((?:19|20)\d{2})\b", re.I)
-_AFTER_TARGET = re.compile(r"[”\"’」]?的?(?:目标|任务)")
+_AFTER_TARGET = re.compile(r"[”\"’」]?的?(?:目标|任务)|\s*\((target|forecast)\b")
 _NOT_YEARS = ("当年", "当期")  # "that year": the year already governing, not the article's
 
 
@@ -40,6 +41,7 @@ class Figure:
     years: frozenset[int]  # the years that govern it (source) or are stated with it (claim)
     place: str | None  # the city it belongs to (zh name, no 市), None when no city is named
     label: frozenset[str]  # Han bigrams of the words around it (its clause)
+    slot: str | None = None  # its item in a 分别 list: "Ⅲ" in 按Ⅰ、Ⅱ、Ⅲ期分别给予…
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,9 @@ class _Vocab:
 
 def _rows(name: str) -> list[list[str]]:
     text = (LEXICONS / name).read_text(encoding="utf-8")
-    return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return [
+        line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")
+    ]
 
 
 @lru_cache(maxsize=1)
@@ -105,40 +109,71 @@ def _mask_titles(text: str) -> str:
 def _modality_events(text: str, lang: str, doc_years: Sequence[int]) -> list[tuple[int, str]]:
     """(position, class) of every cue in reading order."""
     v = _vocab()
-    events = [(m.start(), cls) for pat, cls in (v.cues if lang == "zh" else v.en_cues) for m in pat.finditer(text)]
+    events = [
+        (m.start(), cls)
+        for pat, cls in (v.cues if lang == "zh" else v.en_cues)
+        for m in pat.finditer(text)
+    ]
     if lang == "zh":
         events += [(m.start(), "target") for m in _TO_YEAR.finditer(text)]
         latest = max(doc_years, default=None)
         for y, s, _ in find_years(text):
             if latest is not None and not text[max(0, s - 2) : s].endswith(("到", "至")):
-                events.append((s, "target" if y > latest else "achieved"))
+                events.append((s, "target-year" if y > latest else "achieved-year"))
     else:  # "by 2026" is a target; "by end-2023" in a 2024 article is "as of"
         latest = max(doc_years, default=None)
         for m in _BY_YEAR.finditer(text):
             future = latest is None or int(m.group(1)) > latest
-            events.append((m.start(), "target" if future else "achieved"))
+            events.append((m.start(), "target" if future else "achieved-year"))
     return sorted(events)
 
 
+_ENUM_START = re.compile(
+    r"\s*(?:[一二三四五六七八九十]是|其[一二三]|首先|[（(][一二三四五六七八九十][)）])"
+)
+_ENUM_COLON = re.compile(r"[:：]\s*(?:[一1]是|其一|首先|[（(][一1][)）])")
+_WEAK = ("future", "target-year", "achieved-year")  # 将/will and bare years: only fill a gap
+
+
+def _apply(state: str, cls: str) -> str:
+    """A cue word (力争, 预计, 已) decides; 将 and a bare year only speak when nothing
+    stronger was said in the sentence (预计2026年…将提升至: still a forecast)."""
+    if cls not in _WEAK:
+        return cls
+    if state in ("unmarked", "target*"):
+        return {"future": "future", "target-year": "target", "achieved-year": "achieved"}[cls]
+    return state
+
+
 def _modality(text: str, pos: int, end: int, events: list[tuple[int, str]], sentences: list[tuple[int, int]],
-              clauses: list[tuple[int, int]]) -> str:  # fmt: skip
-    """The last cue before the figure decides.  Only a target carries over from earlier
-    sentences (a plan's goals span several), marked "target*"; with no cue at all the
-    figure is "unmarked"; 目标 right after the figure counts."""
+              clauses: list[tuple[int, int]], carry: str = "unmarked") -> str:  # fmt: skip
+    """The cues before the figure decide.  A target carries over from earlier sentences as
+    "target*" (a plan's goals span several), as a plain target when the following sentences
+    enumerate it (目标。一是…); with no cue at all the figure is "unmarked"; 目标 right after
+    the figure counts."""
     s_start = _span_at(sentences, pos)[0]
-    state = "unmarked"
-    for p, cls in events:
-        if p >= pos:
+    state, carried, listing = "unmarked", carry, carry == "target"
+    for i, (s, e) in enumerate(sentences):
+        if s >= s_start:
             break
-        if p >= s_start:
-            state = cls
-        elif cls == "target":
-            state = "target*"
-        elif cls == "achieved":
-            state = "unmarked"
+        sent = "unmarked"
+        for p, cls in events:
+            if s <= p < e:
+                sent = _apply(sent, cls)
+        enum_next = i + 1 < len(sentences) and bool(_ENUM_START.match(text, e + 1))
+        listing = listing or (
+            sent == "target" and (enum_next or bool(_ENUM_COLON.search(text, s, e)))
+        )
+        carried = "target" if sent == "target" else ("unmarked" if sent == "achieved" else carried)
+    if carried == "target":
+        state = "target" if listing else "target*"
+    for p, cls in events:
+        if s_start <= p < pos:
+            state = _apply(state, cls)
     c_end = _span_at(clauses, pos)[1]
-    if state == "unmarked" and _AFTER_TARGET.match(text, end, c_end + 1):
-        return "target"
+    after = _AFTER_TARGET.match(text, end, max(c_end + 1, end + 12))
+    if state == "unmarked" and after:
+        return after.group(1) or "target"  # "…1000亿元的目标", "CNY 100 billion (target 2025)"
     return state
 
 
@@ -225,7 +260,9 @@ def _qualifier(text: str, q: Quantity) -> str | None:
 
 _MONTH_EN = {m: i for i, ms in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1) for m in [ms]}  # fmt: skip
-_ZH_DAYS = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日?(?:\s*(?:至|到|-|—|–|~)\s*(?:(\d{1,2})\s*月\s*)?(\d{1,2})\s*日)?")
+_ZH_DAYS = re.compile(
+    r"(\d{1,2})\s*月\s*(\d{1,2})\s*日?(?:\s*(?:至|到|-|—|–|~)\s*(?:(\d{1,2})\s*月\s*)?(\d{1,2})\s*日)?"
+)
 _EN_DAY_MONTH = re.compile(
     r"\b(\d{1,2})(?:st|nd|rd|th)?(?:\s*(?:-|–|to|and)\s*(\d{1,2})(?:st|nd|rd|th)?)?\s+([A-Z][a-z]{2,8})\b"
 )
@@ -266,7 +303,9 @@ def bigrams(text: str) -> frozenset[str]:
     return frozenset(w[i : i + 2] for w in han.split() for i in range(len(w) - 1))
 
 
-def _source_label(text: str, q: Quantity, clauses: list[tuple[int, int]], sentence: tuple[int, int]) -> frozenset[str]:
+def _source_label(
+    text: str, q: Quantity, clauses: list[tuple[int, int]], sentence: tuple[int, int]
+) -> frozenset[str]:
     """The words around a cited figure: its clause, the clause before when its own is short
     (同比增长8.5% says what grew only with it), and the sentence's first clause (its subject)."""
     s, e = _span_at(clauses, q.start)
@@ -291,14 +330,53 @@ def _claim_label(text: str, q: Quantity, clauses: list[tuple[int, int]]) -> froz
     return bigrams(before + " " + after)
 
 
+_RESPECTIVELY = re.compile(r"([^，。；：,;:]*?)分别(?:为|是|达到|达|给予|增长|占)?([^。；;]*)")
+
+
+def list_slots(text: str) -> list[tuple[tuple[str, ...], list[tuple[int, int]]]]:
+    """The 分别 lists of a text: (item names, [(start, end) of each figure in order]).
+    按Ⅰ、Ⅱ、Ⅲ期分别给予最高300万元、800万元、1500万元 gives (Ⅰ, Ⅱ, Ⅲ) and three spans."""
+    out = []
+    for m in _RESPECTIVELY.finditer(text):
+        items = [w.strip() for w in re.split(r"[、和及]", m.group(1))]
+        if len(items) < 2:
+            continue
+        width = max(len(w) for w in items[1:-1] or items[1:2])
+        items[0] = items[0][-width:]
+        tail = os.path.commonprefix([w[::-1] for w in items])[::-1]  # 期 in Ⅰ期、Ⅱ期 …
+        items = [w.removesuffix(tail) if tail and len(w) > len(tail) else w for w in items]
+        items[-1] = items[-1][:width] if len(items[-1]) > width else items[-1]
+        figs = [(q.start + m.start(2), q.end + m.start(2)) for q in find_quantities(m.group(2))]
+        if len(figs) == len(items) and all(items):
+            out.append((tuple(items), figs))
+    return out
+
+
+def _with_slots(figures: list[Figure], text: str) -> list[Figure]:
+    out = []
+    for f in figures:
+        for items, spans in list_slots(text):
+            for item, (s, e) in zip(items, spans, strict=True):
+                if s <= f.q.start < e or f.q.start <= s < f.q.end:
+                    f = Figure(f.q, f.qualifier, f.modality, f.years, f.place, f.label, item)
+        out.append(f)
+    return out
+
+
+def _same_list(a: Quantity, b: Quantity) -> bool:
+    """b continues a's list: same unit, or a bare "8 million" after "CNY 3 million"."""
+    return a.unit == b.unit or (b.unit == "" and bool(re.search(r"million|billion|万|亿", b.raw)))
+
+
 def _inherit_qualifiers(figures: list[Figure], text: str) -> list[Figure]:
     """分别给予最高300万元、800万元、1500万元: a hedge before a list covers each item."""
     out: list[Figure] = []
     for f in figures:
         prev = out[-1] if out else None
         gap = text[prev.q.end : f.q.start] if prev else ""
-        if prev and f.qualifier is None and prev.qualifier and gap.strip() in ("、", "和", "及", ","):
-            f = Figure(f.q, prev.qualifier, f.modality, f.years, f.place, f.label)
+        listed = gap.strip(" ,") in ("、", "和", "及", "", "and", "or")
+        if prev and f.qualifier is None and prev.qualifier and listed and _same_list(prev.q, f.q):
+            f = Figure(f.q, prev.qualifier, f.modality, f.years, f.place, f.label, f.slot)
         out.append(f)
     return out
 
@@ -306,12 +384,37 @@ def _inherit_qualifiers(figures: list[Figure], text: str) -> list[Figure]:
 # -------------------------------------------------------------------- entry
 
 
+def paragraph_end(text: str, doc_years: tuple[int, ...] = ()) -> tuple[str, tuple[int, ...]]:
+    """How a cited paragraph leaves off: a target still open (目标。一是…) and its year, for
+    the enumerated paragraph after it (二是…) to continue."""
+    masked = _mask_titles(text)
+    sentences, clauses = _spans(_SENTENCE, masked), _spans(_CLAUSE, masked)
+    events = _modality_events(masked, "zh", doc_years)
+    mod = _modality(masked, len(masked), len(masked), events, sentences, clauses)
+    marks = [
+        y for p, y in _year_marks(masked, doc_years) if (p, "target") in events or mod == "target"
+    ]
+    return ("target" if mod.startswith("target") else "unmarked"), tuple(marks[-1:])
+
+
+def continues(text: str) -> bool:
+    """二是…, （三）…, 其次…: a paragraph that goes on with the previous one's list."""
+    return bool(_CONTINUES.match(text))
+
+
+_CONTINUES = re.compile(
+    r"\s*(?:[二三四五六七八九十]是|其[二三]|其次|再次|最后|[（(][二三四五六七八九十][)）])"
+)
+
+
 @lru_cache(maxsize=4096)
 def read_figures(text: str, lang: str = "zh", doc_years: tuple[int, ...] = (),
-                 default_place: str | None = None, role: str = "source") -> tuple[Figure, ...]:  # fmt: skip
+                 default_place: str | None = None, role: str = "source",
+                 carry: tuple[str, tuple[int, ...]] = ("unmarked", ())) -> tuple[Figure, ...]:  # fmt: skip
     """Every figure of ``text`` with its bindings.  ``role`` "source" reads a cited
     excerpt (years and places carry from earlier sentences, the article's year and city
-    stand in); "claim" reads model output (only what the claim itself states)."""
+    stand in); "claim" reads model output (only what the claim itself states).  ``carry``
+    is what an enumerated paragraph continues from the one before (see paragraph_end)."""
     masked = _mask_titles(text)
     sentences, clauses = _spans(_SENTENCE, masked), _spans(_CLAUSE, masked)
     events = _modality_events(masked, lang, doc_years)
@@ -322,9 +425,9 @@ def read_figures(text: str, lang: str = "zh", doc_years: tuple[int, ...] = (),
         if "\x00" in masked[q.start : q.end]:
             continue
         clause, sentence = _span_at(clauses, q.start), _span_at(sentences, q.start)
-        mod = _modality(masked, q.start, q.end, events, sentences, clauses)
+        mod = _modality(masked, q.start, q.end, events, sentences, clauses, carry[0])
         if role == "source":
-            years = _source_years(q.start, marks, clause, sentence, doc_years)
+            years = _source_years(q.start, marks, clause, sentence, carry[1] or doc_years)
             named = [c for p, c in places if p < q.start]
         else:
             years = _claim_year(q.start, q.end, marks, clause, sentence, lang)
@@ -332,6 +435,10 @@ def read_figures(text: str, lang: str = "zh", doc_years: tuple[int, ...] = (),
         place = named[-1] if named else default_place
         label = frozenset[str]()
         if lang == "zh":
-            label = _source_label(masked, q, clauses, sentence) if role == "source" else _claim_label(masked, q, clauses)
+            label = (
+                _source_label(masked, q, clauses, sentence)
+                if role == "source"
+                else _claim_label(masked, q, clauses)
+            )
         out.append(Figure(q, _qualifier(masked, q), mod, years, place, label))
-    return tuple(_inherit_qualifiers(out, masked))
+    return tuple(_with_slots(_inherit_qualifiers(out, masked), masked))

@@ -60,8 +60,12 @@ def zh_date(iso: str) -> str:
 
 # ----------------------------------------------------------- other forms
 
-_MONTHS = {m: i for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
 # "Thu, 09 Dec 2021 08:57:09 GMT" (RSS, HTTP, e-mail) and "9 December 2021".
 _DAY_MONTH_YEAR = re.compile(r"(?<!\d)(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?,?\s+(\d{4})(?!\d)")
 # "December 9, 2021" and "Dec. 9 2021".
@@ -132,14 +136,18 @@ def dateline(text: str) -> tuple[str, str, int, int] | None:
 # ("到2027年", "（2024—2026年）", "2030年前", "预计2026年", "2026年将…").
 _YEAR = re.compile(r"(?<![到至\d—–\-~～])((?:19|20)\d{2})\s*年")
 _TARGET_BEFORE = re.compile(r"(预计|力争|争取|计划|目标|有望|将|要|到|至|—|–|-)\s*$")
-_TARGET_AFTER = re.compile(r"^\s*年?\s*(前|底前|以前|之前)?\s*[，,]?\s*(前|将|力争|要|有望|预计|计划|目标|全部|基本|建成|实现|达到|突破)")
+_TARGET_AFTER = re.compile(
+    r"^\s*年?\s*(前|底前|以前|之前)?\s*[，,]?\s*(前|将|力争|要|有望|预计|计划|目标|全部|基本|建成|实现|达到|突破)"
+)
 
 
 def text_years(text: str) -> list[int]:
     """The years the text reports on, written as ``2023年`` (targets such as 到2027年 left out)."""
     out = []
     for m in _YEAR.finditer(text):
-        if _TARGET_BEFORE.search(text[max(0, m.start() - 4) : m.start()]) or _TARGET_AFTER.match(text[m.end() : m.end() + 8]):
+        if _TARGET_BEFORE.search(text[max(0, m.start() - 4) : m.start()]) or _TARGET_AFTER.match(
+            text[m.end() : m.end() + 8]
+        ):
             continue
         year = int(m.group(1))
         if FIRST_YEAR <= year <= LAST_YEAR:

@@ -25,12 +25,13 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from briefgen.core.types import Quantity
+from briefgen.text.numattach import count_noun, currency_before, finish, match_unit
 from briefgen.text.numcompare import format_en, same_quantity
 from briefgen.text.numlex import LEXICONS, Unit, is_fact_unit, lexicon, unit_info
+from briefgen.text.numphrases import en_fractions, halves, multiples, tops
 from briefgen.text.numwords import (
     EN_MULT_RE,
     EN_NUMBER,
-    EN_WORDS,
     Bare,
     cn_to_number,
     normalise,
@@ -72,83 +73,16 @@ _MASKS = re.compile(
     r"|[A-Za-z]+[-_]\d+[A-Za-z\d]*"  # COVID-19, H-1
     r"|〔\d{4}〕\d+号|\[\d{4}\]\d+号"  # document numbers
     # English dates: "20 June", "10 to 12 June", "June 10", "November 19th" (days, not figures)
-    r"|\b\d{1,2}(?:st|nd|rd|th)?(?:\s*(?:-|–|to|and)\s*\d{1,2}(?:st|nd|rd|th)?)?\s+" + _MONTHS + r"\b"
-    r"|\b" + _MONTHS + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:\s*(?:-|–|to|and)\s*\d{1,2}(?:st|nd|rd|th)?)?(?!\d|[.,]\d)"
+    r"|\b\d{1,2}(?:st|nd|rd|th)?(?:\s*(?:-|–|to|and)\s*\d{1,2}(?:st|nd|rd|th)?)?\s+"
+    + _MONTHS
+    + r"\b"
+    r"|\b"
+    + _MONTHS
+    + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:\s*(?:-|–|to|and)\s*\d{1,2}(?:st|nd|rd|th)?)?(?!\d|[.,]\d)"
 )
 
 
 # ------------------------------------------------------- words around a number
-
-
-def _match_unit(t: str, i: int) -> tuple[Unit, int] | None:
-    lex = lexicon()
-    k = i + 1 if t.startswith(" ", i) else i  # "10 亿元", "76 亩": a typeset space
-    for u in lex.zh_units:
-        if t.startswith(u.written, k):
-            return u, k + len(u.written)
-    m = re.match(r"\s?", t[i:])
-    j = i + (m.end() if m else 0)
-    for u in lex.en_units:
-        w = len(u.written)
-        cand = t[j : j + w]
-        if cand.lower() == u.written.lower() and not (
-            j + w < len(t) and t[j + w].isalnum() and t[j + w].isascii()
-        ):
-            if u.written in ("mu", "ha") and cand != u.written:
-                continue
-            return u, j + w
-    return None
-
-
-def _count_noun(t: str, i: int) -> str | None:
-    m = re.match(r"\s+(?:[A-Za-z-]+\s+){0,2}?([A-Za-z]+)\b", t[i:])
-    if not m:
-        return None
-    first = re.match(r"\s+([A-Za-z]+)", t[i:])
-    nouns = lexicon().count_nouns
-    for word in {first.group(1) if first else "", m.group(1)}:
-        if word.lower() in nouns:
-            return nouns[word.lower()]
-    return None
-
-
-def _qual_before(t: str, start: int) -> tuple[str | None, int]:
-    for written, code in lexicon().before:
-        if written.isascii():
-            m = re.search(r"\b" + re.escape(written) + r"\s+(?:an?\s+)?$", t[max(0, start - 40) : start], re.I)
-            if m:
-                return code, start - (len(t[max(0, start - 40) : start]) - m.start())
-        elif t.endswith(written, 0, start):
-            return code, start - len(written)
-    return None, start
-
-
-def _qual_after(t: str, end: int) -> tuple[str | None, int]:
-    for written, code in lexicon().after:
-        if written in ("多", "余"):
-            continue  # only between number and unit
-        if written.isascii():
-            m = re.match(r"\s+" + re.escape(written) + r"\b", t[end:], re.I)
-            if m:
-                return code, end + m.end()
-        elif t.startswith(written, end):
-            return code, end + len(written)
-    return None, end
-
-
-def _currency_before(t: str, start: int) -> tuple[str | None, int]:
-    for written, code in lexicon().currency_prefixes:
-        seg = t[max(0, start - len(written) - 1) : start]
-        if seg.endswith(written):
-            s = start - len(written)
-        elif seg.endswith(written + " "):
-            s = start - len(written) - 1
-        else:
-            continue
-        if written.isalpha() and s > 0 and t[s - 1].isalpha():
-            continue
-        return code, s
-    return None, start
 
 
 def _is_year(n: Bare) -> bool:
@@ -197,7 +131,7 @@ def _a_label_or_inside_a_word(t: str, i: int, n: Bare) -> int | None:
     if prev in ("第", "*", "×"):
         return n.end
     glued = prev != "" and (prev.isascii() and prev.isalnum() or prev in "./")
-    if n.kind == "ar" and glued and not _currency_before(t, i)[0]:
+    if n.kind == "ar" and glued and not currency_before(t, i)[0]:
         return n.end
     return None
 
@@ -220,7 +154,7 @@ def _a_year_with_unit(s: _Span) -> int | None:
 def _a_bare_year(s: _Span) -> int | None:
     """A lone 2023 with nothing that makes it an amount (no unit, 多, currency or noun)."""
     plain = s.n2 is None and s.n.mult == 1 and s.unit is None and s.more is None
-    if _is_year(s.n) and plain and not _currency_before(s.t, s.i)[0] and not _count_noun(s.t, s.j):
+    if _is_year(s.n) and plain and not currency_before(s.t, s.i)[0] and not count_noun(s.t, s.j):
         return s.j
     return None
 
@@ -288,14 +222,14 @@ def _fraction(t: str, i: int, n: Bare) -> Quantity | None:
         den = float(fm.group(1))
         if 0 < n.value < den:
             end = j + fm.end()
-            return _finish(
+            return finish(
                 t, i, end, n.text + "/" + fm.group(1), n.value / den, "ratio", None, None, ""
             )
     if t.startswith("分之", j):
         n2 = read_number(t, j + 2)
         if n2 is not None and n2.mult == 1 and n.mult == 1 and n.value > 0:
             raw_num = f"{n2.text}/{n.text}" if n.kind == "ar" else t[i : n2.end]
-            return _finish(t, i, n2.end, raw_num, n2.value / n.value, "ratio", None, None, "")
+            return finish(t, i, n2.end, raw_num, n2.value / n.value, "ratio", None, None, "")
     return None
 
 
@@ -303,7 +237,7 @@ def _range_end(t: str, n: Bare) -> tuple[Bare | None, str, int | None]:
     """3-5家, 三至五家, 10%-15%, 1亿-2亿元, 3 to 5: (upper end, separator, skip).
 
     A year range (2023-2025) is no quantity: skip says where the scan goes on."""
-    first_unit = _match_unit(t, n.end) if n.mult == 1 else None
+    first_unit = match_unit(t, n.end) if n.mult == 1 else None
     k = first_unit[1] if first_unit and first_unit[0].kind == "percent" else n.end
     rm = _RANGE_SEP.match(t, k)
     if not rm:
@@ -330,9 +264,9 @@ def _span(t: str, i: int, n: Bare, n2: Bare | None, sep: str) -> _Span:
                 n.mult = last.mult
     if n2 is not None and n.mult == 1 and n2.mult != 1:
         n.mult = n2.mult  # 1-2亿元: the multiplier applies to both ends
-    um = _match_unit(t, j)
+    um = match_unit(t, j)
     if um is None and last.mult_raw and re.match(r"-[A-Za-z]", t[j : j + 2]):
-        um = _match_unit(t, j + 1)  # a 100-billion-yuan industry
+        um = match_unit(t, j + 1)  # a 100-billion-yuan industry
     return _Span(t, i, n, n2, sep, j, qual_more, um)
 
 
@@ -387,34 +321,17 @@ def _make(s: _Span, unit_raw: str) -> Quantity:
     end = s.unit[1] if s.unit else s.j
     factor = unit.factor if unit else 1.0
     code = unit.canonical if unit else ""
-    cur, cstart = _currency_before(t, s.i)
+    cur, cstart = currency_before(t, s.i)
     if cur and unit is None:
         code = cur
     if not (cur and (unit is None or unit.kind == "money")):
         cstart = s.i
-    if unit is None and cur is None and n.kind != "cn" and _count_noun(t, end):
-        code = _count_noun(t, end) or ""
+    if unit is None and cur is None and n.kind != "cn" and count_noun(t, end):
+        code = count_noun(t, end) or ""
     low = n.value * n.mult * factor
     high = n2.value * n2.mult * factor if n2 else None
     number = n.text if n2 is None else n.text + s.sep + n2.text
-    return _finish(t, cstart, end, number, low, code, low if n2 else None, high, unit_raw, s.more)
-
-
-def _finish(
-    t: str, start: int, end: int, number: str, value: float, unit: str,
-    low: float | None, high: float | None, unit_raw: str, qual: str | None = None,
-) -> Quantity:  # fmt: skip
-    q1, s = _qual_before(t, start)
-    if q1 is None:  # "over CNY 100 billion": the qualifier sits before the currency
-        cur, cs = _currency_before(t, start)
-        if cur and cs < start:
-            q1, s = _qual_before(t, cs)
-    q2, e = _qual_after(t, end)
-    qualifier = q1 or qual or q2
-    return Quantity(
-        raw=t[s:e], value=value, unit=unit, low=low, high=high, qualifier=qualifier,
-        start=s, end=e, number=number, unit_raw=unit_raw,
-    )  # fmt: skip
+    return finish(t, cstart, end, number, low, code, low if n2 else None, high, unit_raw, s.more)
 
 
 def _masked(t: str) -> str:
@@ -422,76 +339,6 @@ def _masked(t: str) -> str:
 
 
 # ------------------------------------------------------------ numbers as words
-
-_EN_ORD = {
-    "half": 2, "halves": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6,
-    "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
-}  # fmt: skip
-_EN_FRACTION = re.compile(
-    r"\b(a|an|one|two|three|four|five)[\s-](half|halves|thirds?|quarters?|fourths?|fifths?"
-    r"|sixths?|sevenths?|eighths?|ninths?|tenths?)\b"
-    r"|\b(one|two|three)\s+(?:in|out\s+of)\s+(two|three|four|five|six|seven|eight|nine|ten)\b",
-    re.I,
-)
-
-
-def _en_count(word: str) -> int:
-    """The numerator or denominator word of an English fraction (a/an/one = 1)."""
-    word = word.lower()
-    return 1 if word in ("a", "an", "one") else EN_WORDS[word]
-
-
-def _en_fractions(t: str) -> list[Quantity]:
-    """one-seventh, a third, two-thirds, one in five: the same ratios as 1/7, 三分之一."""
-    out = []
-    for m in _EN_FRACTION.finditer(t):
-        if m.group(1):
-            word = m.group(2).lower()
-            word = "half" if word == "halves" else word.removesuffix("s")
-            num, den = _en_count(m.group(1)), _EN_ORD[word]
-        else:
-            num, den = _en_count(m.group(3)), _en_count(m.group(4))
-        if 0 < num < den:
-            out.append(
-                _finish(t, m.start(), m.end(), f"{num}/{den}", num / den, "ratio", None, None, "")
-            )
-    return out
-
-
-_MULTIPLE = re.compile(
-    r"翻(?:了)?(一|两|三)?番|倍增|(?:(?<=增长|增加|提高|提升|扩大)|(?<=增长了|增加了|提高了|提升了|扩大了))[一1]倍"
-    # the verb only: "double first-class", "double carbon", "double-digit" are not multiples
-    r"|\b(doubl|tripl|quadrupl)(?:es|ed|ing)\b"
-    r"|\b(?:to|will|would|could|can|may|should) (doubl|tripl|quadrupl)e\b"
-    r"|\b(doubl|tripl|quadrupl)e(?= (?:the|its|their|in|by|from|to|within|over)\b)"
-    r"|\b(\d+(?:\.\d+)?|two|three|four|five|six|seven|eight|nine|ten|twenty)[\s-]?fold\b",
-    re.I,
-)
-_MULT_WORD = {"doubl": 2, "tripl": 3, "quadrupl": 4, "一": 2, "两": 4, "三": 8, None: 2}
-
-
-def _multiples(t: str) -> list[Quantity]:
-    """翻番, 倍增, 增长一倍, doubled, tenfold, 10-fold: multiples written as words, read as
-    2倍, 10倍 … (增长一倍 "grew by one times" is a doubling, not 1倍).
-
-    Without them a claim "output doubled" carries no number to check, and "10-fold"
-    reads as a bare 10 that no 10倍 in the source matches.
-    """
-    out = []
-    for m in _MULTIPLE.finditer(t):
-        verb = m.group(2) or m.group(3) or m.group(4)
-        if m.group(5):
-            word = m.group(5).lower()
-            value = float(word) if word[0].isdigit() else float(EN_WORDS[word])
-        else:
-            value = float(_MULT_WORD[verb.lower() if verb else m.group(1)])
-        number = f"{value:g}"
-        start = m.start(3) if m.group(3) else m.start()  # "to double": the verb alone
-        out.append(_finish(t, start, m.end(), number, value, "x", None, None, "倍"))
-    return out
-
-
-# ------------------------------------------------------------------ entry points
 
 
 @lru_cache(maxsize=8192)
@@ -513,42 +360,12 @@ def _scan(text: str) -> tuple[Quantity, ...]:
             out.append(replace(q, raw=text[q.start : q.end]))
         pos = max(hit.end, m.start() + 1)
     # "one in three" is one ratio and "10-fold" one multiple, not the bare numbers inside
-    words = _en_fractions(t) + _multiples(t) + _halves(t) + _tops(t)
+    words = en_fractions(t) + multiples(t) + halves(t) + tops(t)
     if words:
         out = [q for q in out if not any(f.start < q.end and q.start < f.end for f in words)]
         out += [replace(q, raw=text[q.start : q.end]) for q in words]
         out.sort(key=lambda q: q.start)
     return tuple(out)
-
-
-_HALF = re.compile(
-    r"(?<![上下前后])一半|(?<!first )(?<!second )(?<!a )(?<!one )\bhalf\b(?!-year| year(?! on year)| of the year)",
-    re.I,
-)
-_TOP = re.compile(
-    r"前\s*(\d+|[一二两三四五六七八九十百]+)(?=\s*(?:位|名|强|甲|[的，。；、,;]|$))(?:\s*(?:位|名|强|甲))?"
-    r"|\btop[\s-](\d+|" + EN_NUMBER + r")\b",
-    re.I,
-)
-
-
-def _halves(t: str) -> list[Quantity]:
-    """一半 / half (not "first half" of a year): the ratio 1/2, as 五成 is 50%."""
-    return [_finish(t, m.start(), m.end(), "1/2", 0.5, "ratio", None, None, "") for m in _HALF.finditer(t)]
-
-
-def _tops(t: str) -> list[Quantity]:
-    """前20位, 前三甲, 全国前十 / top 20, top-three: a ranking bracket, one figure on both
-    sides (without it "top 20" reads as a bare 20 that no 前20 in the source matches)."""
-    out = []
-    for m in _TOP.finditer(t):
-        word = m.group(1) or m.group(2)
-        value = cn_to_number(word) if m.group(1) and not word.isdigit() else None
-        if value is None:
-            value = float(word) if word.isdigit() else float(EN_WORDS.get(word.lower(), 0) or 0)
-        if value:
-            out.append(_finish(t, m.start(), m.end(), word, float(value), "top", None, None, "前"))
-    return out
 
 
 def find_quantities(text: str) -> list[Quantity]:

@@ -27,7 +27,12 @@ def is_han(ch: str) -> bool:
 
 # Space-like characters folded to a plain space; zero-width ones removed.
 _SPACES = re.compile(r"[\t\x0b\x0c\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
-_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+# Removed: zero-width characters, control characters (stray NULs in a text file) and Unicode
+# tag characters (U+E0000-E007F), which display as nothing and can carry hidden instructions.
+_ZERO_WIDTH = re.compile(
+    r"[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f\U000e0000-\U000e007f]"
+)
+INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\U000e0000-\U000e007f]")
 _SPACE_RUN = re.compile(r" {2,}")
 
 # Full-width digits/letters -> ASCII (keeps Chinese punctuation such as ，。：（）).
@@ -42,12 +47,8 @@ _FW_DOT = re.compile(r"(?<=\d)\uff0e(?=\d)")  # ５．５ -> 5.5
 # a tone mark or tone digit and has the shape initial + vowels + final.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _VOWELS = "aeiouüvê" + _TONED
-_SYLLABLE = (
-    rf"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?[{_VOWELS}]{{1,4}}(?:ng|n|r)?[1-5]?"
-)
-_PINYIN = re.compile(
-    rf"(?P<char>[{HAN}]) ?[(（] ?(?P<py>{_SYLLABLE}) ?[)）]"
-)
+_SYLLABLE = rf"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?[{_VOWELS}]{{1,4}}(?:ng|n|r)?[1-5]?"
+_PINYIN = re.compile(rf"(?P<char>[{HAN}]) ?[(（] ?(?P<py>{_SYLLABLE}) ?[)）]")
 _HAS_TONE = re.compile(rf"[{_TONED}]|[1-5]$")
 
 
@@ -103,17 +104,20 @@ def _converter() -> Any:
     return opencc.OpenCC("t2s")
 
 
-# Han characters that OpenCC changes on their own: traditional forms.  Filled as characters are
-# met (a page has a few hundred distinct ones, mostly seen before), shared by all calls.
-_TRADITIONAL: dict[str, str] = {}
 TRADITIONAL_SHARE = 0.05  # this share of traditional characters makes a text traditional
 
 
-def _simple_form(ch: str) -> str:
-    form = _TRADITIONAL.get(ch)
-    if form is None:
-        form = _TRADITIONAL[ch] = str(_converter().convert(ch))
-    return form
+@lru_cache(maxsize=1)
+def _traditional() -> dict[str, str]:
+    """Han characters that OpenCC changes on their own (traditional forms) -> simplified form.
+
+    Built once per process by converting every CJK Unified Ideograph one per line, so a
+    text's traditional characters are a set intersection (C speed) rather than a scan."""
+    chars = [chr(cp) for cp in range(0x4E00, 0xA000)] + [chr(cp) for cp in range(0x3400, 0x4DC0)]
+    converted = str(_converter().convert("\n".join(chars))).split("\n")
+    if len(converted) != len(chars):  # never seen; fall back to one call per character
+        converted = [str(_converter().convert(ch)) for ch in chars]
+    return {a: b for a, b in zip(chars, converted, strict=True) if a != b and len(b) == 1}
 
 
 def to_simplified(s: str) -> str:
@@ -126,13 +130,14 @@ def to_simplified(s: str) -> str:
     """
     if not s or s.isascii():
         return s
-    trad = {ch for ch in set(s) if HAN_CHAR.match(ch) and _simple_form(ch) != ch}
+    table = _traditional()
+    trad = set(s) & table.keys()
     if not trad:
         return s
-    counts = sum(s.count(ch) for ch in trad)
-    if counts >= TRADITIONAL_SHARE * han_count(s):
+    count = sum(s.count(ch) for ch in trad)
+    if count >= TRADITIONAL_SHARE * han_count(s):
         return str(_converter().convert(s))
-    return "".join(_TRADITIONAL.get(ch, ch) if ch in trad else ch for ch in s)
+    return "".join(table.get(ch, ch) for ch in s)
 
 
 def normalise_original(s: str) -> str:

@@ -70,7 +70,10 @@ def _candidate_dirs() -> list[Path]:
     if home:
         dirs.append(Path(home) / "cache" / "tiktoken")
     dirs.append(Path.home() / ".cache" / "briefgen" / "tiktoken")
-    dirs.append(Path(tempfile.gettempdir()) / f"briefgen-tiktoken-{os.getuid() if hasattr(os, 'getuid') else 0}")
+    dirs.append(
+        Path(tempfile.gettempdir())
+        / f"briefgen-tiktoken-{os.getuid() if hasattr(os, 'getuid') else 0}"
+    )
     return dirs
 
 
