@@ -202,3 +202,15 @@ def test_show_review_marks_approved_items(tmp_path: Path) -> None:
     assert any(line.startswith("| **产业规模") for line in marked)  # the table row of the approved cell
     assert any("**产业规模" in line and line.startswith("- ") for line in marked)  # the city's section
     assert len(marked) == 4  # the summary line in Chinese and English, the cell twice
+
+
+def test_render_keeps_what_brief_json_records(tmp_path: Path) -> None:
+    """Parts no model wrote stay flagged after a re-render (brief.json is the only input)."""
+    out = tmp_path / "out"
+    _build(EXAMPLES, out)
+    data = _json(out)
+    data["model_failures"] = [{"part": "article", "doc": "taian-medical-devices", "reason": "reply cut off"}]
+    (out / "brief.json").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    render_command(out)
+    assert _json(out)["model_failures"] == data["model_failures"]
+    assert "reply cut off" in (out / "brief.md").read_text(encoding="utf-8")

@@ -27,6 +27,7 @@ from briefgen.core.types import (
     Skipped,
     Usage,
 )
+from briefgen.engines.engine import ModelFailure
 from briefgen.output.keys import ReviewedCell, ReviewedClaim, ReviewedFact
 from briefgen.output.report import Brief
 
@@ -141,6 +142,10 @@ def brief_from_json(data: dict[str, Any]) -> Brief:
             generated=data.get("generated", ""),
             warnings=list(data.get("warnings", [])),
             city_en=dict(data.get("city_en") or comp.get("cities_en") or {}),
+            model_failures=[
+                ModelFailure(f.get("doc"), f.get("reason", ""), f.get("part", "article"))
+                for f in data.get("model_failures", [])
+            ],
         )
     except (KeyError, TypeError, AttributeError, IndexError) as exc:
         raise ConfigError(
