@@ -214,3 +214,43 @@ def test_render_keeps_what_brief_json_records(tmp_path: Path) -> None:
     render_command(out)
     assert _json(out)["model_failures"] == data["model_failures"]
     assert "reply cut off" in (out / "brief.md").read_text(encoding="utf-8")
+
+
+def test_figures_can_be_edited_and_are_checked_like_claims() -> None:
+    from briefgen import BuildSettings, build_brief
+    from briefgen.output.keys import brief_items
+    from briefgen.output.review import Decision, ReviewFile, apply_review, fact_text
+
+    brief = build_brief(EXAMPLES, None, BuildSettings())
+    facts = [i for i in brief_items(brief) if i.kind == "fact" and "规划面积" in i.obj.what]  # type: ignore[union-attr]
+    item = facts[0]
+    zh, en = fact_text(item.obj)  # type: ignore[arg-type]
+    assert zh == "规划面积：约44平方公里"
+    good = Decision(item.key, "fact", "edited", "园区规划面积：约44平方公里", "planned park area: about 44 km²", ["chengdu-biotown:p1"])
+    outcome = apply_review(brief, ReviewFile({item.key: good}))
+    assert outcome.edited == [item.key]
+    art = next(a for a in brief.articles if a.doc_id == "chengdu-biotown")
+    edited = next(f for f in art.facts if f.what == "园区规划面积")
+    assert (edited.value, edited.unit, edited.what_en) == ("44", "平方公里", "planned park area")
+
+    brief = build_brief(EXAMPLES, None, BuildSettings())
+    bad = Decision(item.key, "fact", "edited", "规划面积：约55平方公里", "planned area: about 55 km²", ["chengdu-biotown:p1"])
+    outcome = apply_review(brief, ReviewFile({item.key: bad}))
+    assert outcome.failed == [item.key]
+    art = next(a for a in brief.articles if a.doc_id == "chengdu-biotown")
+    assert not any(f.what == "规划面积" for f in art.facts)
+    failing = next(c for c in art.rejected if c.zh == "规划面积：约55平方公里")
+    assert failing.reasons[0] == "edited by editor" and any("55" in r for r in failing.reasons)
+
+
+def test_review_file_round_trips_any_text(tmp_path: Path) -> None:
+    from briefgen import BuildSettings, build_brief
+    from briefgen.output.review import write_review
+
+    brief = build_brief(EXAMPLES, None, BuildSettings())
+    tricky = 'a "quote" \\ back\tslash # not a comment: {x: [1]}\n- dash \u2028 line'
+    brief.articles[0].claims[0].zh = tricky
+    result = write_review(brief, tmp_path / "review.yaml")
+    again = load_review(tmp_path / "review.yaml")
+    assert again.decisions == result.decisions
+    assert any(d.zh == tricky for d in again.decisions.values())

@@ -452,8 +452,15 @@ _HEADER = """\
 
 
 def _q(value: Any) -> str:
-    """A YAML scalar that round-trips: JSON's double-quoted strings are valid YAML."""
-    return json.dumps(value, ensure_ascii=False)
+    """A YAML scalar that round-trips: JSON's double-quoted strings are valid YAML, once
+    the characters YAML reads as line breaks or will not accept raw (U+2028, U+0085,
+    C1 controls, ...) are escaped too."""
+    return "".join(ch if ch.isprintable() or ch == " " else _escape(ch) for ch in json.dumps(value, ensure_ascii=False))
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def _comment(text: str) -> str:
