@@ -245,11 +245,14 @@ def test_figures_can_be_edited_and_are_checked_like_claims() -> None:
 
 def test_review_file_round_trips_any_text(tmp_path: Path) -> None:
     from briefgen import BuildSettings, build_brief
+    from briefgen.core.types import Claim
     from briefgen.output.review import write_review
 
     brief = build_brief(EXAMPLES, None, BuildSettings())
     tricky = 'a "quote" \\ back\tslash # not a comment: {x: [1]}\n- dash \u2028 line'
     brief.articles[0].claims[0].zh = tricky
+    brief.articles[0].title = "title\x7f with a control character"  # shown in a group comment
+    brief.articles[0].rejected.append(Claim("失败\x01", "failed", [], "rejected", ["bad\u2028reason\x7f"]))
     result = write_review(brief, tmp_path / "review.yaml")
     again = load_review(tmp_path / "review.yaml")
     assert again.decisions == result.decisions

@@ -464,7 +464,8 @@ def _escape(ch: str) -> str:
 
 
 def _comment(text: str) -> str:
-    return " ".join(str(text).split())
+    """Text for a YAML comment: one line, and no character a YAML reader refuses."""
+    return "".join(ch for ch in " ".join(str(text).split()) if ch.isprintable())
 
 
 def _entry_lines(d: Decision, reasons: list[str]) -> list[str]:
