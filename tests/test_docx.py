@@ -84,3 +84,17 @@ def test_house_style_template(brief: Brief, tmp_path: Path) -> None:
     (tmp_path / "bad.docx").write_text("not a Word file", encoding="utf-8")
     with pytest.raises(ConfigError, match="cannot open Word template"):
         write_docx(brief, tmp_path / "c.docx", template=tmp_path / "bad.docx")
+
+
+def test_show_review_marks_approved_items(brief: Brief, tmp_path: Path) -> None:
+    brief = copy.deepcopy(brief)
+    claim = brief.verified_summary()[0]
+    from briefgen.output.keys import summary_key
+
+    key = summary_key(claim)
+    apply_review(brief, ReviewFile({key: Decision(key, "summary", "approved", "", "", [])}))
+    plain = docx.Document(str(write_docx(brief, tmp_path / "a.docx")))
+    marked = docx.Document(str(write_docx(brief, tmp_path / "b.docx", show_review=True)))
+    assert not any("✓" in p.text for p in plain.paragraphs)
+    lines = [p.text for p in marked.paragraphs if "✓ 已审核 / approved" in p.text]
+    assert len(lines) == 1 and lines[0].startswith(claim.zh)
