@@ -154,7 +154,7 @@ def test_discover_walks_recursively_and_survives_symlink_loops(tmp_path: Path) -
     }
 
 
-def test_symlinked_folder_outside_is_followed_once(tmp_path: Path) -> None:
+def test_symlinked_folder_outside_is_followed_once_when_allowed(tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "c.txt").write_text(ZH, encoding="utf-8")
@@ -162,9 +162,42 @@ def test_symlinked_folder_outside_is_followed_once(tmp_path: Path) -> None:
     root.mkdir()
     (root / "link1").symlink_to(outside)
     (root / "link2").symlink_to(outside)
-    paths, skipped = load.discover(root)
+    paths, skipped = load.discover(root, follow_links=True)
     assert [p.relative_to(root).as_posix() for p in paths] == ["link1/c.txt"]
     assert [(s.path, s.reason) for s in skipped] == [("link2", "unreadable")]
+
+
+def test_symlinks_leaving_the_folder_are_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "c.txt").write_text(ZH, encoding="utf-8")
+    root = tmp_path / "root"
+    (root / "sub").mkdir(parents=True)
+    (root / "sub" / "b.txt").write_text(ZH, encoding="utf-8")
+    (root / "dir-out").symlink_to(outside)
+    (root / "file-out.txt").symlink_to(outside / "c.txt")
+    (root / "dir-in").symlink_to(root / "sub")  # inside the folder: followed
+    paths, skipped = load.discover(root)
+    assert [p.relative_to(root).as_posix() for p in paths] == ["dir-in/b.txt"]
+    details = {s.path: s.detail for s in skipped}
+    assert set(details) == {"dir-out", "file-out.txt", "sub"}
+    assert "outside the input folder" in details["dir-out"] and "--follow-links" in details["file-out.txt"]
+
+
+def test_file_names_that_are_not_utf8_get_an_id(tmp_path: Path) -> None:
+    import json
+
+    from briefgen.corpus.ingest import corpus_to_json, ingest
+
+    name = os.fsdecode("产业报告".encode("gbk") + b".txt")
+    (tmp_path / name).write_text(ZH, encoding="utf-8")
+    (tmp_path / os.fsdecode(b"\xff\xfe.txt")).write_text(ZH + "全市新增企业50家。", encoding="utf-8")
+    corpus = ingest(tmp_path, workers=1)
+    text = json.dumps(corpus_to_json(corpus), ensure_ascii=False)
+    text.encode("utf-8")  # printable: no lone surrogates
+    paths = sorted(d.path for d in corpus.documents)
+    assert "产业报告.txt" in paths and len(corpus.documents) == 2
+    assert all(d.id for d in corpus.documents)
 
 
 def _pdf(*lines: str) -> bytes:

@@ -253,6 +253,8 @@ def _result(st: _State, meta: dict[str, str | None]) -> Cleaned:
     lines, title_idx = st.lines, st.title.index
     body = [ln for i, ln in enumerate(lines) if ln.reason is None and i != title_idx]
     dropped = [(ln.reason or "", ln.orig) for i, ln in enumerate(lines) if ln.reason is not None and i != title_idx]
+    if meta.get("hidden"):
+        st.warnings.append(f"{meta['hidden']} hidden element(s) removed: text a reader does not see (display:none, font-size:0 ...)")
     if st.title.text is None:
         st.warnings.append("no title found")
     if not body:

@@ -231,6 +231,35 @@ def _captions(root: Any) -> frozenset[str]:
     return frozenset(c for c in found if c and len(c) <= _CAPTION_MAX)
 
 
+# Text a reader never sees: hidden by inline style or the hidden attribute.  Pages use it to
+# smuggle instructions to a model past the reader ("font-size:0", "display:none").
+_HIDDEN_STYLE = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden|(?<![-\w])font-size\s*:\s*0*\.?0*(?:px|pt|em|rem|%)?\s*(?:;|$|!)"
+    r"|(?<![-\w])opacity\s*:\s*0*\.?0*\s*(?:;|$|!)",
+    re.I,
+)
+_HIDDEN_SHARE = 0.5  # a hidden block holding more of the page's text than this is a tab, kept
+
+
+def drop_hidden(root: Any) -> int:
+    """Remove elements hidden from the reader (their tail text, which is visible, stays);
+    returns how many were removed."""
+    hidden = [
+        el for el in root.iter()
+        if isinstance(el.tag, str) and (el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or ""))
+    ]
+    if not hidden:
+        return 0
+    total = len(root.text_content() or "")
+    removed = 0
+    for el in hidden:
+        if el.getparent() is None or len(el.text_content() or "") > _HIDDEN_SHARE * total:
+            continue
+        el.drop_tree()  # lxml keeps the element's tail text in place
+        removed += 1
+    return removed
+
+
 def _picture_only(el: Any) -> bool:
     return el.find(".//img") is not None and not _text(el)
 
@@ -243,6 +272,10 @@ def _html_to_lines_cached(
     if root is None:
         return (), (), frozenset()
     meta = _head_meta(root)
+    hidden = drop_hidden(root)
+    if hidden:  # trafilatura reads the markup again: give it the page without the hidden text
+        html = lxml_html.tostring(root, encoding="unicode")
+        meta["hidden"] = str(hidden)
     captions = _captions(root)
     full = _block_lines(root)
     if _lost_text(html, full):

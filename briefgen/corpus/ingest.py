@@ -23,8 +23,8 @@ from typing import IO, Any
 
 from briefgen.core.types import Cleaned, Corpus, Document, Excerpt, Skipped
 from briefgen.corpus.excerpts import make_excerpts, slugify
-from briefgen.corpus.load import discover, read_file
-from briefgen.text.script import garbled, han_count
+from briefgen.corpus.load import discover, display_name, read_file
+from briefgen.text.script import INVISIBLE, garbled, han_count
 
 SERIAL_BELOW = 48  # fewer files than this: no process pool (start-up costs more than it saves)
 DUPLICATE_SHARE = 0.85  # share of characters two documents must have in common both ways
@@ -74,7 +74,7 @@ def _process(path: Path, root: Path, doc_id: str) -> _Done:
         excerpts=excerpts,
         dropped=dict(Counter(reason for reason, _ in cleaned.dropped)),
         dropped_lines=list(cleaned.dropped),
-        warnings=list(cleaned.warnings) + meta.warnings + _garbled_warnings(excerpts),
+        warnings=_invisible_warnings(raw.text) + list(cleaned.warnings) + meta.warnings + _garbled_warnings(excerpts),
         title_original=cleaned.title_original,
         encoding=raw.encoding,
         provenance=dict(meta.provenance),
@@ -95,6 +95,19 @@ def _why_empty(text: str, cleaned: Cleaned) -> str:
     if shown:
         return f"nothing left after cleaning (lines dropped as: {shown})"
     return "only a title, no body text" if cleaned.title else "nothing left after cleaning"
+
+
+def _invisible_warnings(text: str) -> list[str]:
+    """Say that invisible characters were removed: Unicode tag characters can spell out an
+    instruction no reader sees; control characters are debris of a broken save."""
+    found = INVISIBLE.findall(text)
+    if not found:
+        return []
+    tags = sum(1 for ch in found if ord(ch) >= 0xE0000)
+    parts = [f"{tags} invisible Unicode tag character(s) (hidden text?)"] if tags else []
+    if len(found) > tags:
+        parts.append(f"{len(found) - tags} control character(s)")
+    return [" and ".join(parts) + " removed"]
 
 
 def _garbled_warnings(excerpts: list[Excerpt]) -> list[str]:
@@ -135,7 +148,7 @@ def assign_ids(paths: list[Path]) -> list[str]:
     taken: set[str] = set()
     ids: list[str] = []
     for path in paths:
-        base = slugify(path.name)
+        base = slugify(display_name(path.name))
         doc_id = base
         n = 2
         while doc_id in taken:
@@ -226,10 +239,12 @@ def _with_progress(items: Iterable[_Done], total: int, enabled: bool) -> Iterato
             bar.advance(task)
 
 
-def ingest(root: Path, *, workers: int | None = None, progress: bool = False) -> Corpus:
-    """Every file under ``root`` as a cleaned ``Document`` or a ``Skipped`` with its reason."""
+def ingest(root: Path, *, workers: int | None = None, progress: bool = False, follow_links: bool = False) -> Corpus:
+    """Every file under ``root`` as a cleaned ``Document`` or a ``Skipped`` with its reason.
+
+    Symlinks that leave ``root`` are listed as skipped unless ``follow_links``."""
     root = Path(root)
-    paths, skipped = discover(root)
+    paths, skipped = discover(root, follow_links=follow_links)
     ids = assign_ids(paths)
     jobs = [(path, root, doc_id) for path, doc_id in zip(paths, ids, strict=True)]
     documents: list[Document] = []

@@ -17,6 +17,7 @@ import io
 import os
 import re
 import stat
+import zipfile
 from pathlib import Path
 from typing import Literal
 
@@ -38,6 +39,9 @@ TEXT_KINDS = ("txt", "md", "html")
 # Notes that travel with a folder of articles but are not articles themselves.
 NOTE_FILE = re.compile(r"^(readme|license|licence|changelog)$", re.IGNORECASE)
 CONTROL_SHARE = 0.05  # above this share of control characters a text file is binary
+MAX_UNZIPPED = 50 * 1024 * 1024  # a .docx whose parts unpack to more is not opened
+MAX_ZIP_RATIO = 100  # ... nor one with a part that expands more than this (text XML: about 5-20x)
+ZIP_RATIO_FROM = 1024 * 1024  # the ratio is judged on parts larger than this
 
 Kind = Literal["txt", "md", "html", "pdf", "docx"]
 
@@ -45,80 +49,124 @@ Kind = Literal["txt", "md", "html", "pdf", "docx"]
 # ------------------------------------------------------------------ discover
 
 
+def display_name(name: str) -> str:
+    """A file name as text that can be printed and written to JSON.
+
+    Names that are not valid UTF-8 (GBK bytes from Windows archives) reach Python with
+    surrogate escapes; they are read as GB18030 when that decodes them, else the bad bytes
+    are shown as ``\\xNN``.  The file itself is still opened by its real name.
+    """
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        raw = os.fsencode(name)
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace")
+
+
 def _rel(path: Path, root: Path) -> str:
     """``path`` relative to the input folder, POSIX style (the path users see)."""
     try:
-        return path.relative_to(root).as_posix()
+        rel = path.relative_to(root).as_posix()
     except ValueError:
-        return path.as_posix()
+        rel = path.as_posix()
+    return display_name(rel)
 
 
-def discover(root: Path) -> tuple[list[Path], list[Skipped]]:
+def discover(root: Path, *, follow_links: bool = False) -> tuple[list[Path], list[Skipped]]:
     """All candidate article files under ``root`` (sorted), plus files skipped on sight.
 
-    Symlinked folders are followed once; a link that loops back, points to a
-    folder already read, or dangles is reported as "unreadable".
+    Symbolic links are followed while they stay inside the input folder; a link that
+    leaves it is listed as skipped (a link to /usr must not pour a system folder into a
+    brief or a prompt) unless ``follow_links``.  A link that loops back, points to a folder
+    already read, or dangles is reported as "unreadable".
     """
     root = Path(root)
-    paths: list[Path] = []
-    skipped: list[Skipped] = []
     try:
         root_real = root.resolve(strict=True)
     except (OSError, RuntimeError) as exc:
-        return [], [Skipped(root.as_posix(), "unreadable", f"cannot open folder: {exc}")]
-    seen_dirs = {root_real}
+        return [], [Skipped(display_name(root.as_posix()), "unreadable", f"cannot open folder: {exc}")]
+    walk = _Walk(root, root_real, follow_links)
     stack = [root]
     while stack:
         folder = stack.pop()
+        stack.extend(reversed(walk.folder(folder)))
+    walk.paths.sort(key=lambda p: _rel(p, root))
+    return walk.paths, walk.skipped
+
+
+class _Walk:
+    """The state of one folder walk: files found, skips, folders already read."""
+
+    def __init__(self, root: Path, root_real: Path, follow_links: bool) -> None:
+        self.root, self.root_real, self.follow_links = root, root_real, follow_links
+        self.paths: list[Path] = []
+        self.skipped: list[Skipped] = []
+        self.seen_dirs = {root_real}
+
+    def skip(self, path: Path, reason: str, detail: str) -> None:
+        self.skipped.append(Skipped(_rel(path, self.root), reason, detail))
+
+    def folder(self, folder: Path) -> list[Path]:
+        """Read one folder: record its files and skips, return its subfolders to walk."""
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
-            skipped.append(Skipped(_rel(folder, root), "unreadable", f"cannot list folder: {exc.strerror or exc}"))
-            continue
+            self.skip(folder, "unreadable", f"cannot list folder: {exc.strerror or exc}")
+            return []
         subdirs: list[Path] = []
         for entry in entries:
             path = Path(entry.path)
-            rel = _rel(path, root)
-            if entry.is_symlink():
-                try:
-                    target = path.resolve(strict=True)
-                except RuntimeError:  # Python < 3.13 reports loops this way
-                    skipped.append(Skipped(rel, "unreadable", "symlink loop"))
-                    continue
-                except OSError as exc:
-                    loop = exc.errno == errno.ELOOP
-                    skipped.append(Skipped(rel, "unreadable", "symlink loop" if loop else "dangling symlink"))
-                    continue
-                if target.is_dir():
-                    if root_real.is_relative_to(target) or path.parent.resolve().is_relative_to(target):
-                        skipped.append(Skipped(rel, "unreadable", "symlink loop (points to a folder containing it)"))
-                        continue
-                    if target in seen_dirs:
-                        skipped.append(Skipped(rel, "unreadable", "symlink to a folder already read"))
-                        continue
-                    seen_dirs.add(target)
+            if entry.is_symlink() and not self._link_ok(path):
+                continue
+            if self._is_dir(entry):
+                if self._new_dir(path):
                     subdirs.append(path)
-                    continue
-            try:
-                is_dir = entry.is_dir()
-            except OSError:
-                is_dir = False
-            if is_dir:
-                real = path.resolve()
-                if real in seen_dirs:
-                    skipped.append(Skipped(rel, "unreadable", "symlink loop (folder already read)"))
-                    continue
-                seen_dirs.add(real)
-                subdirs.append(path)
                 continue
             reason = _skip_on_sight(path)
             if reason:
-                skipped.append(Skipped(rel, reason[0], reason[1]))
+                self.skip(path, *reason)
             else:
-                paths.append(path)
-        stack.extend(reversed(subdirs))
-    paths.sort(key=lambda p: _rel(p, root))
-    return paths, skipped
+                self.paths.append(path)
+        return subdirs
+
+    def _link_ok(self, path: Path) -> bool:
+        """May the walk follow this link?  Says why not when it may not."""
+        try:
+            target = path.resolve(strict=True)
+        except RuntimeError:  # Python < 3.13 reports loops this way
+            self.skip(path, "unreadable", "symlink loop")
+            return False
+        except OSError as exc:
+            self.skip(path, "unreadable", "symlink loop" if exc.errno == errno.ELOOP else "dangling symlink")
+            return False
+        if not self.follow_links and not target.is_relative_to(self.root_real):
+            detail = f"symlink to {display_name(str(target))}, outside the input folder: not followed (--follow-links reads it)"
+            self.skip(path, "unreadable", detail)
+            return False
+        if target.is_dir() and (self.root_real.is_relative_to(target) or path.parent.resolve().is_relative_to(target)):
+            self.skip(path, "unreadable", "symlink loop (points to a folder containing it)")
+            return False
+        return True
+
+    @staticmethod
+    def _is_dir(entry: os.DirEntry[str]) -> bool:
+        try:
+            return entry.is_dir()
+        except OSError:
+            return False
+
+    def _new_dir(self, path: Path) -> bool:
+        real = path.resolve()
+        if real in self.seen_dirs:
+            why = "symlink to a folder already read" if path.is_symlink() else "folder already read through a symlink"
+            self.skip(path, "unreadable", why)
+            return False
+        self.seen_dirs.add(real)
+        return True
 
 
 def _skip_on_sight(path: Path) -> tuple[str, str] | None:
@@ -169,6 +217,9 @@ def _read(path: Path, rel: str, kind: Kind) -> RawFile | Skipped:
     if kind == "pdf":
         return _finish(rel, kind, _pdf_text(data), "binary-format")
     if kind == "docx":
+        bomb = zip_bomb(data)
+        if bomb:
+            return Skipped(rel, "too large", bomb)
         return _finish(rel, kind, _docx_text(data), "binary-format")
     decoded = decode(data, html=kind == "html")
     if isinstance(decoded, str):  # reason code
@@ -212,6 +263,26 @@ def _pdf_text(data: bytes) -> str:
     return "\n".join((page.extract_text() or "") for page in reader.pages)
 
 
+def zip_bomb(data: bytes) -> str | None:
+    """Why a .docx (a zip) must not be opened, or None: its parts would expand past
+    ``MAX_UNZIPPED`` bytes or one part expands more than ``MAX_ZIP_RATIO`` times (a 1 MB
+    "document.xml" of repeated text can unpack to gigabytes).  Judged from the zip's
+    directory before anything is decompressed; reading stops at the declared sizes."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None  # not a zip at all: the .docx reader says why ("unreadable")
+    total = sum(p.file_size for p in parts)
+    if total > MAX_UNZIPPED:
+        return f"unpacks to {total / 1e6:.0f} MB > {MAX_UNZIPPED / 1e6:.0f} MB limit (zip bomb?)"
+    for part in parts:
+        ratio = part.file_size / max(1, part.compress_size)
+        if part.file_size > ZIP_RATIO_FROM and ratio > MAX_ZIP_RATIO:
+            return f"{part.filename} expands {ratio:.0f} times (> {MAX_ZIP_RATIO}; zip bomb?)"
+    return None
+
+
 def _docx_text(data: bytes) -> str:
     import docx
 
@@ -250,7 +321,11 @@ def decode(data: bytes, *, html: bool = False) -> tuple[str, str] | str:
             return text, utf16
     if b"\x00" in data:  # 一 is U+4E00: Chinese UTF-16 has NUL bytes without being binary
         han = _utf16_han(data)
-        return (han[1], han[2]) if han else "binary"
+        if han:
+            return han[1], han[2]
+        if _control_bytes_share(data) > CONTROL_SHARE:
+            return "binary"
+        # A few stray NULs in a text file: decoded as they are (cleaning removes them and says so).
     text = _strict(data, "utf-8")
     if text is not None:
         return text, "utf-8"

@@ -16,7 +16,14 @@ from functools import cached_property, lru_cache
 
 from briefgen.corpus import thresholds as th
 from briefgen.corpus.lines import LEAD_SYMBOLS, SENT_END, is_sentence
-from briefgen.corpus.vocab import alternation, label_alternation, labels_of, line_rule
+from briefgen.corpus.vocab import (
+    alternation,
+    label_alternation,
+    labels_of,
+    line_rule,
+    split_literals,
+    words,
+)
 from briefgen.text.script import HAN
 
 _CRUMB_SEP = re.compile(r"\s*(?:>>|>|»|›|→|＞|》)\s*")
@@ -39,6 +46,7 @@ _BYLINE_PIECE = re.compile(r"^(本报记者|记者|通讯员|特约记者|见习
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern[str]]:
     labels = label_alternation()
+    spam_words, _ = split_literals(words("line_rules.tsv", "spam") + words("line_rules.tsv", "spam-brand"))
     editors = "|".join(re.escape(x) for x in labels_of("editor"))
     return {
         "breadcrumb": line_rule("breadcrumb", r"({})\s*[:：]?"),
@@ -48,14 +56,14 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "widget-short": line_rule("widget-short", "^({})$"),
         "disclaimer": line_rule("disclaimer"),
         "footer": line_rule("footer"),
-        "spam": re.compile(f"({alternation('line_rules.tsv', 'spam')}|{alternation('line_rules.tsv', 'spam-brand')})"),
+        "spam": re.compile(f"({spam_words})"),
         "spam-brand": line_rule("spam-brand"),
         "crawler": line_rule("crawler"),
         "counter": line_rule("counter"),
         "contact-word": line_rule("contact-word"),
         "news-brief": line_rule("news-brief", r"^[【\[]({})[】\]]"),
         "list-header": line_rule("list-header", r"^({})(的文章|的新闻|的资讯|内容)?\s*[:：]?$"),
-        "caption-start": re.compile(rf"^[△▲▽▼↑↓◆]|^[(（]?({alternation('line_rules.tsv', 'caption-start')})"),
+        "caption-start": re.compile(rf"[△▲▽▼↑↓◆]|[(（]?({alternation('line_rules.tsv', 'caption-start')})"),
         "caption-end": re.compile(
             rf"({alternation('line_rules.tsv', 'caption-credit')}|"
             rf"[(（]({alternation('line_rules.tsv', 'caption-note')})[)）])\s*[)）]?$"
@@ -155,7 +163,9 @@ def _widget(v: _View) -> bool:
 
 
 def _caption(v: _View) -> bool:
-    return len(v.s) <= th.CAPTION_MAX and bool(pattern("caption-start").search(v.s) or pattern("caption-end").search(v.s))
+    # The end patterns are anchored at the line's end and short: only its tail can match.
+    tail = v.s[-th.CAPTION_TAIL :]
+    return len(v.s) <= th.CAPTION_MAX and bool(pattern("caption-start").match(v.s) or pattern("caption-end").search(tail))
 
 
 def _menu(v: _View) -> bool:
@@ -168,8 +178,32 @@ def _meta_or_caption(v: _View) -> str | None:
     if not meta_line(v.s):
         return None
     # "图片来源：..." and "图｜… 摄影｜…" have the shape of a source line but credit a picture.
-    caption = pattern("caption-start").search(v.s) and not _DATE_TEXT.search(v.s)
+    caption = pattern("caption-start").match(v.s) and not _DATE_TEXT.search(v.s)
     return "caption" if caption and len(v.s) <= th.CAPTION_MAX else "metadata"
+
+
+_LOOKAROUND = re.compile(r"\(\?<?[=!][^)]*\)")
+_SPECIAL = re.compile(r"[\\.^$*+?{}\[\]|()]")
+
+
+@lru_cache(maxsize=1)
+def _spam_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    """Spam entries written as patterns, each with a literal it cannot match without
+    (``(?<![a-z])av(?![a-z])`` needs "av"): a substring test first skips the slow scan."""
+    out = []
+    for entry in words("line_rules.tsv", "spam") + words("line_rules.tsv", "spam-brand"):
+        if _SPECIAL.search(entry):
+            hint = max(_SPECIAL.split(_LOOKAROUND.sub("|", entry)), key=len)
+            out.append((hint, re.compile(entry)))
+    return out
+
+
+def spam_word(low: str) -> re.Match[str] | None:
+    """The first spam word in a lower-cased text, or None."""
+    found = pattern("spam").search(low)
+    if found:
+        return found
+    return next((m for hint, rx in _spam_patterns() if hint in low for m in [rx.search(low)] if m), None)
 
 
 def is_spam(s: str) -> bool:
@@ -180,9 +214,10 @@ def is_spam(s: str) -> bool:
 def _spam(v: _View) -> bool:
     """Spam: a short line with a spam word, or a paragraph stuffed with them.  A real paragraph
     with one spam word inside stays (the word is not evidence, the paragraph's figures are)."""
-    found = [m.group(0) for m in pattern("spam").finditer(v.low)]
-    if not found:
+    if not spam_word(v.low):
         return False
+    found = [m.group(0) for m in pattern("spam").finditer(v.low)]
+    found += [m.group(0) for hint, rx in _spam_patterns() if hint in v.low for m in rx.finditer(v.low)]
     if len(v.s) < th.SPAM_PARAGRAPH_MIN or not is_sentence(v.s):
         return True
     return len(set(found)) >= th.SPAM_WORDS_IN_PARAGRAPH
@@ -190,10 +225,13 @@ def _spam(v: _View) -> bool:
 
 def _crawler(v: _View) -> bool:
     """A scraper's or CMS field, a URL line, or an ID/hash standing alone."""
-    if pattern("crawler").search(v.low):
+    if len(v.s) > th.CRAWLER_MAX:
+        return False
+    if pattern("crawler").match(v.low):  # every crawler pattern is anchored at the start
         return True
-    rest = HEX_ID.sub("", v.s)
-    return rest != v.s and len(re.sub(r"[\W_]", "", rest)) <= th.ID_LABEL_MAX
+    if len(v.s) > th.ID_LINE_MAX or not HEX_ID.search(v.s):
+        return False
+    return len(re.sub(r"[\W_]", "", HEX_ID.sub("", v.s))) <= th.ID_LABEL_MAX
 
 
 def _contact(v: _View) -> bool:
@@ -207,7 +245,7 @@ def _contact(v: _View) -> bool:
 # and "caption" (a source line is not a caption, but a footer's 联系电话 is not a source line).
 _RULES: list[tuple[str, Callable[[_View], bool]]] = [
     ("crawler-field", _crawler),
-    ("widget", lambda v: bool(pattern("counter").search(v.s))),
+    ("widget", lambda v: len(v.s) <= th.COUNTER_MAX and bool(pattern("counter").match(v.s))),
     ("breadcrumb", _breadcrumb),
     ("search", _short("search", th.SEARCH_MAX)),
     ("more-link", _short("more-link", th.MORE_MAX)),
@@ -223,8 +261,11 @@ _LATE_RULES: list[tuple[str, Callable[[_View], bool]]] = [
 ]
 
 
+@lru_cache(maxsize=65536)
 def classify(s: str) -> str | None:
-    """A reason for a line that is web furniture wherever it appears, or None."""
+    """A reason for a line that is web furniture wherever it appears, or None.
+
+    Cached: pages of one site repeat their navigation, footers and widgets line for line."""
     v = _View(s)
     if _spam(v):
         return "spam"

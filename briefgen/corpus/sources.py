@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from briefgen.corpus import thresholds as th
-from briefgen.corpus.rules import COUNTER, HEX_ID, OUTLET, pattern
+from briefgen.corpus.rules import COUNTER, HEX_ID, OUTLET, pattern, spam_word
 from briefgen.corpus.vocab import label_alternation, labels_of
 from briefgen.text.dates import DATELINE, parse_any_date
 
@@ -51,7 +51,7 @@ def plausible(value: str | None) -> str | None:
     if not v or len(v) > th.META_VALUE_MAX or parse_any_date(v):
         return None
     low = v.lower()
-    if pattern("spam").search(low) or pattern("widget").search(low):
+    if spam_word(low) or pattern("widget").search(low):
         return None
     return v
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from briefgen.corpus.rules import pattern
+from briefgen.corpus.rules import spam_word
 
 _LABEL = re.compile(r"^\s*(?:title|headline|标题|题目)\s*[:：]\s*", re.I)
 _QUOTES = "'\"“”‘’「」"
@@ -47,7 +47,7 @@ def strip_site_suffix(title: str) -> str:
 
 def strip_spam_prefix(title: str) -> str:
     """Drop a spam word (``data/cleaning/line_rules.tsv``, class spam) glued to the front."""
-    m = pattern("spam").search(title.lower())
+    m = spam_word(title.lower())
     if not m or m.start() > SPAM_PREFIX_MAX:
         return title
     rest = title[m.end() :].lstrip(" -_:：|｜·,，")
