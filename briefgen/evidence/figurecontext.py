@@ -51,6 +51,8 @@ class _Vocab:
     relative: dict[str, int]
     places_zh: dict[str, str]  # written -> city (both 中山 and 中山市)
     places_en: dict[str, str]  # pinyin -> city
+    zh_re: tuple[re.Pattern[str], dict[int, str]]  # every cue in one pattern, group -> class
+    en_re: tuple[re.Pattern[str], dict[int, str]]
 
 
 def _rows(name: str) -> list[list[str]]:
@@ -83,7 +85,17 @@ def _vocab() -> _Vocab:
         if en_name:
             places_en.setdefault(en_name, zh_name.removesuffix("市"))
     relative = {r[0]: int(r[1]) for r in _rows("relative_years.tsv")}
-    return _Vocab(tuple(zh), tuple(en), relative, places_zh, places_en)
+    return _Vocab(tuple(zh), tuple(en), relative, places_zh, places_en, _joined(zh), _joined(en))
+
+
+def _joined(cues: list[tuple[re.Pattern[str], str]]) -> tuple[re.Pattern[str], dict[int, str]]:
+    """One alternation of all cue patterns (longest first), each its own group."""
+    ordered = sorted(cues, key=lambda c: -len(c[0].pattern))
+    pattern = re.compile(
+        "|".join(f"({p.pattern})" for p, _ in ordered),
+        re.I if cues and cues[0][0].flags & re.I else 0,
+    )
+    return pattern, {i + 1: cls for i, (_, cls) in enumerate(ordered)}
 
 
 def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
@@ -109,11 +121,10 @@ def _mask_titles(text: str) -> str:
 def _modality_events(text: str, lang: str, doc_years: Sequence[int]) -> list[tuple[int, str]]:
     """(position, class) of every cue in reading order."""
     v = _vocab()
-    events = [
-        (m.start(), cls)
-        for pat, cls in (v.cues if lang == "zh" else v.en_cues)
-        for m in pat.finditer(text)
-    ]
+    pattern, classes = v.zh_re if lang == "zh" else v.en_re
+    events = (
+        [(m.start(), classes[m.lastindex or 0]) for m in pattern.finditer(text)] if classes else []
+    )
     if lang == "zh":
         events += [(m.start(), "target") for m in _TO_YEAR.finditer(text)]
         latest = max(doc_years, default=None)
@@ -222,17 +233,22 @@ def _claim_year(pos: int, end: int, marks: list[tuple[int, int]], clause: tuple[
 # ------------------------------------------------------------------ places
 
 
+@lru_cache(maxsize=2)
+def _place_pattern(lang: str) -> re.Pattern[str] | None:
+    v = _vocab()
+    names = sorted(v.places_zh if lang == "zh" else v.places_en, key=len, reverse=True)
+    if not names:
+        return None
+    if lang == "zh":
+        return re.compile("|".join(map(re.escape, names)))
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\b")
+
+
 def _place_marks(text: str, lang: str) -> list[tuple[int, str]]:
     v = _vocab()
     table = v.places_zh if lang == "zh" else v.places_en
-    if not table:
-        return []
-    names = sorted(table, key=len, reverse=True)
-    if lang == "zh":
-        pattern = re.compile("|".join(map(re.escape, names)))
-    else:
-        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\b")
-    return [(m.start(), table[m.group()]) for m in pattern.finditer(text)]
+    pattern = _place_pattern(lang)
+    return [(m.start(), table[m.group()]) for m in pattern.finditer(text)] if pattern else []
 
 
 # --------------------------------------------------------------- qualifiers
@@ -271,7 +287,8 @@ _EN_MONTH_DAY = re.compile(
 )
 
 
-def month_days(text: str) -> set[tuple[int, int]]:
+@lru_cache(maxsize=4096)
+def month_days(text: str) -> frozenset[tuple[int, int]]:
     """(month, day) of every date written in the text, each day of a range included:
     6月10日至12日 and "10 to 12 June" both give (6, 10), (6, 11), (6, 12)."""
     out: set[tuple[int, int]] = set()
@@ -291,7 +308,18 @@ def month_days(text: str) -> set[tuple[int, int]]:
         month = _MONTH_EN.get(m.group(1)[:3].lower())
         if month:
             add(month, int(m.group(2)), int(m.group(3)) if m.group(3) else None)
-    return out
+    return frozenset(out)
+
+
+_FIRM = re.compile(
+    r"([\u4e00-\u9fff]{2,12}(?:公司|集团|药业|制药|股份|生物))(?:是|为|，|,)[^。]*?其"
+)
+
+
+def _firm_subject(text: str, start: int, pos: int) -> str | None:
+    """山东泰邦生物是…企业，其产值约占全国的1/7: the figure is the company's, not its city's."""
+    m = _FIRM.search(text, start, pos)
+    return m.group(1) if m else None
 
 
 # ------------------------------------------------------------------- labels
@@ -333,6 +361,7 @@ def _claim_label(text: str, q: Quantity, clauses: list[tuple[int, int]]) -> froz
 _RESPECTIVELY = re.compile(r"([^，。；：,;:]*?)分别(?:为|是|达到|达|给予|增长|占)?([^。；;]*)")
 
 
+@lru_cache(maxsize=4096)
 def list_slots(text: str) -> list[tuple[tuple[str, ...], list[tuple[int, int]]]]:
     """The 分别 lists of a text: (item names, [(start, end) of each figure in order]).
     按Ⅰ、Ⅱ、Ⅲ期分别给予最高300万元、800万元、1500万元 gives (Ⅰ, Ⅱ, Ⅲ) and three spans."""
@@ -433,6 +462,8 @@ def read_figures(text: str, lang: str = "zh", doc_years: tuple[int, ...] = (),
             years = _claim_year(q.start, q.end, marks, clause, sentence, lang)
             named = [c for p, c in places if sentence[0] <= p < q.start]
         place = named[-1] if named else default_place
+        if role == "source" and (firm := _firm_subject(masked, sentence[0], q.start)):
+            place = firm
         label = frozenset[str]()
         if lang == "zh":
             label = (

@@ -8,20 +8,34 @@ what sits next to it, from the vocabularies in ``lexicons/`` (longest first).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from briefgen.core.types import Quantity
 from briefgen.text.numlex import Unit, lexicon
 
 
-def match_unit(t: str, i: int) -> tuple[Unit, int] | None:
+@lru_cache(maxsize=1)
+def _units_by_first() -> tuple[dict[str, tuple[Unit, ...]], dict[str, tuple[Unit, ...]]]:
+    """Units indexed by their first character (lower-cased for English), longest first:
+    the scanner tries a unit after every number, so it must not walk the whole list."""
     lex = lexicon()
-    k = i + 1 if t.startswith(" ", i) else i  # "10 亿元", "76 亩": a typeset space
+    zh: dict[str, list[Unit]] = {}
+    en: dict[str, list[Unit]] = {}
     for u in lex.zh_units:
+        zh.setdefault(u.written[0], []).append(u)
+    for u in lex.en_units:
+        en.setdefault(u.written[0].lower(), []).append(u)
+    return {c: tuple(us) for c, us in zh.items()}, {c: tuple(us) for c, us in en.items()}
+
+
+def match_unit(t: str, i: int) -> tuple[Unit, int] | None:
+    zh_units, en_units = _units_by_first()
+    k = i + 1 if t.startswith(" ", i) else i  # "10 亿元", "76 亩": a typeset space
+    for u in zh_units.get(t[k : k + 1], ()):
         if t.startswith(u.written, k):
             return u, k + len(u.written)
-    m = re.match(r"\s?", t[i:])
-    j = i + (m.end() if m else 0)
-    for u in lex.en_units:
+    j = i + 1 if t[i : i + 1].isspace() else i
+    for u in en_units.get(t[j : j + 1].lower(), ()):
         w = len(u.written)
         cand = t[j : j + w]
         if cand.lower() == u.written.lower() and not (
@@ -45,16 +59,26 @@ def count_noun(t: str, i: int) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _before_words() -> tuple[tuple[tuple[str, str], ...], re.Pattern[str], dict[str, str]]:
+    """Chinese hedges (longest first) and one compiled pattern for the English ones."""
+    before = lexicon().before
+    zh = tuple((w, c) for w, c in before if not w.isascii())
+    en = {w.lower(): c for w, c in before if w.isascii()}
+    words = sorted(en, key=len, reverse=True)
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, words)) + r")\s+(?:an?\s+)?$", re.I)
+    return zh, pattern, en
+
+
 def qual_before(t: str, start: int) -> tuple[str | None, int]:
-    for written, code in lexicon().before:
-        if written.isascii():
-            m = re.search(
-                r"\b" + re.escape(written) + r"\s+(?:an?\s+)?$", t[max(0, start - 40) : start], re.I
-            )
-            if m:
-                return code, start - (len(t[max(0, start - 40) : start]) - m.start())
-        elif t.endswith(written, 0, start):
+    zh, pattern, en = _before_words()
+    for written, code in zh:
+        if t.endswith(written, 0, start):
             return code, start - len(written)
+    lo = max(0, start - 40)
+    m = pattern.search(t, lo, start)
+    if m:
+        return en[m.group(1).lower()], m.start()
     return None, start
 
 

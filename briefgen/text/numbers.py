@@ -394,6 +394,11 @@ _YEAR_EN = re.compile(r"(?<![\d.,$¥])\b((?:19|20)\d{2})\b(?!\d|[.,]\d|\s*(?:%|�
 
 def find_years(text: str) -> list[tuple[int, int, int]]:
     """Years written in the text: (year, start, end).  ``2023—2025年`` gives both."""
+    return list(_years_of(text))
+
+
+@lru_cache(maxsize=8192)
+def _years_of(text: str) -> tuple[tuple[int, int, int], ...]:
     t = normalise(text)
     seen: dict[int, tuple[int, int, int]] = {}
     for m in _YEAR_RE.finditer(t):
@@ -405,7 +410,7 @@ def find_years(text: str) -> list[tuple[int, int, int]]:
             "年", m.end()
         ):
             seen.setdefault(m.start(1), (int(m.group(1)), m.start(1), m.end(1)))
-    return [seen[k] for k in sorted(seen)]
+    return tuple(seen[k] for k in sorted(seen))
 
 
 def quantity_in_text(q: Quantity, text: str) -> bool:
