@@ -345,3 +345,28 @@ def test_spaces_inside_figures_are_closed_and_dates_keep_theirs() -> None:
 
     assert normalise("产值过 10 亿元，新增 2000 万元投资，2024 年投产") == "产值过10亿元，新增2000万元投资，2024年投产"
     assert normalise("来源：某报 2019-08-13 00:44 阅读 5632") == "来源：某报 2019-08-13 00:44 阅读 5632"
+
+
+def test_unfenced_front_matter_lines_are_metadata(tmp_path: Path) -> None:
+    page = f"title: '{TITLE}'\ndate: 2024-06-03\nsource: 都市日报\n\n" + "\n".join(BODY)
+    doc = _one(tmp_path, "k.txt", page)
+    assert doc.title == TITLE and doc.date == "2024-06-03" and doc.source == "都市日报"
+    assert doc.text.split("\n") == BODY
+
+
+def test_app_promotion_lines_are_not_the_title(tmp_path: Path) -> None:
+    doc = _one(tmp_path, "l.txt", "\n".join(["- 平台:安卓", "- 版本:v2.3.1", "下载APP 领红包", TITLE, *BODY]))
+    assert doc.title == TITLE
+    assert doc.text.split("\n") == BODY
+
+
+def test_dates_of_related_items_in_the_markup_are_not_the_page_date(tmp_path: Path) -> None:
+    side = '<ul class="related"><li><span class="date">2021-03-06</span><a href="/x">某县举办油菜花节</a></li></ul>'
+    doc = _one(tmp_path, "m.html", "<html><head><title>x</title></head><body>" + _html_body() + side + "</body></html>")
+    assert doc.date is None
+
+
+def test_json_ld_in_the_body_counts_as_markup(tmp_path: Path) -> None:
+    ld = '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2024-06-03"}</script>'
+    doc = _one(tmp_path, "n.html", "<html><body>" + ld + _html_body() + "</body></html>")
+    assert doc.date == "2024-06-03" and doc.provenance["date"] == "meta"

@@ -124,7 +124,7 @@ def _from_first_line(lines: list[Line]) -> Title:
         mo = TAG_BRACKET.match(ln.orig)
         orig_title = mo.group("title") if mo else mt.group("title")
         return Title(None, mt.group("title").strip(), orig_title.strip(), first)
-    if headline_like(ln.norm):
+    if headline_like(ln.norm) and not BULLET.match(ln.norm):  # "- 平台:安卓" is a list item, not a headline
         return Title(first, ln.norm, ln.orig, skip_meta(lines, first + 1))
     return Title(None, None, None, first)
 

@@ -171,10 +171,21 @@ def _htmldate(root: Any) -> str | None:
     Its extensive search is left off: it reads ``2024年5月17日`` in the text as 2024-01-01
     (checked), and text dates are ours to read.
     """
+    # Only the markup's own metadata: <head> and JSON-LD.  Given the body, htmldate also takes
+    # dates from elements classed "date" anywhere, such as a related-reading list.
+    parts = [lxml_html.tostring(el, encoding="unicode") for el in root.iter("head")]
+    parts += [
+        lxml_html.tostring(el, encoding="unicode")
+        for el in root.iter("script")
+        if (el.get("type") or "").lower() == "application/ld+json" and el.getparent() is not None
+        and el.getparent().tag != "head"
+    ]
+    if not parts:
+        return None
     try:
         from htmldate import find_date
 
-        found = find_date(root, extensive_search=False, original_date=True)
+        found = find_date("<html>" + "".join(parts) + "<body></body></html>", extensive_search=False, original_date=True)
     except Exception:  # noqa: BLE001 - a library failure means: no date from the markup
         return None
     return parse_date(found) if isinstance(found, str) else None

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from briefgen.core.types import Cleaned, RawFile
 from briefgen.corpus.cities import City, home_city, load_cities, rank_cities, with_home_city
+from briefgen.corpus.rules import meta_label
 from briefgen.corpus.sources import author_of, source_of
 from briefgen.corpus.titles import tidy_title
 from briefgen.text.dates import (
@@ -104,7 +105,7 @@ def _find_date(cleaned: Cleaned) -> _Date:
     for line in cleaned.meta_lines:
         iso = parse_any_date(line)
         if iso:
-            return _Date(iso, "text", "high" if _LABELLED_DATE.search(line) else "medium")
+            return _Date(iso, "text", "high" if _LABELLED_DATE.search(line) or meta_label(line) else "medium")
     urls = _page_urls(cleaned)
     found = _dateline_date(cleaned, urls)
     if found.iso:

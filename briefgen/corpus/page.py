@@ -75,6 +75,7 @@ _FM_KEYS = {
 _FM_LINE = re.compile(r"^([A-Za-z_][\w-]{0,30})\s*:\s?(.*)$")
 _FM_FENCE = re.compile(r"^(?:---|\.\.\.)\s*$")
 FM_MAX_LINES = 80  # a longer block is not front matter
+FM_MIN_UNFENCED = 2  # known fields needed to read unfenced "key: value" lines as front matter
 
 
 def _fm_value(v: str) -> str | None:
@@ -91,8 +92,10 @@ def split_front_matter(text: str) -> tuple[dict[str, str | None], str]:
     """
     lines = text.lstrip("\ufeff").split("\n")
     start = next((i for i, ln in enumerate(lines[:5]) if ln.strip()), None)
-    if start is None or lines[start].strip() != "---":
+    if start is None:
         return {}, text
+    if lines[start].strip() != "---":
+        return _unfenced(lines, start, text)
     end = next((i for i in range(start + 1, min(len(lines), start + FM_MAX_LINES)) if _FM_FENCE.match(lines[i])), None)
     if end is None:
         return {}, text
@@ -105,6 +108,24 @@ def split_front_matter(text: str) -> tuple[dict[str, str | None], str]:
     if not fields and not any(_FM_LINE.match(ln) for ln in lines[start + 1 : end]):
         return {}, text  # a Markdown rule (---) followed by text, not front matter
     return fields, "\n".join(lines[end + 1 :])
+
+
+def _unfenced(lines: list[str], start: int, text: str) -> tuple[dict[str, str | None], str]:
+    """``title: …`` / ``date: …`` lines at the top without ``---`` fences (some exporters):
+    read as front matter when at least ``FM_MIN_UNFENCED`` known fields open the file."""
+    fields: dict[str, str | None] = {}
+    end = start
+    while end < min(len(lines), start + FM_MAX_LINES):
+        m = _FM_LINE.match(lines[end])
+        if not m or not m.group(2).strip():
+            break
+        key = _FM_KEYS.get(m.group(1).lower())
+        if key and not fields.get(key):
+            fields[key] = _fm_value(m.group(2))
+        end += 1
+    if len([v for v in fields.values() if v]) < FM_MIN_UNFENCED:
+        return {}, text
+    return fields, "\n".join(lines[end:])
 
 
 # Block-level tags that show a text file's body is really HTML (scraper exports).

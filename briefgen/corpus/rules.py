@@ -61,6 +61,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "crawler": line_rule("crawler"),
         "counter": line_rule("counter"),
         "contact-word": line_rule("contact-word"),
+        "app-promo": line_rule("app-promo"),
         "news-brief": line_rule("news-brief", r"^[【\[]({})[】\]]"),
         "list-header": line_rule("list-header", r"^({})(的文章|的新闻|的资讯|内容)?\s*[:：]?$"),
         "caption-start": re.compile(rf"[△▲▽▼↑↓◆]|[(（]?({alternation('line_rules.tsv', 'caption-start')})"),
@@ -76,6 +77,11 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 def pattern(name: str) -> re.Pattern[str]:
     """One compiled rule pattern by name (see ``_patterns``)."""
     return _patterns()[name]
+
+
+def meta_label(s: str) -> bool:
+    """Does the line carry a labelled field (来源：, 作者：, 发布时间：...)?"""
+    return bool(pattern("label").search(s))
 
 
 def editor_line(s: str) -> bool:
@@ -254,6 +260,7 @@ _RULES: list[tuple[str, Callable[[_View], bool]]] = [
     ("disclaimer", _short("disclaimer", th.DISCLAIMER_MAX)),
     ("footer", _short("footer", th.FOOTER_MAX)),
     ("advert", _contact),
+    ("advert", _short("app-promo", th.WIDGET_MAX)),
 ]
 _LATE_RULES: list[tuple[str, Callable[[_View], bool]]] = [
     ("caption", _caption),
