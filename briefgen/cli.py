@@ -166,13 +166,16 @@ def ingest(
         _check_dir(directory)
         from briefgen.corpus.ingest import corpus_to_json, print_summary
         from briefgen.corpus.ingest import ingest as run_ingest
+        from briefgen.output.folder import check_output_file, write_file
+
+        if output:
+            check_output_file(output)  # before reading: a bad -o fails in a second, not after ingest
 
         corpus = run_ingest(directory, workers=workers, progress=not as_json)
         if as_json or output:
             data = json.dumps(corpus_to_json(corpus), ensure_ascii=False, indent=2)
             if output:
-                output.parent.mkdir(parents=True, exist_ok=True)
-                output.write_text(data + "\n", encoding="utf-8")
+                write_file(output, data + "\n")
             else:
                 sys.stdout.write(data + "\n")
         if not as_json:

@@ -255,6 +255,7 @@ def _run(input_dir: Path, out_dir: Path | None, settings: BuildSettings, *, writ
     from briefgen.evidence.dimensions import load_dimensions
     from briefgen.evidence.glossary import load_glossary
     from briefgen.output.editorial import read_review_file, write_formats
+    from briefgen.output.folder import check_output_dir, staged
     from briefgen.output.progress import stages
     from briefgen.output.render import LANGS, Templates
     from briefgen.output.review import apply_review
@@ -262,6 +263,8 @@ def _run(input_dir: Path, out_dir: Path | None, settings: BuildSettings, *, writ
     if settings.lang not in LANGS:
         raise UsageError(f"--lang must be zh, en or both, not {settings.lang!r}")
     choose_engine(settings)  # a wrong --engine or model setting fails before anything is read
+    if out_dir is not None:
+        check_output_dir(out_dir, input_dir)
     # Everything that can fail on the user's files fails before any model call.
     templates = Templates(settings.template, settings.templates_dir)
     glossary = load_glossary(settings.glossary)
@@ -284,10 +287,12 @@ def _run(input_dir: Path, out_dir: Path | None, settings: BuildSettings, *, writ
             apply_review(brief, review)
         if write and out_dir is not None and not settings.dry_run:
             bar.start("writing the brief")
-            paths = write_formats(
-                brief, Path(out_dir), formats=settings.formats, lang=settings.lang, templates=templates,
-                docx_template=settings.docx_template, show_review=settings.show_review,
-            )
+            with staged(out_dir) as staging:  # the old brief stays until the new one is whole
+                written = write_formats(
+                    brief, staging, formats=settings.formats, lang=settings.lang, templates=templates,
+                    docx_template=settings.docx_template, show_review=settings.show_review,
+                )
+            paths = [out_dir / p.relative_to(staging) for p in written]
             log = out_dir / LOG_NAME
             if engine.name == "model" and log.exists():
                 paths.append(log)
@@ -332,9 +337,11 @@ def run_summarize(
     from briefgen.evidence.dimensions import load_dimensions
     from briefgen.evidence.glossary import load_glossary
     from briefgen.output.console import echo, print_summarize_plan, summarize_line, warn
+    from briefgen.output.folder import check_output_dir, staged
     from briefgen.output.render import Templates, write_articles
 
     name, _ = choose_engine(settings)
+    check_output_dir(Path(out), Path(directory))
     templates = Templates(None, settings.templates_dir)
     glossary = load_glossary(settings.glossary)
     # The same dimensions as ``build`` (checked even when no model will use them).
@@ -357,7 +364,9 @@ def run_summarize(
     if settings.strict:
         check_strict(result.model_failures)
     city_en = {c: glossary.city_en(c) for d in corpus.documents for c in d.cities}
-    paths = write_articles(articles, corpus, city_en, Path(out), templates, settings.lang)
+    with staged(Path(out), replace_all=True) as staging:  # old pages stay until all new ones are written
+        written = write_articles(articles, corpus, city_en, staging, templates, settings.lang)
+    paths = [Path(out) / p.relative_to(staging) for p in written]
     warn(result.warnings)
     usage = result.usage if engine.name == "model" else None
     echo(summarize_line(articles, len(corpus.documents), len(corpus.skipped), usage, len(paths), out))

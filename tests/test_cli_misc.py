@@ -49,7 +49,7 @@ def test_schema_describes_real_output(built: Path) -> None:
 
 
 def test_format_writes_only_what_was_asked(built: Path) -> None:
-    assert {p.name for p in built.iterdir()} == {"brief.md", "brief.json", "brief.docx", "articles"}
+    assert {p.name for p in built.iterdir() if not p.name.startswith(".")} == {"brief.md", "brief.json", "brief.docx", "articles"}
     paragraphs = docx.Document(str(built / "brief.docx")).paragraphs
     headings = [p.text for p in paragraphs if p.style is not None and p.style.name == "Heading 1"]
     assert "对比表 / Comparison table" in headings

@@ -145,7 +145,7 @@ def test_executive_summary_sees_verified_cells_only_and_is_verified(mock_model: 
     lines = {label: line for label, line, _ in compare.cell_lines(comparison)}
     zs, fs, gz = (next(k for k, v in lines.items() if v.startswith(f"{k}|{c}")) for c in ("中山", "佛山", "广州"))
     mock_model.enqueue("exec-summary", {"claims": [
-        {"zh": "中山与佛山产值分别为500亿元和462.2亿元。", "en": "Zhongshan CNY 50 billion; Foshan CNY 46.22 billion.", "cites": [zs, fs]},
+        {"zh": "中山产值500亿元，佛山产值462.2亿元。", "en": "Zhongshan CNY 50 billion; Foshan CNY 46.22 billion.", "cites": [zs, fs]},
         {"zh": "广州产值2000亿元。", "en": "Guangzhou CNY 200 billion.", "cites": ["gf:p1"]},
         {"zh": "广州共建园区。", "en": "Guangzhou builds a joint park.", "cites": ["c99"]},
         {"zh": "广州共建园区。", "en": "Guangzhou builds a joint park.", "cites": [gz]},

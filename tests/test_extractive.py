@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from briefgen.core.statuses import NOT_FOUND_EN, NOT_FOUND_ZH
 from briefgen.core.types import Corpus, Document, Excerpt
 from briefgen.engines.extractive import (
@@ -11,6 +13,7 @@ from briefgen.engines.extractive import (
     summarize_document,
 )
 from briefgen.evidence.dimensions import load_dimensions
+from briefgen.evidence.facts import extract_facts
 from briefgen.evidence.glossary import load_glossary
 
 FOSHAN = [
@@ -99,30 +102,31 @@ def test_empty_cells_say_not_found_and_every_filled_cell_is_checked() -> None:
     assert any(c.status == "not_found" for c in comp.cells)
 
 
-def test_checked_catches_wrong_and_invented() -> None:
-    index = {e.id: e for e in make_doc("fs", FOSHAN, ["佛山"]).excerpts}
-    ok = checked("产值462.2亿元", "CNY 46.22 billion (2022)", ["fs:p2"], index, set())
-    assert (ok.status, ok.reasons) == ("verified", [])
-    wrong = checked("产值462.2亿元", "CNY 4.622 billion", ["fs:p2"], index, set())
-    assert wrong.status == "rejected" and any("4.622" in r for r in wrong.reasons)
-    invented = checked("产值462.2亿元", "output", ["fs:p9"], index, set())
-    assert "unknown citation fs:p9" in invented.reasons
-    assert "no citation" in checked("说明", "note", [], index, set()).reasons
-    # a year only the article date gives ("as of") is accepted when passed as its own year
-    as_of = checked("产值462.2亿元", "CNY 46.22 billion (as of 2023-01-05)", ["fs:p2"], index, set())
-    assert as_of.status == "rejected"
-    assert checked("产值462.2亿元", "CNY 46.22 billion (as of 2023-01-05)", ["fs:p2"], index, {2023}).reasons == []
+def test_checked_catches_wrong_figures_misquotes_and_invented_cites() -> None:
+    doc = make_doc("fs", FOSHAN, ["佛山"])
+    index = {e.id: e for e in doc.excerpts}
+    facts = [f for f in extract_facts(doc, load_glossary()) if f.value == "462.2"]
+    assert facts and checked("产值", "x", ["fs:p2"], index, facts=facts).reasons == []
+    wrong = replace(facts[0], value="4622")
+    assert any("4622" in r for r in checked("产值", "x", ["fs:p2"], index, facts=[wrong]).reasons)
+    wrong_year = replace(facts[0], year=2019, year_source="explicit")
+    assert any("2019" in r for r in checked("产值", "x", ["fs:p2"], index, facts=[wrong_year]).reasons)
+    sentence = FOSHAN[1]
+    assert checked(sentence, "x", ["fs:p2"], index, quote=sentence).reasons == []
+    assert "quoted sentence not in the cited text" in checked("佛山产值500亿元。", "x", ["fs:p2"], index, quote="佛山产值500亿元。").reasons
+    assert "unknown citation fs:p9" in checked(sentence, "x", ["fs:p9"], index, quote=sentence).reasons
+    assert "no citation" in checked("说明", "note", [], index).reasons
 
 
 def test_executive_summary_cites_strongest_figures() -> None:
     c = corpus()
     g = load_glossary()
     arts = [summarize_document(d, g) for d in c.documents]
-    claims = executive_summary(arts, compare(c, load_dimensions(), g), g)
+    index = c.excerpt_index()
+    claims = executive_summary(arts, compare(c, load_dimensions(), g), g, excerpts=index)
     texts = " ".join(x.en for x in claims)
     assert "Foshan: CNY 46.22 billion (2022)" in texts and "Chengdu: over CNY 120 billion" in texts
-    index = c.excerpt_index()
-    assert all(x.cites and not checked(x.zh, x.en, x.cites, index, {2023}).reasons for x in claims)
+    assert claims and all(x.cites and x.status == "verified" and not x.reasons for x in claims)
 
 
 def test_cells_show_each_year_and_never_repeat_a_figure() -> None:

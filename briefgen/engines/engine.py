@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from briefgen.core.types import ArticleSummary, Claim, Comparison, Corpus, Dimension, Usage
-from briefgen.engines.selection import doc_year
 from briefgen.engines.summarize import SummaryRun
 
 if TYPE_CHECKING:
@@ -105,7 +104,6 @@ class ExtractiveEngine:
 
     def run(self, corpus: Corpus, bar: Stages) -> EngineRun:
         from briefgen.engines import extractive
-        from briefgen.engines.verify import verify_claim
 
         bar.start("summarising (extractive)")
         articles, out = self.summarize(corpus)
@@ -113,11 +111,7 @@ class ExtractiveEngine:
         facts = {a.doc_id: a.facts for a in articles}
         out.comparison = extractive.compare(corpus, self.dims, self.glossary, facts)
         index = corpus.excerpt_index()
-        years = {d.id: doc_year(d.date) for d in corpus.documents}
-        for c in extractive.executive_summary(articles, out.comparison, self.glossary):
-            cited = {i: index[i] for i in c.cites if i in index}
-            own = {y for e in cited.values() if (y := years.get(e.doc_id))}
-            out.summary.append(verify_claim(c, cited, set(index), extra_years=own))
+        out.summary = extractive.executive_summary(articles, out.comparison, self.glossary, excerpts=index)
         return out
 
     def close(self) -> None:

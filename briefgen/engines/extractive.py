@@ -10,7 +10,7 @@ with the same number comparison the model engine's verification uses.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from briefgen.core.statuses import NOT_FOUND_EN, NOT_FOUND_ZH
@@ -26,8 +26,8 @@ from briefgen.core.types import (
     Fact,
 )
 from briefgen.corpus.metadata import zh_date
-from briefgen.engines.selection import doc_years
-from briefgen.engines.verify import verify_claim
+from briefgen.engines.schemas import FactOut
+from briefgen.engines.verify import normalise_cite, verify_fact
 from briefgen.evidence.dimensions import load_dimensions
 from briefgen.evidence.facts import as_of_date, extract_facts, label_weight, quantity_of
 from briefgen.evidence.glossary import Glossary
@@ -58,23 +58,43 @@ def _city_tag(cities: Iterable[str], glossary: Glossary) -> str:
     return " / ".join(glossary.city_en(c) for c in cities)
 
 
-def checked(
-    zh: str, en: str, cites: list[str], excerpts: dict[str, Excerpt], years: set[int]
-) -> Claim:
-    """The statement as a claim, checked by the same verifier as a model's answers.
+# Years the text states for a figure: verify_fact checks these are in the cited text.
+# ("relative" years are computed from the article date, "date" is the article date itself.)
+_TEXT_YEARS = ("explicit", "context")
 
-    Each side is checked on its own against the cited excerpts (``years``: the
-    articles' own years, which an "as of" date may state without a citation):
-    the English here is structured content (figures, terms), not a translation,
-    so the verifier's zh/en agreement rule does not apply, but every number and
-    year on either side must be in the cited text, as for a model's claim.
+
+def checked(
+    zh: str,
+    en: str,
+    cites: list[str],
+    excerpts: dict[str, Excerpt],
+    *,
+    quote: str | None = None,
+    facts: Sequence[Fact] = (),
+) -> Claim:
+    """The statement as a claim, checked with the verifier's own public checks.
+
+    Extractive content is built from two things, and each is checked as what it
+    is: a ``quote`` (a key sentence) must stand in a cited excerpt word for word,
+    and every figure (``facts``, the only source of numbers in the English and in
+    a cell) goes through ``verify.verify_fact``: its number in the cited text,
+    and its year there too when the text states one.  Every cite must exist.
+    The English is structured content, not prose, so the prose rules of
+    ``verify_claim`` (zh/en agreement, how a sentence binds a figure) do not apply.
     """
     known = set(excerpts)
-    zh_side = verify_claim(Claim(zh=zh, en=zh, cites=cites), excerpts, known, extra_years=years)
-    en_side = verify_claim(Claim(zh=en, en=en, cites=cites), excerpts, known, extra_years=years)
-    reasons = list(dict.fromkeys([*zh_side.reasons, *en_side.reasons]))
-    return Claim(zh=zh, en=en, cites=zh_side.cites, status="rejected" if reasons else "verified",
-                 reasons=reasons)  # fmt: skip
+    ids = [normalise_cite(c) for c in cites]
+    reasons = [f"unknown citation {c}" for c in ids if c not in known]
+    if not ids:
+        reasons.append("no citation")
+    if quote is not None and not any(quote in excerpts[c].text for c in ids if c in known):
+        reasons.append("quoted sentence not in the cited text")
+    for f in facts:
+        year = f.year if f.year_source in _TEXT_YEARS else None
+        out = FactOut(value=f.value, unit=f.unit, what=f.what, what_en=f.what_en, year=year, cites=list(f.cites))
+        reasons += verify_fact(out, excerpts, known).reasons
+    reasons = list(dict.fromkeys(reasons))
+    return Claim(zh=zh, en=en, cites=ids, status="rejected" if reasons else "verified", reasons=reasons)
 
 
 def year_en(fact: Fact) -> str:
@@ -153,7 +173,6 @@ def summarize_document(doc: Document, glossary: Glossary, *, k: int = 5) -> Arti
     """Key sentences (verbatim, cited) with structured English, plus the article's facts."""
     facts = extract_facts(doc, glossary)
     index = {e.id: e for e in doc.excerpts}
-    years = doc_years([doc])
     claims: list[Claim] = []
     rejected: list[Claim] = []
     for sentence, eid in key_sentences(doc, k=k):
@@ -163,7 +182,8 @@ def summarize_document(doc: Document, glossary: Glossary, *, k: int = 5) -> Arti
             dict.fromkeys(c for f in _sentence_facts(sentence, eid, facts) for c in f.cites)
         )
         cites = [eid] + [c for c in cites if c != eid]
-        claim = checked(sentence, en, cites, index, years)
+        mine = _sentence_facts(sentence, eid, facts)
+        claim = checked(sentence, en, cites, index, quote=sentence, facts=mine)
         (rejected if claim.reasons else claims).append(claim)
     return ArticleSummary(
         doc_id=doc.id,
@@ -271,6 +291,7 @@ def _cell(city: str, dim: Dimension, docs: list[Document], cfacts: list[Fact], g
         zh = "；".join(_fact_zh(f) for f in chosen)
         en = "; ".join(_fact_en(f) for f in chosen)
         cites = list(dict.fromkeys(c for f in chosen for c in f.cites))
+        claim = checked(zh, en, cites, index, facts=chosen)
     else:
         if found is None:
             return Cell(city, dim.id, NOT_FOUND_ZH, NOT_FOUND_EN, [], "not_found")
@@ -279,8 +300,7 @@ def _cell(city: str, dim: Dimension, docs: list[Document], cfacts: list[Fact], g
         en = f"[{city_en} · {dim.en.lower()}] {NEEDS_MODEL_EN}" + (
             f" Terms: {terms}." if terms else ""
         )
-        cites = [eid]
-    claim = checked(zh, en, cites, index, doc_years(docs))
+        claim = checked(zh, en, [eid], index, quote=zh)
     return Cell(city, dim.id, zh, en, claim.cites, claim.status, claim.reasons)
 
 
@@ -336,10 +356,17 @@ def compare(
 
 
 def executive_summary(
-    articles: list[ArticleSummary], comparison: Comparison, glossary: Glossary, *, per_city: int = 2
+    articles: list[ArticleSummary],
+    comparison: Comparison,
+    glossary: Glossary,
+    *,
+    per_city: int = 2,
+    excerpts: dict[str, Excerpt] | None = None,
 ) -> list[Claim]:
     """A few cited claims from the strongest figures of each city: the largest
-    current money figure (industry scale first) and the headline target."""
+    current money figure (industry scale first) and the headline target.  With
+    ``excerpts`` (the corpus' excerpt index) each claim is checked like every other
+    extractive item (``checked``: its figure verified against its cited excerpt)."""
     claims: list[Claim] = []
     dims = {d.id: d for d in comparison.dimensions}
     for city in comparison.cities:
@@ -361,11 +388,11 @@ def executive_summary(
                 )
         for f in picks[:per_city]:
             city_en = glossary.city_en(city)
-            claims.append(
-                Claim(
-                    zh=f"{city}：{_fact_zh(f)}", en=f"{city_en}: {_fact_en(f)}", cites=list(f.cites)
-                )
-            )
+            zh, en = f"{city}：{_fact_zh(f)}", f"{city_en}: {_fact_en(f)}"
+            if excerpts is None:
+                claims.append(Claim(zh=zh, en=en, cites=list(f.cites)))
+            else:
+                claims.append(checked(zh, en, list(f.cites), excerpts, facts=[f]))
     return claims
 
 
