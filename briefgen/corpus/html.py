@@ -338,9 +338,3 @@ def html_to_lines(html: str) -> tuple[list[str], dict[str, str | None]]:
 def html_captions(html: str) -> frozenset[str]:
     """Picture captions and image alt texts found in the markup (whitespace folded)."""
     return _html_to_lines_cached(html)[2]
-
-
-def page_lines(html: str) -> list[str]:
-    """Every text line of the page in block order (no main-text selection)."""
-    root = _parse(html)
-    return _block_lines(root) if root is not None else []

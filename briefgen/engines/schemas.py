@@ -165,19 +165,6 @@ def _batch_answer_for(
     return _Answer
 
 
-class CellAnswer(_Strict):
-    """One city x dimension cell as a model would state it (checked by ``verify.verify_cell``).
-
-    The model engine no longer asks for cells one by one (they are built from
-    verified findings); the shape stays for tools that fill cells themselves.
-    """
-
-    found: bool = Field(description="False when the excerpts say nothing on this dimension")
-    zh: str
-    en: str
-    cites: list[str]
-
-
 class ExecSummaryAnswer(_Strict):
     """Answer to the ``exec_summary`` prompt: a few cross-city claims."""
 

@@ -150,11 +150,6 @@ def normalise(s: str) -> str:
     return to_simplified(normalise_original(s))
 
 
-def fold_for_match(s: str) -> str:
-    """Normalised text with all whitespace removed, for containment checks."""
-    return re.sub(r"\s+", "", normalise(s))
-
-
 # Signs of text broken before we got it (a page saved in one encoding and read in another,
 # a character the site could not encode): the replacement character, box-drawing and block
 # characters, a "?" wedged between characters, pinyin tone letters left without their
