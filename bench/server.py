@@ -797,14 +797,12 @@ class BenchServer:
     def base_url(self) -> str:
         return self._fake.url
 
-    def delay(self, prompt_tokens: int, completion_tokens: int) -> float:
-        """Seconds one call takes under the latency model."""
-        out = self.latency
-        if self.prefill_rate > 0:
-            out += prompt_tokens / self.prefill_rate
-        if self.decode_rate > 0:
-            out += completion_tokens / self.decode_rate
-        return out
+    def delay(self, prompt_tokens: int, completion_tokens: int) -> tuple[float, float]:
+        """(seconds before the first token, seconds writing the answer) under the latency
+        model; a streamed reply arrives in pieces over the second part."""
+        start = self.latency + (prompt_tokens / self.prefill_rate if self.prefill_rate > 0 else 0.0)
+        write = completion_tokens / self.decode_rate if self.decode_rate > 0 else 0.0
+        return start, write
 
     def start(self) -> BenchServer:
         self._fake.start()
@@ -856,15 +854,16 @@ class BenchServer:
         except Exception as exc:  # a bad request must not kill the benchmark run
             self.stats.add(None)
             return Reply(status=400, error=f"bench server: {exc}")
-        wait = self.delay(record.prompt_tokens, record.completion_tokens)
-        record.end = time.time() + wait
+        start, write = self.delay(record.prompt_tokens, record.completion_tokens)
+        record.end = time.time() + start + write
         self.stats.add(record)  # before the reply is sent (the client may read stats at once)
         usage = {
             "prompt_tokens": record.prompt_tokens,
             "completion_tokens": record.completion_tokens,
             "total_tokens": record.prompt_tokens + record.completion_tokens,
         }
-        return Reply(made.content or "", usage=usage, delay=wait, tool_call=made.tool_call)
+        return Reply(made.content or "", usage=usage, delay=start, stream_seconds=write,
+                     tool_call=made.tool_call)
 
     def _record(self, seen: Seen, made: Answer) -> RequestRecord:
         messages = seen.messages

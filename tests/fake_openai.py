@@ -9,9 +9,10 @@ know.  Only the standard library, so ``bench/`` can import it too.
   purpose, mode, schema), stored *before* the reply is sent, so a client that
   has its answer always finds the record.  A ``responder(seen) -> Reply``
   decides the answer; the default one pops ``add()``-ed replies in order.
-  Replies can be errors (status, ``Retry-After``), slow (``delay``), cut off
-  (``finish_reason="length"``), or a raw body (empty, HTML, huge).
-  ``stream: true`` requests get server-sent events.
+  Replies can be errors (status, ``Retry-After``), slow to start (``delay``),
+  slow to write (``stream_seconds``: a ``stream: true`` request gets server-sent
+  events spread over that time), cut off (``finish_reason="length"``), or a raw
+  body (empty, HTML, huge).
 * ``MockModel``: what the ``mock_model`` fixture returns (simonw/llm style):
   ``enqueue(purpose, payload, repeat=...)`` scripts answers by request
   purpose (exact, glob or None), ``calls`` lists what was asked, ``client()``
@@ -48,7 +49,8 @@ class Reply:
     status: int = 200
     finish_reason: str = "stop"
     headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0
+    delay: float = 0.0  # seconds before the first byte
+    stream_seconds: float = 0.0  # a streamed answer arrives in pieces over this long
     error: str = "scripted error"
     usage: dict[str, int] | None = None
     body: bytes | str | None = None
@@ -129,20 +131,25 @@ def completion(reply: Reply, model: str, rid: str) -> dict[str, Any]:
     }
 
 
-def sse(done: dict[str, Any]) -> bytes:
-    """A finished completion as server-sent events: one delta, the finish, the usage."""
+def sse_events(done: dict[str, Any], pieces: int = 1) -> list[bytes]:
+    """A finished completion as server-sent events: the content in ``pieces`` deltas, the
+    finish, the usage (as ``stream_options.include_usage`` asks), ``[DONE]``."""
     choice = done["choices"][0]
     delta = {k: v for k, v in choice["message"].items() if v is not None}
     if "tool_calls" in delta:
         delta["tool_calls"] = [{**c, "index": 0} for c in delta["tool_calls"]]
     base = {k: done[k] for k in ("id", "created", "model")} | {"object": "chat.completion.chunk"}
-    chunks = [
-        {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]},
+    content = str(delta.pop("content", "") or "")
+    step = max(1, -(-len(content) // max(1, pieces)))
+    deltas = [{**delta, "content": content[:step]}] + [
+        {"content": content[i:i + step]} for i in range(step, len(content), step)]
+    chunks = [{**base, "choices": [{"index": 0, "delta": d, "finish_reason": None}]} for d in deltas]
+    chunks += [
         {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": choice["finish_reason"]}]},
         {**base, "choices": [], "usage": done["usage"]},
     ]
-    text = "".join(f"data: {json.dumps(c, ensure_ascii=False)}\n\n" for c in chunks)
-    return (text + "data: [DONE]\n\n").encode("utf-8")
+    events = [f"data: {json.dumps(c, ensure_ascii=False)}\n\n".encode() for c in chunks]
+    return events + [b"data: [DONE]\n\n"]
 
 
 class FakeOpenAI:
@@ -262,9 +269,15 @@ class FakeOpenAI:
                              "param": None, "code": None}}
             return json.dumps(err).encode("utf-8"), "application/json"
         done = completion(reply, str(seen.body.get("model", "fake")), f"chatcmpl-{self.count}")
-        if seen.body.get("stream"):
-            return sse(done), "text/event-stream"
         return json.dumps(done, ensure_ascii=False).encode("utf-8"), "application/json"
+
+    def events(self, reply: Reply, seen: Seen) -> list[bytes] | None:
+        """The server-sent events for a streamed 200 reply (None: answer with one body)."""
+        if not seen.body.get("stream") or reply.status != 200 or reply.body is not None:
+            return None
+        done = completion(reply, str(seen.body.get("model", "fake")), f"chatcmpl-{self.count}")
+        pieces = max(1, int(reply.stream_seconds / 0.05)) if reply.stream_seconds else 1
+        return sse_events(done, pieces)
 
     def _handler(self, serial: bool) -> type[BaseHTTPRequestHandler]:
         server = self
@@ -299,6 +312,24 @@ class FakeOpenAI:
                 except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeouts)
                     self.close_connection = True
 
+            def _stream(self, events: list[bytes], seconds: float) -> None:
+                """Send events as they are 'generated', spread over ``seconds``; the body
+                ends when the connection closes."""
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/event-stream")
+                    self.send_header("Connection", "close")
+                    self.end_headers()
+                    self.close_connection = True
+                    pause = seconds / max(1, len(events) - 1)
+                    for i, event in enumerate(events):
+                        if i and pause:
+                            time.sleep(pause)
+                        self.wfile.write(event)
+                        self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):  # the client gave up
+                    self.close_connection = True
+
             def _route(self, method: str, body: dict[str, Any]) -> bool:
                 path = self.path.split("?")[0].rstrip("/")
                 for key, fn in server.routes.items():
@@ -327,6 +358,12 @@ class FakeOpenAI:
                 try:
                     if reply.delay:
                         time.sleep(reply.delay)
+                    events = server.events(reply, seen)
+                    if events is not None:
+                        self._stream(events, reply.stream_seconds)
+                        return
+                    if reply.stream_seconds:  # the whole answer, sent when it is complete
+                        time.sleep(reply.stream_seconds)
                     data, ctype = server.payload(reply, seen)
                     self._send(reply.status, data, ctype, reply.headers)
                 finally:

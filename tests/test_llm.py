@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -79,12 +80,14 @@ def test_client_error_is_not_retried(server: FakeOpenAI, tmp_path: Path) -> None
     assert server.count == 1
 
 
-def test_timeout_is_reported_as_such_and_not_retried(server: FakeOpenAI, tmp_path: Path) -> None:
+def test_silent_server_times_out_soon_reported_as_such_and_not_retried(
+        server: FakeOpenAI, tmp_path: Path) -> None:
     server.add(Reply('{"city": "x", "value": 1}', delay=1.5))
-    client = make_client(tmp_path, server.url, timeout=0.3, min_tokens_per_second=1000,
-                         max_retries=3)
-    [res] = client.run([ask(max_tokens=100)])
-    assert res.error is not None and "no reply within 0.4s" in res.error
+    client = make_client(tmp_path, server.url, timeout=0.3, max_retries=3)
+    started = time.monotonic()
+    [res] = client.run([ask(max_tokens=4000)])  # the whole call could take 0.3 + 400 s
+    assert time.monotonic() - started < 1.2
+    assert res.error is not None and "no reply within 0.3s" in res.error
     assert res.status == "timed_out" and res.timed_out and server.count == 1
     assert client.usage.attempts == 1 and client.usage.timeouts == 1 and client.usage.failed == 1
 
@@ -251,15 +254,37 @@ def test_retry_waiting_is_bounded_in_total(server: FakeOpenAI, tmp_path: Path) -
     assert server.count == 3 and time.monotonic() - started < 2.5
 
 
+def test_replies_are_streamed_with_usage(server: FakeOpenAI, tmp_path: Path) -> None:
+    server.add(Reply(json.dumps(GOOD), stream_seconds=0.2, usage={
+        "prompt_tokens": 31, "completion_tokens": 7, "total_tokens": 38}))
+    [res] = make_client(tmp_path, server.url).run([ask()])
+    assert res.ok and (res.prompt_tokens, res.completion_tokens) == (31, 7)
+    body = server.requests[0]
+    assert body["stream"] is True and body["stream_options"] == {"include_usage": True}
+
+
 def test_time_limit_grows_with_the_answer_allowed(server: FakeOpenAI, tmp_path: Path) -> None:
-    """A slow model writing a long answer is waited for; a fixed limit would abandon it."""
-    server.add(Reply('{"city": "x", "value": 1}', delay=0.8), Reply('{"city": "y", "value": 2}', delay=0.8))
-    fixed = make_client(tmp_path, server.url, timeout=0.3, min_tokens_per_second=1e9, no_cache=True)
-    assert fixed.run([ask(max_tokens=50)])[0].status == "timed_out"
-    grown = make_client(tmp_path, server.url, timeout=0.3, min_tokens_per_second=100, no_cache=True)
-    [res] = grown.run([ask(max_tokens=100)])  # limit 0.3 + 100/100 = 1.3 s
-    assert res.ok and server.requests[1]["max_tokens"] == 100
+    """A slow model writing a long answer is waited for while it keeps writing; a fixed
+    limit for the whole call would abandon it."""
+    steady = Reply(json.dumps(GOOD), stream_seconds=1.0)  # a piece every 0.05 s for 1 s
+    server.add(steady, steady, steady)
+    fixed = make_client(tmp_path, server.url, timeout=0.4, min_tokens_per_second=1e9, no_cache=True)
+    [cut] = fixed.run([ask(max_tokens=100)])
+    assert cut.status == "timed_out" and cut.error == "no complete reply within 0.4s"
+    grown = make_client(tmp_path, server.url, timeout=0.4, min_tokens_per_second=100, no_cache=True)
+    assert grown.run([ask(max_tokens=100)])[0].ok  # limit 0.4 + 100/100 = 1.4 s
+    whole = make_client(tmp_path, server.url, timeout=0.4, min_tokens_per_second=100,
+                        no_cache=True, stream=False)
+    assert whole.run([ask(max_tokens=100)])[0].ok  # one body after 1 s: read limit 1.4 s
+    assert "stream" not in server.requests[2]
     assert ModelConfig(model="m").call_timeout(5000) == 60 + 500  # documented default
+
+
+def test_provider_without_stream_usage_is_adapted_to(server: FakeOpenAI, tmp_path: Path) -> None:
+    server.add(Reply(status=400, error="Unrecognized request argument supplied: stream_options"), GOOD)
+    [res] = make_client(tmp_path, server.url).run([ask()])
+    assert res.ok and server.count == 2
+    assert server.requests[1]["stream"] is True and "stream_options" not in server.requests[1]
 
 
 @pytest.mark.parametrize("body,ctype,reason", [

@@ -13,6 +13,7 @@ imported lazily, inside ``OpenAIBackend``, so offline runs never load them.
 from __future__ import annotations
 
 import email.utils
+import json
 import re
 import time
 from typing import Any
@@ -123,10 +124,18 @@ class OpenAIBackend:
         self._client = self._chat.root_async_client
         self._token_param = "max_tokens"
         self._send_temperature = True
+        self._stream = config.stream
+        self._stream_usage = config.stream
 
     def _adjust(self, message: str) -> bool:
         """Adapt to a provider that rejects a parameter; True if worth resending."""
         low = message.lower()
+        if "stream_options" in low and self._stream_usage:
+            self._stream_usage = False
+            return True
+        if "stream" in low and self._stream and not self._stream_usage:
+            self._stream = False
+            return True
         if "max_tokens" in low and "max_completion_tokens" in low and self._token_param == "max_tokens":
             self._token_param = "max_completion_tokens"
             return True
@@ -143,6 +152,10 @@ class OpenAIBackend:
         }
         if self._send_temperature:
             kwargs["temperature"] = call.temperature
+        if self._stream:
+            kwargs["stream"] = True
+            if self._stream_usage:
+                kwargs["stream_options"] = {"include_usage": True}
         if call.mode == "json_schema":
             kwargs["response_format"] = {
                 "type": "json_schema",
@@ -157,23 +170,32 @@ class OpenAIBackend:
         return kwargs
 
     async def execute(self, call: Call) -> Exchange:
-        return self._read(await self._send(call), call)
+        raw = await self._send(call)
+        try:
+            return await self._read(raw, call)
+        finally:
+            await raw.http_response.aclose()
 
     async def _send(self, call: Call) -> Any:
         """POST the call (adapting once per rejected parameter); the raw HTTP response.
 
         The purpose goes along as a header so that a gateway's logs (and the
         scripted test server) can tell the calls apart; it holds document IDs
-        only, never text or keys.
+        only, never text or keys.  Reads time out after ``call.idle_timeout``
+        seconds without a byte when streaming, ``call.timeout`` otherwise.
         """
+        import httpx
+
         openai = self._openai
         headers = {PURPOSE_HEADER: quote(call.purpose, safe="")}
-        for _ in range(3):
+        read = call.idle_timeout if self._stream else call.timeout
+        limits = httpx.Timeout(call.timeout, read=read, connect=min(call.idle_timeout, 30.0))
+        for _ in range(4):
             try:
                 return await self._client.chat.completions.with_raw_response.create(
-                    **self._payload(call), timeout=call.timeout, extra_headers=headers)
+                    **self._payload(call), timeout=limits, extra_headers=headers)
             except openai.APITimeoutError:
-                raise BackendError(f"no reply within {call.timeout:g}s", transient=True,
+                raise BackendError(f"no reply within {read:g}s", transient=True,
                                    timed_out=True) from None
             except openai.APIConnectionError as err:
                 raise BackendError(
@@ -187,47 +209,111 @@ class OpenAIBackend:
                 raise self._classify(status, text, err) from None
         raise BackendError("the provider rejected every parameter variant")  # pragma: no cover
 
-    def _read(self, raw: Any, call: Call) -> Exchange:
-        """The chat completion inside an HTTP 200, or a one-line reason why there is none."""
-        from openai.types.chat import ChatCompletion
-
-        body: bytes = raw.http_response.content
-        if len(body) > call.max_reply_bytes:
-            raise BackendError(f"reply too large: {len(body):,} bytes for at most "
-                               f"{call.max_tokens} tokens (limit {call.max_reply_bytes:,})")
+    async def _read(self, raw: Any, call: Call) -> Exchange:
+        """The answer inside an HTTP 200 (a stream or one JSON body), or a one-line reason
+        why there is none."""
+        http = raw.http_response
+        ctype = http.headers.get("content-type", "").lower()
+        if self._stream and "text/event-stream" in ctype:
+            return await self._read_stream(raw.parse(), call)
+        body = await self._body(http, call)
         if not body.strip():
             raise BackendError("the server answered HTTP 200 with an empty body")
-        ctype = raw.http_response.headers.get("content-type", "")
-        if "json" not in ctype.lower():
+        if "json" not in ctype:
             raise BackendError(
                 f"the server answered HTTP 200 with {ctype.split(';')[0] or 'untyped'} content, "
                 f"not a chat completion ({_snippet(body)}): check --base-url (it usually ends in /v1)")
+        return self._from_json(body)
+
+    async def _body(self, http: Any, call: Call) -> bytes:
+        """The whole body, refusing one far longer than the answer allowed."""
+        import httpx
+
+        out = bytearray()
         try:
-            response = raw.parse()
-        except (ValueError, self._openai.APIResponseValidationError):
-            response = None
-        # The SDK builds models without validating them: check the part we read.
-        choices = getattr(response, "choices", None) if isinstance(response, ChatCompletion) else None
-        if not isinstance(choices, list) or not choices:
+            async for piece in http.aiter_bytes():
+                out += piece
+                if len(out) > call.max_reply_bytes:
+                    raise BackendError(f"reply too large: over {call.max_reply_bytes:,} bytes for "
+                                       f"at most {call.max_tokens} tokens")
+        except httpx.TimeoutException:
+            raise BackendError(f"no reply within {call.timeout:g}s", transient=True,
+                               timed_out=True) from None
+        except httpx.StreamConsumed:
+            out = bytearray(http.content)  # already read by the client
+        except httpx.HTTPError as err:
+            raise BackendError(f"connection error while reading the reply: {err}",
+                               transient=True) from None
+        if len(out) > call.max_reply_bytes:
+            raise BackendError(f"reply too large: {len(out):,} bytes for at most "
+                               f"{call.max_tokens} tokens (limit {call.max_reply_bytes:,})")
+        return bytes(out)
+
+    def _from_json(self, body: bytes) -> Exchange:
+        """A chat.completion body, read leniently (providers differ in the fields around it)."""
+        try:
+            data = json.loads(body)
+        except ValueError:
+            data = None
+        choices = data.get("choices") if isinstance(data, dict) else None
+        if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
             raise BackendError(f"the server answered HTTP 200 with JSON that is not a chat "
                                f"completion with a choice ({_snippet(body)})")
-        return self._exchange(response)
+        assert isinstance(data, dict)
+        choice: dict[str, Any] = choices[0]
+        message = choice.get("message")
+        message = message if isinstance(message, dict) else {}
+        usage = data.get("usage")
+        usage = usage if isinstance(usage, dict) else {}
+        return self._exchange(str(message.get("content") or ""), choice.get("finish_reason"),
+                              message.get("refusal"), usage, data.get("model"))
 
-    def _exchange(self, response: Any) -> Exchange:
-        choice = response.choices[0]
-        message = choice.message
-        content = message.content or ""
-        refusal = getattr(message, "refusal", None)
+    async def _read_stream(self, stream: Any, call: Call) -> Exchange:
+        """Collect a streamed answer: content deltas, the finish reason, the usage chunk."""
+        import httpx
+
+        parts: list[str] = []
+        size, finish, refusal = 0, None, ""
+        usage: dict[str, Any] = {}
+        model = None
+        try:
+            async for chunk in stream:  # each read waits at most the idle timeout
+                model = model or getattr(chunk, "model", None)
+                if getattr(chunk, "usage", None) is not None:
+                    usage = chunk.usage.model_dump()
+                for choice in (getattr(chunk, "choices", None) or [])[:1]:
+                    delta = choice.delta
+                    if delta is not None and delta.content:
+                        parts.append(delta.content)
+                        size += len(delta.content.encode("utf-8"))
+                    refusal += (getattr(delta, "refusal", None) or "") if delta is not None else ""
+                    finish = choice.finish_reason or finish
+                if size > call.max_reply_bytes:
+                    raise BackendError(f"reply too large: over {call.max_reply_bytes:,} bytes for "
+                                       f"at most {call.max_tokens} tokens")
+        except httpx.TimeoutException:
+            raise BackendError(f"the reply stopped: nothing for {call.idle_timeout:g}s",
+                               transient=True, timed_out=True) from None
+        except (httpx.HTTPError, self._openai.APIError) as err:
+            raise BackendError(scrub(f"the reply stream broke: {err}", self._secret),
+                               transient=True) from None
+        if not parts and finish is None and not refusal:
+            raise BackendError("the server ended the reply stream without an answer")
+        return self._exchange("".join(parts), finish, refusal or None, usage, model)
+
+    def _exchange(self, content: str, finish: Any, refusal: Any, usage: dict[str, Any],
+                  model: Any) -> Exchange:
         if not content and refusal:
             raise BackendError(scrub(f"the model refused: {refusal}", self._secret))
-        usage = response.usage
-        return Exchange(
-            content=content,
-            finish_reason=choice.finish_reason,
-            prompt_tokens=getattr(usage, "prompt_tokens", None) if usage else None,
-            completion_tokens=getattr(usage, "completion_tokens", None) if usage else None,
-            model=getattr(response, "model", None),
-        )
+
+        def count(name: str) -> int | None:
+            value = usage.get(name)
+            return int(value) if isinstance(value, int | float) else None
+
+        return Exchange(content=content, finish_reason=str(finish) if finish else None,
+                        prompt_tokens=count("prompt_tokens"),
+                        completion_tokens=count("completion_tokens"),
+                        model=str(model) if model else None)
 
     @staticmethod
     def _classify(status: int, text: str, err: Any) -> BackendError:

@@ -432,7 +432,7 @@ class ModelClient:
         return Call(purpose=request.purpose, hash=key, prompt_hash=prompt_key, messages=messages,
                     mode=mode, schema_name=request.schema.__name__, schema_json=schema_json,
                     max_tokens=max_tokens, temperature=self.config.temperature,
-                    timeout=self.config.call_timeout(max_tokens),
+                    timeout=self.config.call_timeout(max_tokens), idle_timeout=self.config.timeout,
                     max_reply_bytes=self.config.max_reply_bytes(max_tokens))
 
     async def _converse(self, request: ModelRequest, key: str, prompt_key: str,
@@ -497,11 +497,11 @@ class ModelClient:
             attempt=st.attempts, cost=st.last_cost))
 
     async def _attempt(self, call: Call, backend: Backend) -> Exchange:
-        """One exchange under the call's time limit (a second of slack for the backend's own)."""
+        """One exchange under the call's total time limit (the backend keeps the idle one)."""
         try:
-            return await asyncio.wait_for(backend.execute(call), timeout=call.timeout + 1)
+            return await asyncio.wait_for(backend.execute(call), timeout=call.timeout)
         except TimeoutError:
-            raise BackendError(f"no reply within {call.timeout:g}s", transient=True,
+            raise BackendError(f"no complete reply within {call.timeout:g}s", transient=True,
                                timed_out=True) from None
 
     async def _call_with_retries(self, call: Call, backend: Backend, request: ModelRequest,

@@ -63,10 +63,13 @@ class ModelConfig(BaseModel):
     base_url: str | None = None  # None: OpenAI's own endpoint
     api_key: SecretStr | None = None
     temperature: float = 0.0
-    # Per-call time limit = timeout + max_tokens / min_tokens_per_second (see call_timeout):
-    # a fixed 60 s abandons every long answer from a model writing 30 tokens a second.
+    # Replies are streamed: ``timeout`` is how long the server may stay silent (before the
+    # first token or between two), and a whole call may take timeout + max_tokens /
+    # min_tokens_per_second (see call_timeout).  A fixed 60 s for the whole call abandoned
+    # every long answer from a model writing 30 tokens a second.
     timeout: float = Field(default=60.0, gt=0)
     min_tokens_per_second: float = Field(default=10.0, gt=0)
+    stream: bool = True  # False: one JSON body per call (then timeout + max_tokens/rate in all)
     concurrency: int = Field(default=4, ge=1)
     max_retries: int = Field(default=4, ge=0)
     backoff_base: float = Field(default=0.5, ge=0)  # seconds; doubled per retry, with jitter
@@ -84,10 +87,11 @@ class ModelConfig(BaseModel):
     budget_tokens: int | None = Field(default=None, ge=1)
 
     def call_timeout(self, max_tokens: int) -> float:
-        """Seconds one exchange may take: time to start answering plus the slowest
+        """Seconds one exchange may take in all: time to start answering plus the slowest
         decode rate we wait for over the longest answer allowed.  With the defaults a
-        2,000-token answer may take 260 s and an 8,000-token one 860 s; a server that
-        hangs is abandoned after that, once (a timed-out call is not retried)."""
+        2,000-token answer may take 260 s and an 8,000-token one 860 s; a server that goes
+        silent for ``timeout`` seconds is abandoned sooner.  A timed-out call is not
+        retried (``ModelResult.status == "timed_out"``)."""
         return self.timeout + max_tokens / self.min_tokens_per_second
 
     @staticmethod

@@ -119,7 +119,8 @@ class Call:
     schema_json: dict[str, Any]
     max_tokens: int
     temperature: float
-    timeout: float = 60.0  # seconds this exchange may take (see ModelConfig.call_timeout)
+    timeout: float = 60.0  # seconds this exchange may take in all (ModelConfig.call_timeout)
+    idle_timeout: float = 60.0  # seconds a streamed reply may go without a byte
     max_reply_bytes: int = 1_000_000  # a longer HTTP body is refused unread by the parser
 
 
