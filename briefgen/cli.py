@@ -54,7 +54,14 @@ BudgetOpt = Annotated[
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Bypass the response cache.")]
 RecordOpt = Annotated[Path | None, typer.Option("--record", help="Save every model exchange as JSON in DIR.")]
 ReplayOpt = Annotated[Path | None, typer.Option("--replay", help="Answer only from recordings in DIR.")]
-TimeoutOpt = Annotated[float | None, typer.Option("--timeout", min=1, help="Per-call timeout in seconds.")]
+TimeoutOpt = Annotated[
+    float | None,
+    typer.Option("--timeout", min=1, help="Seconds the server may stay silent (before the first "
+                 "token or between two); a whole call may take this plus max_tokens/10 s \\[default: 60]."),
+]
+AllowHttpOpt = Annotated[
+    bool, typer.Option("--allow-http", help="Allow sending the API key to a plain-http server on another machine.")
+]
 BatchTokensOpt = Annotated[
     int | None,
     typer.Option(
@@ -108,6 +115,7 @@ SHARED_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
     ("record", RecordOpt, None),
     ("replay", ReplayOpt, None),
     ("timeout", TimeoutOpt, None),
+    ("allow_http", AllowHttpOpt, False),
     ("batch_tokens", BatchTokensOpt, None),
     ("batch_articles", BatchArticlesOpt, None),
     ("prompts", PromptsOpt, None),
