@@ -26,18 +26,6 @@ if TYPE_CHECKING:
     from briefgen.output.render import Templates
 
 ENGINES = ("model", "extractive")
-MODEL_FLAGS = (
-    "model",
-    "base_url",
-    "api_key_file",
-    "concurrency",
-    "dry_run",
-    "budget_tokens",
-    "no_cache",
-    "record",
-    "replay",
-    "timeout",
-)
 LOG_NAME = "briefgen-log.db"
 
 
@@ -69,7 +57,9 @@ class BuildSettings:
     @classmethod
     def from_cli(cls, **kw: Any) -> BuildSettings:
         """From the typer command's ``locals()`` (unknown names are ignored)."""
-        flags = {k: kw[k] for k in MODEL_FLAGS if kw.get(k) not in (None, False)}
+        # Every option given goes to resolve_config, which reads the model settings it knows:
+        # their names are listed there only, not copied here.
+        flags = {k: v for k, v in kw.items() if v is not None and v is not False}
         from briefgen.output.editorial import parse_formats
 
         return cls(
