@@ -137,3 +137,20 @@ def test_call_time_limit_and_reply_cap_grow_with_max_tokens() -> None:
     cfg = ModelConfig(model="m", timeout=30, min_tokens_per_second=20)
     assert cfg.call_timeout(2000) == 130 and cfg.call_timeout(8000) == 430
     assert ModelConfig.max_reply_bytes(8000) > ModelConfig.max_reply_bytes(1000) > 5 * 1000
+
+
+def test_allow_http_reaches_the_config_from_the_command_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import EXAMPLES
+    from typer.testing import CliRunner
+
+    from briefgen.cli import app
+
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-abcdefgh")
+    args = ["build", str(EXAMPLES), "--model", "m", "--base-url", "http://llm.example.org/v1",
+            "--dry-run", "-o", str(tmp_path / "out")]
+    refused = CliRunner().invoke(app, args)
+    assert refused.exit_code == 1 and "--allow-http" in refused.output
+    assert "Traceback" not in refused.output and "abcdefgh" not in refused.output
+    allowed = CliRunner().invoke(app, [*args, "--allow-http"])
+    assert allowed.exit_code == 0, allowed.output
