@@ -101,8 +101,9 @@ def test_relative_years_and_as_of_dates() -> None:
 
 
 def test_future_year_is_a_target_and_past_deadline_is_not() -> None:
-    out = facts_of(["预计2027年产值将达到3000亿元。", "到2021年底，全市已集聚企业800家。"])
+    out = facts_of(["计划2027年产值达到3000亿元。", "到2021年底，全市已集聚企业800家。", "预计2027年营收将达到900亿元。"])
     assert (out["3000"].year, out["3000"].is_target) == (2027, True)
+    assert (out["900"].year, out["900"].is_target) == (2027, False)  # 预计: a forecast (issue 15)
     assert (out["800"].year, out["800"].is_target) == (2021, False)
 
 

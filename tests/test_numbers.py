@@ -204,12 +204,19 @@ def test_english_forms_models_write_match_the_chinese_figure(en: str, zh: str) -
 
 
 def test_hyphens_do_not_make_figures_of_codes_or_ranges() -> None:
-    assert [q.raw for q in find_quantities("COVID-19 vaccines, 3-5家, a first-quarter report")] == ["3-5家"]
+    assert [q.raw for q in find_quantities("COVID-19 vaccines, 3-5家, a first-quarter report")] == [
+        "3-5家"
+    ]
 
 
 def test_magnitude_label_reads_as_written_and_as_an_approximate_amount() -> None:
     q = find_quantities("打造千亿级产业集群")[0]
-    assert (q.number + q.unit_raw, q.unit, q.qualifier, q.value) == ("千亿级", "CNY", "approx", 1e11)
+    assert (q.number + q.unit_raw, q.unit, q.qualifier, q.value) == (
+        "千亿级",
+        "CNY",
+        "approx",
+        1e11,
+    )
 
 
 @pytest.mark.parametrize(
@@ -250,3 +257,40 @@ def test_a_text_is_parsed_once_and_callers_cannot_change_the_cached_result() -> 
     assert [q.raw for q in again] == ["318.6亿元", "96家"]
     assert parse_cache_info() == (hits + 1, misses)
     assert quantity_in_text(again[0], text) and parse_cache_info()[1] == misses
+
+
+def test_english_dates_are_days_not_quantities() -> None:
+    assert find_quantities("On 20 June, from 10 to 12 June and on November 19, 2023") == []
+    assert [y for y, _, _ in find_years("It opened in 2022.")] == [2022]
+
+
+@pytest.mark.parametrize(
+    ("zh", "en"),
+    [
+        ("近八成", "nearly four-fifths"),
+        ("四成", "40%"),
+        ("逾五成", "more than half"),
+        ("一半", "half"),
+        ("前20位", "top 20"),
+        ("前三甲", "top three"),
+        ("百强", "top 100"),
+        ("百余位", "more than a hundred"),
+        ("超过千家", "more than a thousand"),
+        ("超万亩", "over 10,000 mu"),
+        ("百亿级", "ten-billion-yuan"),
+        ("超过800 亿元", "over CNY 80 billion"),
+        ("1200P", "1,200 PFLOPS"),
+        ("74.6万辆", "746,000 vehicles"),
+        ("110GWh", "110 GWh"),
+        ("12.69万平方米", "126,900 m2"),
+        ("举办16届", "held 16 times"),
+    ],
+)
+def test_both_languages_read_to_the_same_figure(zh: str, en: str) -> None:
+    a, b = one(zh), one(en)
+    assert same_quantity(a, b), (a, b)
+
+
+def test_a_rank_move_and_first_half_are_not_figures() -> None:
+    assert find_quantities("排名上升1位") == []
+    assert find_quantities("in the first half of the year") == []

@@ -193,6 +193,19 @@ class FactCheck:
     reasons: list[str] = field(default_factory=list)
 
 
+_CN_SMALL = "零一二三四五六七八九十"
+
+
+def _rank_in_cited(answer: FactOut, cited: list[Excerpt]) -> bool:
+    """A rank as a fact (value 2, unit 名) where the text says 第2名, 第二位 or 位列第2."""
+    value = answer.value.strip()
+    if answer.unit.strip() not in ("名", "位") or not value.isdigit():
+        return False
+    forms = [value] + ([_CN_SMALL[int(value)]] if int(value) <= 10 else [])
+    pattern = re.compile(r"第\s*(?:" + "|".join(forms) + r")(?![\d零一二三四五六七八九十])")
+    return any(pattern.search(e.text) for e in cited)
+
+
 def verify_fact(
     answer: FactOut,
     context: Mapping[str, Excerpt],
@@ -206,7 +219,7 @@ def verify_fact(
     q = numbers.parse_quantity(written) if written else None
     if q is None:
         reasons.append(f"value {written or '(empty)'} is not a number")
-    elif cited and not _in_cited(q, cited):
+    elif cited and not _in_cited(q, cited) and not _rank_in_cited(answer, cited):
         reasons.append(f"number {written} not in cited text")
     if answer.year is not None and cited:
         cited_years = set().union(*(_years(e.text) for e in cited)) | set(extra_years)

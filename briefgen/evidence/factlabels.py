@@ -21,6 +21,7 @@ _TIME_WORDS = re.compile(
     r"(?:从|自|到|至|截至|截止|在|于|早在|较|比|相比)?\s*(?:19|20)\d{2}\s*"
     r"(?:[-–—~至到]\s*(?:19|20)\d{2}\s*)?年\s*(?:底|末|初|前|之前|以前|以来|上半年|下半年|全年|度)?的?"
     r"|\d{1,2}\s*(?:[-–—~至到]\s*\d{1,2}\s*)?月(?:份|底|末)?|\d{1,2}\s*日"
+    r"|前[一二两三四五六七八九十\d]+(?:个月|季度)|[一二三四1-4]季度|上半年|下半年"
     r"|近年来|近几年|近年|多年来|近日|日前|年内|[一二两三四五六七八九十\d]+年(?:来|以来)"
 )
 
@@ -48,7 +49,7 @@ def _strip(text: str, lex: FactLexicon, cities: Iterable[str]) -> str:
 def _head_phrase(text: str, lex: FactLexicon, cities: Iterable[str]) -> tuple[str, bool]:
     """The noun phrase before a figure, and whether the words ended in a verb."""
     text = _TIME_WORDS.sub("", text.replace(MASK, ""))
-    for w in (*lex.present, *lex.relative):
+    for w in (*lex.present, *lex.relative, *lex.forecasts):
         text = text.replace(w, "")
     if (share := _share_phrase(text, lex, cities)) is not None:
         return share, False
@@ -174,4 +175,6 @@ def borrow_label(what: str, q: Quantity, last: Fact | None, lex: FactLexicon) ->
     shared = u is not None and u.kind in ("money", "area")  # counts name different things
     if (not what or what in lex.growth) and shared and last.unit == q.unit_raw:
         return last.what  # "从…900亿元增长到…1600亿元"
+    if not what and last.unit == q.unit_raw and u is not None and u.kind == "count":
+        return last.what  # "产量超过15万辆，全年有望突破100万辆": the same measure
     return what

@@ -29,6 +29,8 @@ class FactLexicon:
     priors: tuple[tuple[str, str, float], ...]
     targets: tuple[str, ...]
     present: tuple[str, ...]
+    forecasts: tuple[str, ...]  # 预计, 有望: expected, neither target nor achieved
+    opinions: tuple[str, ...]  # 业内人士认为, 专家建议: a view, not a fact
     relative: dict[str, int]
     lead: tuple[str, ...]  # trimmed from the start of a label (longest first)
     trail: tuple[str, ...]  # trimmed from the end of a label (longest first)
@@ -41,6 +43,7 @@ class FactLexicon:
     cue_of: dict[str, tuple[str, float]]
     target_re: re.Pattern[str]
     present_re: re.Pattern[str]
+    forecast_re: re.Pattern[str]
     relative_re: re.Pattern[str]
 
 
@@ -86,16 +89,19 @@ def fact_lexicon(dims_path: Path | None = None) -> FactLexicon:
     verbs = lexicon_lines("label_verbs.tsv")
     targets = lexicon_lines("targets.tsv")
     present = lexicon_lines("present_markers.tsv")
+    forecasts = lexicon_lines("forecasts.tsv")
     cue_dims = {d for _, d, _ in cues}
     return FactLexicon(
         cues=tuple(cues),
         dim_words={d: w for d, w in dimension_cues(dims_path).items() if d not in cue_dims},
         priors=tuple(priors),
         targets=longest_first(targets),
+        forecasts=longest_first(forecasts),
+        opinions=tuple(lexicon_lines("opinions.tsv")),
         present=longest_first(present),
         relative=relative,
-        lead=longest_first(fillers + connectives + verbs + targets + present),
-        trail=longest_first(connectives + targets + [v for v in verbs if len(v) > 1]),
+        lead=longest_first(fillers + connectives + verbs + targets + forecasts + present),
+        trail=longest_first(connectives + targets + forecasts + [v for v in verbs if len(v) > 1]),
         verbs=longest_first(verbs),
         nouns=longest_first(lexicon_lines("label_nouns.tsv")),
         growth=longest_first(lexicon_lines("label_growth.tsv")),
@@ -105,5 +111,6 @@ def fact_lexicon(dims_path: Path | None = None) -> FactLexicon:
         cue_of={w: (d, wt) for w, d, wt in reversed(cues)},
         target_re=alternation(targets),
         present_re=alternation(present),
+        forecast_re=alternation(forecasts),
         relative_re=alternation(relative),
     )

@@ -186,8 +186,33 @@ def _excerpt_facts(ex: Excerpt, ctx: _Context, lex: FactLexicon, glossary: Gloss
     ctx.last = None
     facts: list[Fact] = []
     for sentence, _ in split_sentences(ex.text, semicolons=False):
+        if is_opinion(sentence, lex):
+            continue
         facts.extend(_sentence_facts(sentence, ex, ctx, lex, glossary))
     return facts
+
+
+def is_opinion(sentence: str, lex: FactLexicon | None = None) -> bool:
+    """业内人士认为…, 专家建议…, a reporter's question: a view or a question, not a figure
+    the article states, so its numbers are no key facts."""
+    lex = lex or fact_lexicon()
+    body = sentence.strip()
+    return body.endswith(("？", "?")) or any(m in body for m in lex.opinions)
+
+
+def fact_kind(fact: Fact) -> str:
+    """ "target", "forecast" (预计, 有望) or "achieved": what kind of figure a fact is.
+
+    Read from the fact's own sentence, the way the verifier reads it, so a forecast is
+    never shown as a plan's target nor as a result."""
+    if fact.is_target:
+        return "target"
+    lex = fact_lexicon()
+    at = fact.at if fact.at is not None else len(fact.sentence)
+    head = fact.sentence[:at]
+    cues = [(m.start(), "forecast") for m in lex.forecast_re.finditer(head)]
+    cues += [(m.start(), "achieved") for m in lex.present_re.finditer(head)]
+    return max(cues)[1] if cues else "achieved"
 
 
 def _link_same_figures(facts: list[Fact]) -> None:

@@ -34,7 +34,7 @@ class Event:
     """Something in a sentence that sets the time of the figures after it."""
 
     pos: int
-    kind: str  # "point" | "target" | "since" (present, year of the article) | "cue"
+    kind: str  # "point" | "target" | "since" (present, year of the article) | "cue" | "forecast"
     year: int | None
     carries: bool  # also governs the later clauses of the sentence
     source: str  # "explicit" | "relative" | ""
@@ -46,6 +46,7 @@ class When:
     target: bool = False
     source: str = ""
     cite: str | None = None  # excerpt that states the year, when not the figure's own
+    forecast: bool = False  # under 预计 / 有望: expected, not a target
 
 
 def mask_titles(sentence: str) -> str:
@@ -82,6 +83,7 @@ def _is_topic(masked: str, clause_start: int, pos: int) -> bool:
 def events_of(masked: str, spans: list[tuple[int, int]], doc_year: int | None,
             lex: FactLexicon) -> list[Event]:  # fmt: skip
     cue_pos = [m.start() for m in lex.target_re.finditer(masked)]
+    forecast_pos = [m.start() for m in lex.forecast_re.finditer(masked)]
 
     def has_cue(pos: int) -> bool:
         cs, ce = clause_at(spans, pos)
@@ -104,6 +106,8 @@ def events_of(masked: str, spans: list[tuple[int, int]], doc_year: int | None,
             before.endswith(("到", "至")) and not before.endswith(("截至", "截止"))
         ) or bool(_DEADLINE_AFTER.match(after))
         target = future or (not past and (deadline or has_cue(s)))
+        if any(p < s for p in forecast_pos):  # 预计2026年…达产: the year of a forecast
+            target = False
         events.append(Event(s, "target" if target else "point", y, topic, "explicit"))
     for m in lex.relative_re.finditer(masked):
         offset = lex.relative[m.group()]
@@ -120,18 +124,21 @@ def events_of(masked: str, spans: list[tuple[int, int]], doc_year: int | None,
     for m in lex.present_re.finditer(masked):
         events.append(Event(m.start(), "since", None, True, ""))
     events += [Event(p, "cue", None, True, "") for p in cue_pos]
+    events += [Event(p, "forecast", None, True, "") for p in forecast_pos]
     events.sort(key=lambda ev: (ev.pos, ev.kind != "cue"))
     return events
 
 
 def apply_event(state: When, ev: Event, target_year: When | None) -> When:
-    if ev.kind == "point":
-        return When(ev.year, False, ev.source)
+    if ev.kind == "point":  # a year after 预计 is the forecast's year
+        return When(ev.year, False, ev.source, forecast=state.forecast)
     if ev.kind == "target":
         return When(ev.year, True, ev.source)
     if ev.kind == "since":
         return When()
-    if state.target:  # a cue after a target year: still that target
+    if ev.kind == "forecast":  # 预计 / 有望: expected, so not a target (the year stays)
+        return When(state.year, False, state.source, state.cite, forecast=True)
+    if state.target or state.forecast:  # a cue after a target year (or a forecast): unchanged
         return state
     if target_year is not None:
         return When(target_year.year, True, target_year.source, target_year.cite)

@@ -371,7 +371,7 @@ def list_slots(text: str) -> list[tuple[tuple[str, ...], list[tuple[int, int]]]]
         if len(items) < 2:
             continue
         width = max(len(w) for w in items[1:-1] or items[1:2])
-        items[0] = items[0][-width:]
+        items[0] = re.split(r"[的对按为在向给将及与]", items[0])[-1][-max(width + 1, 1) :]
         tail = os.path.commonprefix([w[::-1] for w in items])[::-1]  # 期 in Ⅰ期、Ⅱ期 …
         items = [w.removesuffix(tail) if tail and len(w) > len(tail) else w for w in items]
         items[-1] = items[-1][:width] if len(items[-1]) > width else items[-1]

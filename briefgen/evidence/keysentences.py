@@ -20,9 +20,7 @@ from briefgen.text.script import garbled
 # between characters ("或?qū…") it stands for a character the page lost, not a full stop.
 _ASCII_END = r"[!?](?=[\s”」』\"]|$)"
 _ASCII_IN = r"[!?](?![\s”」』\"]|$)"
-_END = re.compile(
-    rf"(?:[^。！？!?；;\n]|{_ASCII_IN})+(?:(?:[。！？；;]|{_ASCII_END})+[”」』\"]?)?"
-)
+_END = re.compile(rf"(?:[^。！？!?；;\n]|{_ASCII_IN})+(?:(?:[。！？；;]|{_ASCII_END})+[”」』\"]?)?")
 _END_FULL = re.compile(rf"(?:[^。！？!?\n]|{_ASCII_IN})+(?:(?:[。！？]|{_ASCII_END})+[”」』\"]?)?")
 _SHORT = 8  # characters; shorter fragments are headings or captions, not sentences
 _CJK_OR_WORD = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]{2,}|\d")
@@ -82,7 +80,9 @@ def textrank(sentences: list[str], *, damping: float = 0.85, iterations: int = 6
     for start in range(0, n, WINDOW):
         part = sentences[start : start + WINDOW]
         weight = len(part) / n
-        out.extend(s * weight for s in _textrank_graph(part, damping=damping, iterations=iterations))
+        out.extend(
+            s * weight for s in _textrank_graph(part, damping=damping, iterations=iterations)
+        )
     return out
 
 

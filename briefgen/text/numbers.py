@@ -193,6 +193,15 @@ def _a_ranking(s: _Span) -> int | None:
     )
 
 
+def _a_rank_move(s: _Span) -> int | None:
+    """排名上升1位 / 下降2名: places moved in a ranking, not people."""
+    u = s.unit
+    moved = re.search(
+        r"(?:上升|下降|提升|前移|后移|跃升|攀升|下滑|前进|后退)了?\s*$", s.t[max(0, s.i - 4) : s.i]
+    )
+    return u[1] if u and u[0].written in ("位", "名") and moved else None
+
+
 _NOT_BARE: tuple[Callable[[str, int, Bare], int | None], ...] = (_a_code, _a_label_or_inside_a_word)
 _NOT_A_FIGURE: tuple[Callable[[_Span], int | None], ...] = (
     _a_date,
@@ -202,6 +211,7 @@ _NOT_A_FIGURE: tuple[Callable[[_Span], int | None], ...] = (
     _one_as_article,
     _a_model_name,
     _a_ranking,
+    _a_rank_move,
 )
 
 

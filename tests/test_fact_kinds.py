@@ -1,0 +1,77 @@
+"""Key facts on small texts of our own: target / forecast / achieved, the year, units of
+other industries, opinions and questions left out (issue 15, facts side)."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefgen.core.types import Document, Excerpt, Fact
+from briefgen.evidence.facts import extract_facts, fact_kind, is_opinion
+
+
+def _doc(*paras: str, date: str = "2024-03-05") -> Document:
+    ex = [Excerpt(f"t:p{i}", "t", i, p, p) for i, p in enumerate(paras, 1)]
+    return Document("t", "t.txt", "t", date, "", "", ["临江"], "\n".join(paras), ex)
+
+
+def _facts(*paras: str) -> dict[str, Fact]:
+    return {f.value + f.unit: f for f in extract_facts(_doc(*paras))}
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "kind", "year"),
+    [
+        # achieved, with its own year
+        ("2023年，临江市电子信息产业产值达到520亿元。", "520亿元", "achieved", 2023),
+        # 预计 is a forecast: not a target, and the year after it is the forecast's year
+        ("预计2025年全市产值将突破800亿元。", "800亿元", "forecast", 2025),
+        ("今年前两个月产量超过3万辆，全年有望突破20万辆。", "20万辆", "forecast", 2024),
+        # a plan's target, with the deadline as its year
+        ("到2027年，力争全市产值突破1500亿元。", "1500亿元", "target", 2027),
+        # a past average is history, not a target
+        ("近三年，全市产业年均增幅近30%。", "30%", "achieved", 2024),
+    ],
+)
+def test_kind_and_year(text: str, figure: str, kind: str, year: int) -> None:
+    f = _facts(text)[figure]
+    assert (fact_kind(f), f.year) == (kind, year)
+    assert f.is_target == (kind == "target")
+
+
+def test_a_cue_after_a_forecast_does_not_make_it_a_target() -> None:
+    # 将突破 is a target word, but this sentence is an expectation (预计 … 将突破)
+    f = _facts("2023年产值为520亿元。预计2025年产值将突破800亿元。")["800亿元"]
+    assert not f.is_target and fact_kind(f) == "forecast"
+
+
+def test_opinions_and_questions_are_not_facts() -> None:
+    assert is_opinion("业内人士认为，全市产值有望在三年内突破2000亿元。")
+    assert is_opinion("记者：全市200家企业下一步如何发展？")
+    assert not is_opinion("全市现有企业200家。")
+    got = _facts(
+        "业内人士认为，全市产值有望在三年内突破2000亿元。",
+        "有专家建议，设立规模50亿元的产业基金。",
+        "记者：全市200家企业下一步如何发展？",
+        "全市现有规上企业120家。",
+    )
+    assert list(got) == ["120家"]
+
+
+def test_units_of_other_industries() -> None:
+    got = _facts(
+        "全市新能源汽车产量达到74.6万辆，动力电池产能约110GWh，智能算力规模达到1.2万P，晶圆产能约10万片/月，完成无人机飞行3.8万架次。"
+    )
+    assert {"74.6万辆", "110GWh", "1.2万P", "10万片", "3.8万架次"} <= set(got)
+    assert got["74.6万辆"].value_en == "746,000 vehicles"
+    assert got["1.2万P"].value_en == "12,000 PFLOPS"
+
+
+def test_a_rank_moved_up_is_not_a_number_of_people() -> None:
+    got = _facts("全市排名上升1位，拥有院士5名。")
+    assert list(got) == ["5名"]
+
+
+def test_same_measure_keeps_its_label() -> None:
+    got = _facts("今年前两个月产量超过3万辆，全年有望突破20万辆。")
+    assert got["20万辆"].what == got["3万辆"].what == "产量"
+    assert got["20万辆"].what_en == "output"
