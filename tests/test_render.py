@@ -110,20 +110,20 @@ def _dated_brief(year_source: str = "date", as_of: str | None = "2024-05-17") ->
     return brief
 
 
-def test_year_from_article_date_says_as_of(tmp_path: Path) -> None:
+def test_year_from_article_date_says_reported_not_as_of(tmp_path: Path) -> None:
     write_outputs(_dated_brief(), tmp_path / "en", lang="en")
     md = (tmp_path / "en" / "brief.md").read_text(encoding="utf-8")
     page = (tmp_path / "en" / "articles" / "zs-health.md").read_text(encoding="utf-8")
-    assert "| CNY 46.22 billion |" in md and "| as of 2024-05-17 |" in md
-    assert "| as of 2024-05-17 |" in page and "| 2024 |" not in page and "截至" not in md + page
+    assert "| CNY 46.22 billion |" in md and "| reported 2024-05-17 |" in md
+    assert "| reported 2024-05-17 |" in page and "| 2024 |" not in page and "as of" not in md + page
 
 
-def test_year_from_article_date_says_jiezhi_in_chinese(tmp_path: Path) -> None:
+def test_year_from_article_date_says_baodaoyu_in_chinese(tmp_path: Path) -> None:
     write_outputs(_dated_brief(), tmp_path / "zh", lang="zh")
     md = (tmp_path / "zh" / "brief.md").read_text(encoding="utf-8")
     page = (tmp_path / "zh" / "articles" / "zs-health.md").read_text(encoding="utf-8")
-    assert "| 462.2亿元 |" in md and "| 截至2024年5月17日 |" in md
-    assert "| 截至2024年5月17日 |" in page and "2024-05-17" not in md + page and "as of" not in md + page
+    assert "| 462.2亿元 |" in md and "| 报道于2024年5月17日 |" in md
+    assert "| 报道于2024年5月17日 |" in page and "2024-05-17" not in md + page and "reported" not in md + page
 
 
 def test_stated_year_shows_plainly(tmp_path: Path) -> None:
@@ -137,7 +137,7 @@ def test_stated_year_shows_plainly(tmp_path: Path) -> None:
 def test_year_column_in_both_languages_and_unknown(tmp_path: Path) -> None:
     write_outputs(_dated_brief(), tmp_path / "both")
     page = (tmp_path / "both" / "articles" / "zs-health.md").read_text(encoding="utf-8")
-    assert "| 截至2024年5月17日 / as of 2024-05-17 |" in page
+    assert "| 报道于2024年5月17日 / reported 2024-05-17 |" in page
     brief = _dated_brief("", None)
     brief.articles[0].facts[0].year = None
     write_outputs(brief, tmp_path / "none")

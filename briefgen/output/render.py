@@ -23,6 +23,7 @@ from briefgen.core.paths import TEMPLATES_DIR
 from briefgen.core.statuses import NOT_FOUND_EN, NOT_FOUND_ZH
 from briefgen.core.types import ArticleSummary, Cell, Claim, Corpus, Fact
 from briefgen.corpus.metadata import zh_date
+from briefgen.engines.owner import fact_city
 from briefgen.evidence.facts import as_of_date, figure_as_written
 from briefgen.output.report import (
     Brief,
@@ -116,8 +117,9 @@ def fact_as_of(f: Fact) -> str | None:
 @jinja2.pass_context
 def year_label(ctx: jinja2.runtime.Context, f: Any, lang: str | None = None) -> str:
     """The year column of a key-facts row: ``2022`` when stated in the text, ``目标2025`` /
-    ``target 2025`` for a target, ``截至2024年5月17日`` / ``as of 2024-05-17`` when taken
-    from the article date, ``—`` unknown.
+    ``target 2025`` for a target, ``报道于2024年5月17日`` / ``reported 2024-05-17`` when the
+    text dates the figure nowhere (the publication date says when it was reported, not
+    that the figure is current: "as of" would restate a 2022 figure as 2024's), ``—`` unknown.
 
     ``f`` is a fact as the templates receive it; ``lang`` defaults to the run's language.
     """
@@ -126,7 +128,7 @@ def year_label(ctx: jinja2.runtime.Context, f: Any, lang: str | None = None) -> 
     if f.get("is_target"):
         return t(f"目标{year}", f"target {year}") if year else t("目标", "target")
     if as_of:
-        return t(f"截至{zh_date(as_of)}", f"as of {as_of}")
+        return t(f"报道于{zh_date(as_of)}", f"reported {as_of}")
     return str(year or "—")
 
 
@@ -302,21 +304,32 @@ def article_context(
     }
 
 
-def _figures(brief: Brief, city: str, limit: int = 12) -> list[dict[str, Any]]:
+FIGURES_PER_CITY = 12  # rows in a city's key-figures table; the rest are counted, not hidden
+
+
+def _figures(brief: Brief, city: str, limit: int = FIGURES_PER_CITY) -> tuple[list[dict[str, Any]], int]:
+    """The city's own figures (``engines.owner.fact_city``: the city the text gives each
+    figure to, not every city its article names), best dimension order first, and how
+    many more there were than ``limit`` (the table says so instead of cutting silently)."""
     order = {d.id: i for i, d in enumerate(brief.comparison.dimensions)}
+    index = brief.corpus.excerpt_index()
     seen: set[tuple[Any, ...]] = set()
     figures: list[Fact] = []
     for art in brief.articles:
         if city not in art.cities:
             continue
         for f in art.facts:
-            key = (f.value, f.unit, f.what, f.year)
+            # the same figure reported by two articles on different dates is one row
+            stated = f.year if f.year_source not in ("date", "") else None
+            key = (f.value, f.unit, f.what, stated, f.is_target)
             if key in seen or not f.cites or not f.what:  # a figure with no label says nothing
+                continue
+            if fact_city(f, art.cities, brief.comparison.cities, index) != city:
                 continue
             seen.add(key)
             figures.append(f)
     figures.sort(key=lambda f: (order.get(f.dimension, len(order)), -(f.year or 0)))
-    return [_fact_view(f) for f in figures[:limit]]
+    return [_fact_view(f) for f in figures[:limit]], max(0, len(figures) - limit)
 
 
 def _article_ref(brief: Brief, doc_id: str) -> dict[str, Any]:
@@ -345,9 +358,11 @@ def _cities_view(brief: Brief, dims: list[dict[str, Any]], known: set[str]) -> l
                 {"dimension": dim, "cell": _cell_view(cells.get((city, dim["id"])), known)}
                 for dim in dims
             ],
-            "figures": _figures(brief, city),
+            "figures": figs,
+            "figures_omitted": omitted,
         }
         for city in comp.cities
+        for figs, omitted in [_figures(brief, city)]
     ]
 
 
@@ -382,9 +397,10 @@ def brief_context(brief: Brief, lang: str, data: dict[str, Any] | None = None) -
     cities = _cities_view(brief, dims, known)
     date_from, date_to = brief.date_range()
     extractive = brief.engine == "extractive"
+    one_city = len(comp.cities) == 1  # no "cross-city" over one city
     return {
-        "title_zh": "城市产业政策对比简报",
-        "title_en": "Cross-city industry policy brief",
+        "title_zh": "城市产业政策简报" if one_city else "城市产业政策对比简报",
+        "title_en": "Industry policy brief" if one_city else "Cross-city industry policy brief",
         "generated": brief.generated,
         "engine": brief.engine,
         "banner_zh": EXTRACTIVE_BANNER_ZH if extractive else "",
@@ -394,6 +410,9 @@ def brief_context(brief: Brief, lang: str, data: dict[str, Any] | None = None) -
         "scope": {
             "cities": [{"zh": c["zh"], "en": c["en"], "articles": len(c["articles"])} for c in cities],
             "articles": len(brief.corpus.documents),
+            # articles under more than one city: counted under each, so the per-city
+            # counts add up to more than ``articles`` and the scope line says why
+            "multi_city": sum(1 for d in brief.corpus.documents if len(set(d.cities) & set(comp.cities)) > 1),
             "skipped": len(brief.corpus.skipped),
             "date_from": date_from,
             "date_to": date_to,

@@ -1,0 +1,120 @@
+"""What the brief means (issue 15, output side): each city's figures are its own, a cut
+table says so, the scope line's counts add up, and one city is not "cross-city"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from briefgen.core.types import (
+    ArticleSummary,
+    Cell,
+    Comparison,
+    Corpus,
+    Dimension,
+    Document,
+    Excerpt,
+    Fact,
+    Usage,
+)
+from briefgen.engines.owner import fact_city
+from briefgen.output.render import write_outputs
+from briefgen.output.report import Brief
+
+TWO_CITY = [
+    "甲市今年新材料产业产值达到300亿元。",
+    "乙市新材料企业已有120家，力争2027年产值突破500亿元。",
+    "两地将共建新材料创新中心。此外，合作区企业共58家。",
+]
+
+
+def _doc(doc_id: str, cities: list[str], texts: list[str]) -> Document:
+    excerpts = [Excerpt(f"{doc_id}:p{i}", doc_id, i, t, t, len(t)) for i, t in enumerate(texts, 1)]
+    return Document(doc_id, f"{doc_id}.txt", "新材料", "2024-03-01", "日报", None, cities, "\n".join(texts), excerpts)
+
+
+def _fact(doc: Document, n: int, value: str, unit: str, what: str, *, target: bool = False,
+          year: int | None = None, year_source: str = "") -> Fact:  # fmt: skip
+    text = doc.excerpts[n - 1].text
+    sentence = next(s + "。" for s in text.split("。") if value in s)
+    return Fact(value, unit, what, what, year, "scale", sentence, [doc.excerpts[n - 1].id],
+                is_target=target, year_source=year_source, at=sentence.index(value))  # fmt: skip
+
+
+def _brief(docs: list[Document], facts: dict[str, list[Fact]], cities: list[str]) -> Brief:
+    dims = [Dimension("scale", "产业规模", "Industry scale", ("产值",))]
+    arts = [ArticleSummary(d.id, d.title, None, d.date, d.source, d.cities, [], [], facts.get(d.id, []),
+                           engine="extractive") for d in docs]  # fmt: skip
+    cells = [Cell(c, "scale", "来源中未提及", "not found in sources", [], "not_found") for c in cities]
+    return Brief(
+        corpus=Corpus(docs, []), articles=arts, comparison=Comparison(cities, dims, cells), summary=[],
+        usage=Usage(), settings={"hash": "h", "prompts_version": None}, engine="extractive", generated="2024-03-02",
+        city_en={"甲市": "Jia", "乙市": "Yi", "丙市": "Bing"},
+    )  # fmt: skip
+
+
+def _section(md: str, heading: str) -> str:
+    return md.split(f"\n## {heading}")[1].split("\n## ")[0]
+
+
+def test_fact_city_reads_the_sentence_then_the_paragraph() -> None:
+    doc = _doc("ab", ["甲市", "乙市"], TWO_CITY)
+    by_index = {e.id: e for e in doc.excerpts}
+    assert fact_city(_fact(doc, 1, "300", "亿元", "产值"), doc.cities) == "甲市"
+    assert fact_city(_fact(doc, 2, "120", "家", "企业"), doc.cities) == "乙市"
+    # the sentence names no city; the paragraph does not either: nobody's figure
+    assert fact_city(_fact(doc, 3, "58", "家", "企业"), doc.cities, excerpts=by_index) is None
+    # a one-city article quoting another city of the brief gives that city the figure
+    solo = _doc("c", ["丙市"], ["丙市产值80亿元，甲市产值300亿元。"])
+    assert fact_city(_fact(solo, 1, "300", "亿元", "产值"), solo.cities, ["甲市", "丙市"]) == "甲市"
+    assert fact_city(_fact(solo, 1, "80", "亿元", "产值"), solo.cities, ["甲市", "丙市"]) == "丙市"
+
+
+def test_key_figures_hold_only_the_citys_own(tmp_path: Path) -> None:
+    doc = _doc("ab", ["甲市", "乙市"], TWO_CITY)
+    facts = [
+        _fact(doc, 1, "300", "亿元", "新材料产业产值"),
+        _fact(doc, 2, "120", "家", "新材料企业"),
+        _fact(doc, 2, "500", "亿元", "产值目标", target=True, year=2027, year_source="explicit"),
+        _fact(doc, 3, "58", "家", "合作区企业"),
+    ]
+    write_outputs(_brief([doc], {"ab": facts}, ["甲市", "乙市"]), tmp_path, lang="zh")
+    md = (tmp_path / "brief.md").read_text(encoding="utf-8")
+    jia, yi = _section(md, "甲市"), _section(md, "乙市")
+    assert "| 300亿元 |" in jia and "120家" not in jia and "500亿元" not in jia
+    assert "| 120家 |" in yi and "| 突破500亿元 |" in yi and "300亿元" not in yi
+    assert "58家" not in jia + yi  # no city named: on the article page only
+    assert "58家" in (tmp_path / "articles" / "ab.md").read_text(encoding="utf-8")
+
+
+def test_a_cut_table_says_how_many_rows_are_left_out(tmp_path: Path) -> None:
+    texts = [f"丙市第{i}类企业共{i + 10}家。" for i in range(1, 16)]
+    doc = _doc("c", ["丙市"], texts)
+    facts = [_fact(doc, i, str(i + 10), "家", f"第{i}类企业") for i in range(1, 16)]
+    write_outputs(_brief([doc], {"c": facts}, ["丙市"]), tmp_path)
+    md = (tmp_path / "brief.md").read_text(encoding="utf-8")
+    assert "另有 3 项数据未列出" in md and "3 more figures not listed here" in md
+    assert md.count("| 第") == 12
+
+
+def test_scope_counts_add_up_and_one_city_is_not_cross_city(tmp_path: Path) -> None:
+    ab = _doc("ab", ["甲市", "乙市"], TWO_CITY)
+    a = _doc("a", ["甲市"], ["甲市产值300亿元。"])
+    write_outputs(_brief([ab, a], {}, ["甲市", "乙市"]), tmp_path / "two")
+    md = (tmp_path / "two" / "brief.md").read_text(encoding="utf-8")
+    assert "甲市（2篇）、乙市（1篇）；共 2 篇文章（其中 1 篇涉及多个城市，分别计入各城市）" in md
+    assert "Jia (2 articles), Yi (1 article); 2 articles (1 covers more than one city and is counted under each)" in md
+    assert md.startswith("# 城市产业政策对比简报 / Cross-city industry policy brief")
+
+    write_outputs(_brief([a], {}, ["甲市"]), tmp_path / "one")
+    md = (tmp_path / "one" / "brief.md").read_text(encoding="utf-8")
+    assert "Jia (1 article); 1 article," in md and "Cross-city" not in md and "对比简报" not in md
+    assert "涉及多个城市" not in md
+
+
+def test_city_section_does_not_repeat_the_table(tmp_path: Path) -> None:
+    doc = _doc("a", ["甲市"], ["甲市产值300亿元。"])
+    brief = _brief([doc], {}, ["甲市"])
+    brief.comparison.cells = [Cell("甲市", "scale", "单元格：产值300亿元", "CNY 30 billion", ["a:p1"], "verified")]
+    write_outputs(brief, tmp_path)
+    md = (tmp_path / "brief.md").read_text(encoding="utf-8")
+    assert md.count("单元格：产值300亿元") == 1  # in the table only; the city section points to it
