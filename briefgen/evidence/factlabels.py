@@ -162,7 +162,9 @@ def is_change(q: Quantity) -> bool:
     return u is not None and u.kind in ("percent", "pp")
 
 
-def borrow_label(what: str, q: Quantity, last: Fact | None, lex: FactLexicon) -> str:
+def borrow_label(
+    what: str, q: Quantity, last: Fact | None, lex: FactLexicon, expected: bool = False
+) -> str:
     """Labels that only make sense with the figure before: "营业收入2400亿元，同比增长8.5%"
     -> 营业收入同比增长; "营收…1600亿元。预计2025年将达到3000亿元" -> 营业收入."""
     if last is None:
@@ -175,6 +177,6 @@ def borrow_label(what: str, q: Quantity, last: Fact | None, lex: FactLexicon) ->
     shared = u is not None and u.kind in ("money", "area")  # counts name different things
     if (not what or what in lex.growth) and shared and last.unit == q.unit_raw:
         return last.what  # "从…900亿元增长到…1600亿元"
-    if not what and last.unit == q.unit_raw and u is not None and u.kind == "count":
-        return last.what  # "产量超过15万辆，全年有望突破100万辆": the same measure
+    if not what and expected and last.unit == q.unit_raw and u is not None and u.kind == "count":
+        return last.what  # "产量超过15万辆，全年有望突破100万辆": the same measure, expected
     return what

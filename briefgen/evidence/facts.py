@@ -147,7 +147,8 @@ def _sentence_facts(sentence: str, ex: Excerpt, ctx: _Context, lex: FactLexicon,
             dim = _dimension(q, span, hits, masked, lex)
         others = [o for o in wanted if o is not q]
         what = label_of(sentence, masked, span, q, others, lex, ctx.cities)
-        what = borrow_label(what, q, ctx.last, lex)
+        head = masked[span[0] : q.start]
+        what = borrow_label(what, q, ctx.last, lex, expected=bool(lex.forecast_re.search(head)))
         cites = [ex.id] + ([when.cite] if when.cite and when.cite != ex.id else [])
         facts.append(
             Fact(
