@@ -92,6 +92,20 @@ def test_cut_off_batch_is_split_and_asked_again_without_overview(tmp_path: Path)
     assert [c.purpose for c in mock.calls] == [PAIR, "summary:zs-biomed", "summary:cd-health"]
 
 
+def test_timed_out_batch_is_split_and_asked_again(tmp_path: Path) -> None:
+    from fake_openai import MockModel, Reply
+
+    mock = MockModel()
+    mock.enqueue(PAIR, Reply(content='{"articles": []}', delay=1.4))  # free again well before the halves time out
+    mock.enqueue("summary:zs-biomed", {"title_en": "Zhongshan", "claims": [], "facts": [], "findings": []})
+    mock.enqueue("summary:cd-health", {"title_en": "Chengdu", "claims": [], "facts": [], "findings": []})
+    client = mock.client(no_cache=True, cache_dir=tmp_path / "c", timeout=1.0, min_tokens_per_second=1e9)
+    result = run(client)
+    assert [a.title_en for a in result.articles] == ["Zhongshan", "Chengdu"]
+    assert "split" in result.notes[0] and not result.failures
+    assert [c.purpose for c in mock.calls] == [PAIR, "summary:zs-biomed", "summary:cd-health"]
+
+
 def test_batch_prompt_labels_articles_and_their_paragraphs(tmp_path: Path) -> None:
     client, mock = mock_client(tmp_path)
     mock.enqueue(PAIR, {"articles": [], "overview": []})

@@ -97,13 +97,13 @@ def plan_batches(
 
 
 def _should_split(result: ModelResult) -> bool:
-    """A smaller batch may do: the reply was cut off or unreadable, or the call would have
-    passed the token budget (half the articles may still fit in it)."""
+    """A smaller batch may do: the reply was cut off, took too long or was unreadable, or the
+    call would have passed the token budget (half the articles may still fit in it)."""
     if result.skipped == "budget":
         return True
     if result.skipped or result.parsed is not None:
         return False
-    return result.finish_reason == "length" or bool(result.raw.strip())
+    return result.status in ("cut_off", "timed_out") or bool(result.raw.strip())
 
 
 @dataclass
