@@ -80,3 +80,29 @@ def test_a_good_model_run_exits_0_with_no_failures(mock_model: MockModel, tmp_pa
 
 def _answer_for(seen: object, empty: dict[str, object]) -> dict[str, object]:
     return empty
+
+
+def test_failed_executive_summary_is_reported_not_hidden(mock_model: MockModel, tmp_path: Path) -> None:
+    from test_summarize import CD, ZS
+
+    from briefgen.core.types import Corpus
+    from briefgen.engines.engine import ModelEngine
+    from briefgen.evidence.dimensions import load_dimensions
+    from briefgen.evidence.glossary import load_glossary
+    from briefgen.model.prompts import load_prompts
+    from briefgen.output.progress import stages
+
+    finding = {"city": "中山", "dim": "scale", "zh": "2023年中山生物医药产业规模达462.2亿元。",
+               "en": "Zhongshan: CNY 46.22 billion in 2023.", "cites": ["p2"]}  # fmt: skip
+    mock_model.enqueue("summary:zs-biomed", {"title_en": "Z", "claims": [], "facts": [], "findings": [finding]})
+    mock_model.enqueue("summary:cd-health", {"title_en": "C", "claims": [], "facts": [], "findings": []})
+    # nothing queued for exec-summary: that call fails with HTTP 400
+    engine = ModelEngine(mock_model.client(cache_dir=tmp_path / "c"), load_prompts(), load_glossary(),
+                         load_dimensions(), batch_tokens=0, batch_articles=1)  # fmt: skip
+    with stages(5, False) as bar:
+        run = engine.run(Corpus([ZS, CD], []), bar)
+    engine.close()
+    assert [c.purpose for c in mock_model.calls][-1] == "exec-summary"
+    assert [(f.part, f.doc_id) for f in run.model_failures] == [("summary", None)]
+    assert run.summary == [] and any("executive summary" in w for w in run.warnings)
+    assert any(c.status == "verified" for c in run.comparison.cells)
