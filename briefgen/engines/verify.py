@@ -28,9 +28,6 @@ from briefgen.evidence.binding import (
 )
 from briefgen.text import numbers
 
-NOT_FOUND_ZH = "来源中未提及"
-NOT_FOUND_EN = "not found in sources"
-
 # English words that contain a number but are labels, not quantities.
 _EN_LABELS = re.compile(
     r"\b\d+(?:st|nd|rd|th)\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten)-year\s+plan\b"
