@@ -74,3 +74,21 @@ def test_summarize_takes_the_dimensions_file_like_build(tmp_path: Path) -> None:
     result = runner.invoke(app, ["summarize", str(EXAMPLES), "-o", str(tmp_path / "s"), "--dimensions", str(tmp_path / "none.toml")])
     assert result.exit_code == 1 and "none.toml" in result.output
     assert len(result.output.strip().splitlines()) <= 2 and "Traceback" not in result.output
+
+
+def test_help_keeps_default_texts() -> None:
+    # rich reads "[...]" as markup: an unescaped "[default: 12000]" vanished from --help
+    result = runner.invoke(app, ["build", "--help"], env={"COLUMNS": "250"}, terminal_width=250)
+    assert result.exit_code == 0
+    for text in ("[default: 12000]", "[default: 6]", "[default: 4]", "[default: model if one is configured"):
+        assert text in result.stdout, text
+
+
+def test_summarize_and_build_share_the_same_options() -> None:
+    def options(cmd: str) -> set[str]:
+        out = runner.invoke(app, [cmd, "--help"], env={"COLUMNS": "250"}, terminal_width=250).stdout
+        return {w for line in out.splitlines() for w in line.split() if w.startswith("--")}
+
+    shared = options("summarize")
+    assert {"--model", "--batch-tokens", "--strict", "--dimensions", "--output"} <= shared
+    assert shared <= options("build")
