@@ -41,29 +41,38 @@ def _city_regex() -> re.Pattern[str]:
     names = sorted(list(load_cities()) + list(zones()), key=len, reverse=True)
     return re.compile("|".join(re.escape(n) for n in names))
 
+@lru_cache(maxsize=1)
+def _rules() -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...], tuple[str, ...], dict[str, str]]:
+    """(needs-suffix, not-after, not-before, counterpart-before, zones), read once."""
+    return (
+        frozenset(city_rule("needs-suffix")),
+        city_rule("not-after"),
+        city_rule("not-before"),
+        city_rule("counterpart-before"),
+        zones(),
+    )
+
+
 def _weight(text: str, start: int, end: int) -> float:
     """How much one mention says the article is about this city."""
     before = text[max(0, start - 2) : start]
-    if any(before.endswith(w) for w in city_rule("counterpart-before")) or text[end : end + 1] == "、":
+    if before.endswith(_rules()[3]) or text[end : end + 1] == "、":
         return 0.3
     return 1.0
 
 
 def _mentions(text: str) -> list[tuple[str, int, float]]:
     """(city, position, weight) for each city mention in ``text``."""
+    needs_suffix, not_after, not_before, _, zone_city = _rules()
     out = []
     for m in _city_regex().finditer(text):
-        name, end = m.group(0), m.end()
-        city = zones().get(name, name)
+        name, start, end = m.group(0), m.start(), m.end()
         after = text[end : end + 2]
-        before = text[max(0, m.start() - 2) : m.start()]
-        if name in city_rule("needs-suffix") and not after.startswith("市"):
+        if name in needs_suffix and not after.startswith("市"):
             continue
-        if any(after.startswith(w) for w in city_rule("not-after")) or any(
-            before.endswith(w) for w in city_rule("not-before")
-        ):
+        if after.startswith(not_after) or text[max(0, start - 2) : start].endswith(not_before):
             continue
-        out.append((city, m.start(), _weight(text, m.start(), end)))
+        out.append((zone_city.get(name, name), start, _weight(text, start, end)))
     return out
 
 

@@ -120,6 +120,12 @@ def _traditional() -> dict[str, str]:
     return {a: b for a, b in zip(chars, converted, strict=True) if a != b and len(b) == 1}
 
 
+@lru_cache(maxsize=1)
+def _traditional_char() -> re.Pattern[str]:
+    """One traditional character (a character class: the engine scans it as a bitmap)."""
+    return re.compile("[" + "".join(sorted(_traditional())) + "]")
+
+
 def to_simplified(s: str) -> str:
     """Traditional -> simplified Chinese (OpenCC t2s), only for text that is traditional.
 
@@ -130,14 +136,13 @@ def to_simplified(s: str) -> str:
     """
     if not s or s.isascii():
         return s
-    table = _traditional()
-    trad = set(s) & table.keys()
-    if not trad:
+    found = _traditional_char().findall(s)
+    if not found:
         return s
-    count = sum(s.count(ch) for ch in trad)
-    if count >= TRADITIONAL_SHARE * han_count(s):
+    if len(found) >= TRADITIONAL_SHARE * han_count(s):
         return str(_converter().convert(s))
-    return "".join(table.get(ch, ch) for ch in s)
+    table = _traditional()
+    return _traditional_char().sub(lambda m: table[m.group(0)], s)
 
 
 def normalise_original(s: str) -> str:
