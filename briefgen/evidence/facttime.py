@@ -119,6 +119,8 @@ def events_of(masked: str, spans: list[tuple[int, int]], doc_year: int | None,
             events.append(Event(m.start(), "since", None, topic, ""))
             continue
         target = offset > 0 or (offset == 0 and has_cue(m.start()))
+        if any(p < m.start() for p in forecast_pos):  # 预计今年底…将超过: a forecast
+            target = False
         kind = "target" if target else "point"
         events.append(Event(m.start(), kind, doc_year + offset, topic, "relative"))
     for m in lex.present_re.finditer(masked):
