@@ -21,7 +21,6 @@ EVALUATE = Path(__file__).resolve().parent.parent / "bench" / "verifier" / "eval
 # kind: which label misses its threshold today (see bench/RESULTS.md, "Verifier")
 KNOWN_MISSES = {
     ("list-position", "wrong"),  # a rank (第三 vs 第四) swapped between two figures of a sentence
-    ("city", "wrong"),  # a district's figure (全区, 钱塘区) given to its whole city
 }
 
 
@@ -85,5 +84,7 @@ def test_rejections_name_what_differs() -> None:
         if item["label"] == "wrong" and item["kind"] in by_kind:
             out = ev.check(item)
             assert not out.verified
-            named = [r for r in out.reasons if by_kind[item["kind"]] in r or "where the cited text" in r]
+            named = [
+                r for r in out.reasons if by_kind[item["kind"]] in r or "where the cited text" in r
+            ]
             assert named, (item["id"], out.reasons)

@@ -276,3 +276,28 @@ def test_a_rank_can_be_a_fact() -> None:
         set(ctx),
     )
     assert ok.status == "verified", ok.reasons
+
+
+def test_a_district_figure_is_not_the_whole_city() -> None:
+    ex = "湖州市南浔区召开大会。会上披露，2023年全区新材料产业产值达到380亿元。"
+    ctx = {"d:p1": Excerpt("d:p1", "d", 1, ex, ex)}
+    ok = verify_claim(
+        Claim(
+            "2023年南浔区新材料产业产值达到380亿元。",
+            "Nanxun District's output was CNY 38 billion in 2023.",
+            ["d:p1"],
+        ),
+        ctx,
+        set(ctx),
+    )
+    assert ok.status == "verified", ok.reasons
+    bad = verify_claim(
+        Claim(
+            "2023年湖州新材料产业产值达到380亿元。",
+            "Huzhou's output was CNY 38 billion in 2023.",
+            ["d:p1"],
+        ),
+        ctx,
+        set(ctx),
+    )
+    assert any("attributed to all of 湖州" in r for r in bad.reasons)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from briefgen.core.types import Excerpt, Quantity
 from briefgen.evidence.figurecontext import (
@@ -72,6 +73,10 @@ def _differences(c: Figure, s: Figure) -> list[str]:
         )
     if c.place and s.place and c.place != s.place:
         out.append(f"attributed to {c.place} where the cited text gives it for {s.place}")
+    elif c.place and c.place_named and s.part and not c.part:
+        out.append(
+            f"attributed to all of {c.place} where the cited text gives it for a district (全区)"
+        )
     return out
 
 
@@ -177,7 +182,7 @@ def _claim_figures(
                     if o.modality != "unmarked" and same_quantity(f.q, o.q)
                 ]
                 if marked:
-                    f = Figure(f.q, f.qualifier, marked[0], f.years, f.place, f.label, f.slot)
+                    f = replace(f, modality=marked[0])
             out.append((lang, f))
     return out
 

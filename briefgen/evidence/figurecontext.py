@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from briefgen.core.types import Quantity
@@ -42,6 +42,8 @@ class Figure:
     place: str | None  # the city it belongs to (zh name, no 市), None when no city is named
     label: frozenset[str]  # Han bigrams of the words around it (its clause)
     slot: str | None = None  # its item in a 分别 list: "Ⅲ" in 按Ⅰ、Ⅱ、Ⅲ期分别给予…
+    part: bool = False  # source: 全区/区内 before it (a district's figure); claim: names an area
+    place_named: bool = False  # the place is written in the text (not the article's or finding's)
 
 
 @dataclass(frozen=True)
@@ -311,6 +313,11 @@ def month_days(text: str) -> frozenset[tuple[int, int]]:
     return frozenset(out)
 
 
+_DISTRICT = re.compile(r"全区|区内")  # 会上披露，2023年全区…: the district's figure, not the city's
+_AREA = {
+    "zh": re.compile(r"区|园|基地|生物城|小镇"),
+    "en": re.compile(r"\b(?:district|zone|park|area|base|town|ETDZ|E-Town)\b", re.I),
+}
 _FIRM = re.compile(
     r"([\u4e00-\u9fff]{2,12}(?:公司|集团|药业|制药|股份|生物))(?:是|为|，|,)[^。]*?其"
 )
@@ -387,7 +394,7 @@ def _with_slots(figures: list[Figure], text: str) -> list[Figure]:
         for items, spans in list_slots(text):
             for item, (s, e) in zip(items, spans, strict=True):
                 if s <= f.q.start < e or f.q.start <= s < f.q.end:
-                    f = Figure(f.q, f.qualifier, f.modality, f.years, f.place, f.label, item)
+                    f = replace(f, slot=item)
         out.append(f)
     return out
 
@@ -405,7 +412,7 @@ def _inherit_qualifiers(figures: list[Figure], text: str) -> list[Figure]:
         gap = text[prev.q.end : f.q.start] if prev else ""
         listed = gap.strip(" ,") in ("、", "和", "及", "", "and", "or")
         if prev and f.qualifier is None and prev.qualifier and listed and _same_list(prev.q, f.q):
-            f = Figure(f.q, prev.qualifier, f.modality, f.years, f.place, f.label, f.slot)
+            f = replace(f, qualifier=prev.qualifier)
         out.append(f)
     return out
 
@@ -462,6 +469,9 @@ def read_figures(text: str, lang: str = "zh", doc_years: tuple[int, ...] = (),
             years = _claim_year(q.start, q.end, marks, clause, sentence, lang)
             named = [c for p, c in places if sentence[0] <= p < q.start]
         place = named[-1] if named else default_place
+        part = bool(
+            (_DISTRICT if role == "source" else _AREA[lang]).search(masked, sentence[0], q.start)
+        )
         if role == "source" and (firm := _firm_subject(masked, sentence[0], q.start)):
             place = firm
         label = frozenset[str]()
@@ -471,5 +481,7 @@ def read_figures(text: str, lang: str = "zh", doc_years: tuple[int, ...] = (),
                 if role == "source"
                 else _claim_label(masked, q, clauses)
             )
-        out.append(Figure(q, _qualifier(masked, q), mod, years, place, label))
+        out.append(
+            Figure(q, _qualifier(masked, q), mod, years, place, label, None, part, bool(named))
+        )
     return tuple(_with_slots(_inherit_qualifiers(out, masked), masked))
