@@ -294,3 +294,9 @@ def test_both_languages_read_to_the_same_figure(zh: str, en: str) -> None:
 def test_a_rank_move_and_first_half_are_not_figures() -> None:
     assert find_quantities("排名上升1位") == []
     assert find_quantities("in the first half of the year") == []
+
+
+def test_a_place_in_a_ranking_reads_the_same_in_both_languages() -> None:
+    assert same_quantity(one("数量位列全国第三"), one("ranks third nationally"))
+    assert not same_quantity(one("位居全国第四"), one("ranks third"))
+    assert find_quantities("第十二届中国生物产业大会") == []  # an edition, not a rank

@@ -301,3 +301,30 @@ def test_a_district_figure_is_not_the_whole_city() -> None:
         set(ctx),
     )
     assert any("attributed to all of 湖州" in r for r in bad.reasons)
+
+
+def test_a_rank_keeps_the_measure_it_belongs_to() -> None:
+    ex = (
+        "全市药品生产企业近300家，数量位列全省第三；上市公司12家，总市值超过900亿元，位居全省第四。"
+    )
+    ctx = {"k:p1": Excerpt("k:p1", "k", 1, ex, ex)}
+    ok = verify_claim(
+        Claim(
+            "药品生产企业数量位列全省第三。",
+            "The number of drug makers ranks third in the province.",
+            ["k:p1"],
+        ),
+        ctx,
+        set(ctx),
+    )
+    assert ok.status == "verified", ok.reasons
+    bad = verify_claim(
+        Claim(
+            "上市公司总市值位列全省第三。",
+            "The listed firms' market value ranks third in the province.",
+            ["k:p1"],
+        ),
+        ctx,
+        set(ctx),
+    )
+    assert bad.status == "rejected"

@@ -96,6 +96,8 @@ def _in_cited(q: Quantity, cited: list[Excerpt]) -> bool:
 def _needs_counterpart(q: Quantity) -> bool:
     """一年, 五年, 两位, 1个: small whole counts read as words in English ("the first year",
     "a single park", "double-digit") need no English figure of their own."""
+    if q.unit == "place":  # 位居全国第四 may be "fourth in China", which reads no rank
+        return False
     u = numbers.unit_info(q.unit)
     small = q.high is None and float(q.value).is_integer() and q.value <= 10
     spelled = not re.search(r"\d", q.number)

@@ -332,8 +332,18 @@ def _firm_subject(text: str, start: int, pos: int) -> str | None:
 # ------------------------------------------------------------------- labels
 
 
+_SAME_WORDS = (
+    ("位居", "位列"),
+    ("位于", "位列"),
+    ("排名", "位列"),
+    ("营收", "营业收入"),
+)  # one wording
+
+
 def bigrams(text: str) -> frozenset[str]:
     """Han character pairs of a text: a wording fingerprint that survives small edits."""
+    for word, same in _SAME_WORDS:
+        text = text.replace(word, same)
     han = "".join(ch if _HAN.match(ch) else " " for ch in text)
     return frozenset(w[i : i + 2] for w in han.split() for i in range(len(w) - 1))
 

@@ -28,7 +28,7 @@ from briefgen.core.types import Quantity
 from briefgen.text.numattach import count_noun, currency_before, finish, match_unit
 from briefgen.text.numcompare import format_en, same_quantity
 from briefgen.text.numlex import LEXICONS, Unit, is_fact_unit, lexicon, unit_info
-from briefgen.text.numphrases import en_fractions, halves, multiples, tops
+from briefgen.text.numphrases import en_fractions, halves, multiples, ranks, tops
 from briefgen.text.numwords import (
     EN_MULT_RE,
     EN_NUMBER,
@@ -370,7 +370,7 @@ def _scan(text: str) -> tuple[Quantity, ...]:
             out.append(replace(q, raw=text[q.start : q.end]))
         pos = max(hit.end, m.start() + 1)
     # "one in three" is one ratio and "10-fold" one multiple, not the bare numbers inside
-    words = en_fractions(t) + multiples(t) + halves(t) + tops(t)
+    words = en_fractions(t) + multiples(t) + halves(t) + tops(t) + ranks(t)
     if words:
         out = [q for q in out if not any(f.start < q.end and q.start < f.end for f in words)]
         out += [replace(q, raw=text[q.start : q.end]) for q in words]

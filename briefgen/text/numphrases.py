@@ -116,3 +116,42 @@ def tops(t: str) -> list[Quantity]:
         if value:
             out.append(finish(t, m.start(), m.end(), word, float(value), "top", None, None, "前"))
     return out
+
+
+_ORDINALS = (
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+)
+_RANK = re.compile(
+    r"(?:位列|位居|排名|排在|居|列)(?:全国|全省|全市|全球|国内|省内|世界|城市|同类城市|各区)?[^，。；\d]{0,6}?"
+    r"第\s*(\d+|[一二三四五六七八九十]+)(?:位|名)?"
+    r"|\b(?:rank(?:s|ed|ing)?|placing|placed|came|comes|stood|stands)\s+(?:at\s+)?(?:No\.\s*)?("
+    + "|".join(_ORDINALS)
+    + r")\b",
+    re.I,
+)
+
+
+def ranks(t: str) -> list[Quantity]:
+    """位列全国第三 / 排名第2位 / "ranks third": a place in a ranking, one figure on both sides
+    (unit "place", comparable only with another place)."""
+    out = []
+    for m in _RANK.finditer(t):
+        if m.group(1):
+            word = m.group(1)
+            value = float(word) if word.isdigit() else cn_to_number(word)
+            start = m.start(1) - (1 if t[m.start(1) - 1] == "第" else 0)
+        else:
+            word = m.group(2)
+            value, start = float(_ORDINALS.index(word.lower()) + 1), m.start(2)
+        if value:
+            out.append(finish(t, start, m.end(), word, float(value), "place", None, None, "第"))
+    return out
