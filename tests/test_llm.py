@@ -80,16 +80,27 @@ def test_client_error_is_not_retried(server: FakeOpenAI, tmp_path: Path) -> None
     assert server.count == 1
 
 
-def test_silent_server_times_out_soon_reported_as_such_and_not_retried(
-        server: FakeOpenAI, tmp_path: Path) -> None:
+def test_silent_server_fails_soon_and_is_not_retried(server: FakeOpenAI, tmp_path: Path) -> None:
+    """A server that sends nothing is not answering: a failure after the idle timeout, not a
+    'too long' answer to split and ask again."""
     server.add(Reply('{"city": "x", "value": 1}', delay=1.5))
     client = make_client(tmp_path, server.url, timeout=0.3, max_retries=3)
     started = time.monotonic()
     [res] = client.run([ask(max_tokens=4000)])  # the whole call could take 0.3 + 400 s
     assert time.monotonic() - started < 1.2
-    assert res.error is not None and "no reply within 0.3s" in res.error
-    assert res.status == "timed_out" and res.timed_out and server.count == 1
-    assert client.usage.attempts == 1 and client.usage.timeouts == 1 and client.usage.failed == 1
+    assert res.error == "no reply within 0.3s: the server sent nothing"
+    assert res.status == "failed" and server.count == 1
+    assert client.usage.attempts == 1 and client.usage.failed == 1
+
+
+def test_slow_whole_reply_is_timed_out(server: FakeOpenAI, tmp_path: Path) -> None:
+    """Without streaming, silence may just be a long answer being written: status timed_out
+    (the caller may ask for less)."""
+    server.add(Reply('{"city": "x", "value": 1}', delay=1.0))
+    whole = make_client(tmp_path, server.url, timeout=0.3, min_tokens_per_second=1e9, stream=False)
+    [res] = whole.run([ask(max_tokens=100)])
+    assert res.status == "timed_out" and res.error and "reply within 0.3s" in res.error
+    assert whole.usage.timeouts == 1 and whole.usage.attempts == 1
 
 
 def test_malformed_reply_is_retried_once_with_the_error(server: FakeOpenAI, tmp_path: Path) -> None:

@@ -195,8 +195,7 @@ class OpenAIBackend:
                 return await self._client.chat.completions.with_raw_response.create(
                     **self._payload(call), timeout=limits, extra_headers=headers)
             except openai.APITimeoutError:
-                raise BackendError(f"no reply within {read:g}s", transient=True,
-                                   timed_out=True) from None
+                raise self._silent(read) from None
             except openai.APIConnectionError as err:
                 raise BackendError(
                     scrub(f"connection error: {err.__cause__ or err}", self._secret), transient=True
@@ -208,6 +207,14 @@ class OpenAIBackend:
                     continue
                 raise self._classify(status, text, err) from None
         raise BackendError("the provider rejected every parameter variant")  # pragma: no cover
+
+    def _silent(self, seconds: float) -> BackendError:
+        """No response at all in time.  Streaming, that is a server that is not answering
+        (asking for less would not help: a failure, not retried); otherwise the answer may
+        just be long (``timed_out``: the caller may ask for less)."""
+        if self._stream:
+            return BackendError(f"no reply within {seconds:g}s: the server sent nothing")
+        return BackendError(f"no reply within {seconds:g}s", transient=True, timed_out=True)
 
     async def _read(self, raw: Any, call: Call) -> Exchange:
         """The answer inside an HTTP 200 (a stream or one JSON body), or a one-line reason
