@@ -118,3 +118,46 @@ def test_city_section_does_not_repeat_the_table(tmp_path: Path) -> None:
     write_outputs(brief, tmp_path)
     md = (tmp_path / "brief.md").read_text(encoding="utf-8")
     assert md.count("单元格：产值300亿元") == 1  # in the table only; the city section points to it
+
+
+# ------------------------------------------------------------------------ HTML
+
+
+def _two_city_outputs(tmp_path: Path) -> Path:
+    doc = _doc("ab", ["甲市", "乙市"], TWO_CITY)
+    brief = _brief([doc], {"ab": [_fact(doc, 1, "300", "亿元", "新材料产业产值")]}, ["甲市", "乙市"])
+    brief.comparison.cells[0] = Cell("甲市", "scale", "产值300亿元", "CNY 30 billion", ["ab:p1"], "verified")
+    write_outputs(brief, tmp_path)
+    return tmp_path
+
+
+def test_html_has_contents_scrolling_tables_and_a_cjk_font_stack(tmp_path: Path) -> None:
+    html = (_two_city_outputs(tmp_path) / "brief.html").read_text(encoding="utf-8")
+    toc = html.split('<div class="toc">')[1].split("</div>")[0]
+    assert 'href="#甲市-jia"' in toc and 'href="#乙市-yi"' in toc and "关键数据" not in toc  # h2 only
+    assert html.index('<div class="toc">') < html.index("<h2")
+    assert html.count("<table>") == html.count('<div class="table-scroll"><table>') >= 2
+    for font in ("Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei"):
+        assert font in html
+    assert ".table-scroll { overflow-x: auto" in html
+    assert "[TOC]" not in (tmp_path / "brief.md").read_text(encoding="utf-8")  # Markdown stays plain
+
+
+def test_article_pages_are_html_and_linked_from_the_brief(tmp_path: Path) -> None:
+    out = _two_city_outputs(tmp_path)
+    html = (out / "brief.html").read_text(encoding="utf-8")
+    assert 'href="articles/ab.html"' in html and 'href="articles/ab.md' not in html
+    assert "(articles/ab.md)" in (out / "brief.md").read_text(encoding="utf-8")
+    page = (out / "articles" / "ab.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and 'href="../brief.html"' in page and "<script" not in page
+    assert 'id="ab-p1"' in page
+
+
+def test_each_excerpt_links_back_to_what_cites_it(tmp_path: Path) -> None:
+    md = (_two_city_outputs(tmp_path) / "brief.md").read_text(encoding="utf-8")
+    appendix = md.split("\n## 附录")[1]
+    back = next(line for line in appendix.splitlines() if line.startswith("↩"))
+    assert "(#cell-甲市-scale)" in back and "(#figures-甲市)" in back and "(articles/ab.md#ab-p1)" in back
+    assert '<a id="cell-甲市-scale"></a>产值300亿元' in md and '<a id="figures-甲市"></a>' in md
+    html = (tmp_path / "brief.html").read_text(encoding="utf-8")
+    assert 'id="cell-甲市-scale"' in html and 'href="#cell-甲市-scale"' in html

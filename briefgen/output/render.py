@@ -25,6 +25,7 @@ from briefgen.core.types import ArticleSummary, Cell, Claim, Corpus, Fact
 from briefgen.corpus.metadata import zh_date
 from briefgen.engines.owner import fact_city
 from briefgen.evidence.facts import as_of_date, figure_as_written
+from briefgen.output.backrefs import anchor_id, cited_by
 from briefgen.output.report import (
     Brief,
     brief_to_json,
@@ -372,19 +373,30 @@ def _rows_view(brief: Brief, dims: list[dict[str, Any]], known: set[str]) -> lis
     return [
         {
             "dimension": dim,
-            "cells": [_cell_view(cells.get((city, dim["id"])), known) for city in comp.cities],
+            "cells": [
+                {
+                    **_cell_view(cells.get((city, dim["id"])), known),
+                    # where the cell sits, so the appendix can link back to it
+                    "city": {"zh": city, "en": brief.city_name_en(city)},
+                    "anchor": anchor_id("cell", city, dim["id"]),
+                }
+                for city in comp.cities
+            ],
         }
         for dim in dims
     ]
 
 
-def _excerpts_view(brief: Brief) -> list[dict[str, Any]]:
+def _excerpts_view(brief: Brief, refs: dict[str, list[dict[str, str]]] | None = None) -> list[dict[str, Any]]:
+    """The appendix: each cited excerpt with its article and (``cited_by``) the places
+    in the brief that cite it."""
     index = brief.corpus.excerpt_index()
     out = []
     for eid in brief.cited_ids():
         e = index[eid]
         ref = _article_ref(brief, e.doc_id)
-        out.append({**ref, "id": eid, "anchor": anchor(eid), "doc": e.doc_id, "text": e.text, "original": e.original})
+        out.append({**ref, "id": eid, "anchor": anchor(eid), "doc": e.doc_id, "text": e.text,
+                    "original": e.original, "cited_by": (refs or {}).get(eid, [])})  # fmt: skip
     return out
 
 
@@ -395,6 +407,10 @@ def brief_context(brief: Brief, lang: str, data: dict[str, Any] | None = None) -
     comp = brief.comparison
     dims = [{"id": d.id, "zh": d.zh, "en": d.en} for d in comp.dimensions]
     cities = _cities_view(brief, dims, known)
+    rows = _rows_view(brief, dims, known)
+    summary = [_claim_view(c) for c in brief.verified_summary()]
+    articles = [article_context(a, brief.corpus, brief.city_en, lang) for a in brief.articles]
+    refs = cited_by(summary, rows, cities, articles, _translator(lang))
     date_from, date_to = brief.date_range()
     extractive = brief.engine == "extractive"
     one_city = len(comp.cities) == 1  # no "cross-city" over one city
@@ -417,15 +433,15 @@ def brief_context(brief: Brief, lang: str, data: dict[str, Any] | None = None) -
             "date_from": date_from,
             "date_to": date_to,
         },
-        "summary": [_claim_view(c) for c in brief.verified_summary()],
+        "summary": summary,
         "dimensions": dims,
         "dimension_names": {d["id"]: d for d in dims},
         "city_names": {c: brief.city_name_en(c) for c in comp.cities},
-        "rows": _rows_view(brief, dims, known),
+        "rows": rows,
         "cities": cities,
-        "articles": [article_context(a, brief.corpus, brief.city_en, lang) for a in brief.articles],
+        "articles": articles,
         "verification": {**verification_counts(brief), "rejected": data["verification"]["rejected"]},
-        "excerpts": _excerpts_view(brief),
+        "excerpts": _excerpts_view(brief, refs),
         "warnings": list(brief.warnings),
         "model_failures": data["model_failures"],
         "data": data,
@@ -435,10 +451,16 @@ def brief_context(brief: Brief, lang: str, data: dict[str, Any] | None = None) -
 # ------------------------------------------------------------------- output
 
 
-def markdown_to_html(md: str, css: str, lang: str = "both") -> str:
+# links between the Markdown files, pointed at their HTML twins in the HTML pages
+_MD_LINK = re.compile(r'href="((?:\.\./)?(?:articles/)?[\w.\-]+)\.md((?:#[^"]*)?)"', re.UNICODE)
+
+
+def markdown_to_html(md: str, css: str, lang: str = "both", *, toc: bool = False) -> str:
     """Markdown with tables and anchors (see ``safehtml``), wrapped in a standalone page
-    whose Content-Security-Policy forbids scripts."""
-    body = markdown_body(md)
+    whose Content-Security-Policy forbids scripts.  Links to the brief's Markdown files
+    (``articles/<id>.md``, ``../brief.md``) lead to their HTML pages instead, so a reader
+    of brief.html never lands on raw Markdown; ``toc`` adds a table of contents."""
+    body = _MD_LINK.sub(r'href="\1.html\2"', markdown_body(md, toc=toc))
     m = re.search(r"^#\s+(.+)$", md, flags=re.MULTILINE)
     title = html.escape(m.group(1).strip()) if m else "briefgen"
     html_lang = "en" if lang == "en" else "zh-CN"
@@ -463,14 +485,23 @@ def write_articles(
     out_dir: Path,
     templates: Templates,
     lang: str = "both",
+    *,
+    html_pages: bool = False,
 ) -> list[Path]:
-    """One Markdown file per article: ``out_dir/<doc-id>.md``."""
+    """One Markdown file per article, ``out_dir/<doc-id>.md``; with ``html_pages`` (a
+    brief's build: brief.html links to them) also its HTML page ``<doc-id>.html``, in the
+    brief's stylesheet."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for art in articles:
         path = out_dir / f"{art.doc_id}.md"
-        path.write_text(render_article(art, corpus, city_en, templates, lang), encoding="utf-8")
+        md = render_article(art, corpus, city_en, templates, lang)
+        path.write_text(md, encoding="utf-8")
         paths.append(path)
+        if html_pages:
+            page = out_dir / f"{art.doc_id}.html"
+            page.write_text(markdown_to_html(md, templates.css, lang), encoding="utf-8")
+            paths.append(page)
     return paths
 
 
@@ -483,7 +514,7 @@ def write_outputs(
     lang: str = "both",
     templates: Templates | None = None,
 ) -> list[Path]:
-    """Write brief.md, brief.html, brief.json and articles/<doc-id>.md; return the paths."""
+    """Write brief.md, brief.html, brief.json and articles/<doc-id>.md and .html; return the paths."""
     if lang not in LANGS:
         raise ConfigError(f"language must be zh, en or both, not {lang!r}")
     templates = templates or Templates(template, templates_dir)
@@ -496,9 +527,9 @@ def write_outputs(
     out_dir.mkdir(parents=True, exist_ok=True)
     md_path, html_path, json_path = out_dir / "brief.md", out_dir / "brief.html", out_dir / "brief.json"
     md_path.write_text(md, encoding="utf-8")
-    html_path.write_text(markdown_to_html(md, templates.css, lang), encoding="utf-8")
+    html_path.write_text(markdown_to_html(md, templates.css, lang, toc=True), encoding="utf-8")
     json_path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     article_paths = write_articles(
-        brief.articles, brief.corpus, brief.city_en, out_dir / "articles", templates, lang
+        brief.articles, brief.corpus, brief.city_en, out_dir / "articles", templates, lang, html_pages=True
     )
     return [md_path, html_path, json_path, *article_paths]

@@ -16,6 +16,7 @@ for the cases it covers:
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as etree
 
@@ -72,6 +73,24 @@ def sanitise(body: str) -> str:
     )
 
 
-def markdown_body(md: str) -> str:
-    """Markdown (already escaped by the template filters) as sanitised HTML."""
-    return sanitise(_converter().convert(md))
+def markdown_body(md: str, *, toc: bool = False) -> str:
+    """Markdown (already escaped by the template filters) as sanitised HTML.
+
+    ``toc``: a table of contents of the level-2 headings, after the title: a long brief
+    (a section per city, an appendix) is read by jumping, most of all on a phone.
+    Every table sits in a ``div.table-scroll`` so a wide comparison scrolls sideways
+    inside its box instead of widening the whole page on a narrow screen.
+    """
+    conv = _converter()
+    body = conv.convert(md)
+    if toc:
+        # tokens are the h2s (toc_depth "2-3"); names are already escaped text
+        items = "".join(
+            f'<li><a href="#{html.escape(t["id"], quote=True)}">{t["name"]}</a></li>'
+            for t in getattr(conv, "toc_tokens", []) if t.get("level") == 2
+        )  # fmt: skip
+        if items:
+            box = f'<div class="toc"><ul>{items}</ul></div>'
+            body = body.replace("</h1>", "</h1>\n" + box, 1) if "</h1>" in body else box + body
+    body = body.replace("<table>", '<div class="table-scroll"><table>').replace("</table>", "</table></div>")
+    return sanitise(body)
