@@ -48,13 +48,11 @@ class Figure:
 
 @dataclass(frozen=True)
 class _Vocab:
-    cues: tuple[tuple[re.Pattern[str], str], ...]  # per language below
-    en_cues: tuple[tuple[re.Pattern[str], str], ...]
     relative: dict[str, int]
     places_zh: dict[str, str]  # written -> city (both 中山 and 中山市)
     places_en: dict[str, str]  # pinyin -> city
-    zh_re: tuple[re.Pattern[str], dict[int, str]]  # every cue in one pattern, group -> class
-    en_re: tuple[re.Pattern[str], dict[int, str]]
+    zh_words: tuple[tuple[str, str, tuple[str, ...]], ...]  # (word, class, not-after words)
+    en_words: tuple[tuple[str, str, tuple[str, ...]], ...]
 
 
 def _rows(name: str) -> list[list[str]]:
@@ -66,15 +64,14 @@ def _rows(name: str) -> list[list[str]]:
 
 @lru_cache(maxsize=1)
 def _vocab() -> _Vocab:
-    zh, en = [], []
+    zh: list[tuple[str, str, tuple[str, ...]]] = []
+    en: list[tuple[str, str, tuple[str, ...]]] = []
     for row in _rows("modality.tsv"):
         word, cls, lang = row[:3]
-        not_after = [w for w in (row[3].split(",") if len(row) > 3 else []) if w]
-        guard = "".join(f"(?<!{re.escape(w)})" for w in not_after)
-        if lang == "zh":
-            zh.append((re.compile(guard + re.escape(word)), cls))
-        else:
-            en.append((re.compile(r"\b" + re.escape(word) + r"\b", re.I), cls))
+        not_after = tuple(w for w in (row[3].split(",") if len(row) > 3 else []) if w)
+        (zh if lang == "zh" else en).append(
+            (word if lang == "zh" else word.lower(), cls, not_after)
+        )
     cities = load_glossary().cities
     places_zh: dict[str, str] = {}
     for name in cities:
@@ -87,17 +84,7 @@ def _vocab() -> _Vocab:
         if en_name:
             places_en.setdefault(en_name, zh_name.removesuffix("市"))
     relative = {r[0]: int(r[1]) for r in _rows("relative_years.tsv")}
-    return _Vocab(tuple(zh), tuple(en), relative, places_zh, places_en, _joined(zh), _joined(en))
-
-
-def _joined(cues: list[tuple[re.Pattern[str], str]]) -> tuple[re.Pattern[str], dict[int, str]]:
-    """One alternation of all cue patterns (longest first), each its own group."""
-    ordered = sorted(cues, key=lambda c: -len(c[0].pattern))
-    pattern = re.compile(
-        "|".join(f"({p.pattern})" for p, _ in ordered),
-        re.I if cues and cues[0][0].flags & re.I else 0,
-    )
-    return pattern, {i + 1: cls for i, (_, cls) in enumerate(ordered)}
+    return _Vocab(relative, places_zh, places_en, tuple(zh), tuple(en))
 
 
 def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
@@ -120,13 +107,31 @@ def _mask_titles(text: str) -> str:
 # ---------------------------------------------------------------- modality
 
 
+def _cue_positions(
+    text: str, words: tuple[tuple[str, str, tuple[str, ...]], ...], whole: bool
+) -> list[tuple[int, str]]:
+    """Every cue word in the text: plain substring search (many short words in a short
+    text is far quicker than one big alternation); English cues must be whole words,
+    and a cue right after one of its "not after" words (研发计划) does not count."""
+    low = text.lower() if whole else text
+    out = []
+    for word, cls, not_after in words:
+        i = low.find(word)
+        while i >= 0:
+            j = i + len(word)
+            bounded = not whole or (
+                (i == 0 or not low[i - 1].isalnum()) and (j >= len(low) or not low[j].isalnum())
+            )
+            if bounded and not any(low.endswith(g, 0, i) for g in not_after):
+                out.append((i, cls))
+            i = low.find(word, i + 1)
+    return out
+
+
 def _modality_events(text: str, lang: str, doc_years: Sequence[int]) -> list[tuple[int, str]]:
     """(position, class) of every cue in reading order."""
     v = _vocab()
-    pattern, classes = v.zh_re if lang == "zh" else v.en_re
-    events = (
-        [(m.start(), classes[m.lastindex or 0]) for m in pattern.finditer(text)] if classes else []
-    )
+    events = _cue_positions(text, v.zh_words if lang == "zh" else v.en_words, lang == "en")
     if lang == "zh":
         events += [(m.start(), "target") for m in _TO_YEAR.finditer(text)]
         latest = max(doc_years, default=None)
@@ -494,4 +499,5 @@ def read_figures(text: str, lang: str = "zh", doc_years: tuple[int, ...] = (),
         out.append(
             Figure(q, _qualifier(masked, q), mod, years, place, label, None, part, bool(named))
         )
-    return tuple(_with_slots(_inherit_qualifiers(out, masked), masked))
+    out = _inherit_qualifiers(out, masked)
+    return tuple(_with_slots(out, masked) if role == "source" else out)

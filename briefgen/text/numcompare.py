@@ -18,11 +18,14 @@ _COUNT_KINDS = {"count", ""}
 _AREA_M2 = {"km2": 1e6, "m2": 1.0, "ha": 1e4, "mu": 10000 / 15}
 
 
+_RANGE_SPLIT = re.compile(r"\s*(?:-|–|—|~|至|到|\bto\b)\s*")
+
+
 def _precision(q: Quantity) -> float:
     """Half of this is how far a value may be off and still be the same written number."""
     if q.unit == "ratio":
         return 0.0
-    first = re.split(r"\s*(?:-|–|—|~|至|到|\bto\b)\s*", q.number)[0]
+    first = _RANGE_SPLIT.split(q.number)[0]
     base = number_value(first)
     d = decimals(first)
     lo = q.low if q.low is not None else q.value

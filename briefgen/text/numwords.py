@@ -90,6 +90,10 @@ def cn_to_number(s: str) -> float | None:
     return value
 
 
+_PLAIN = re.compile(r"[\d,]+(?:\.\d+)?")
+_FRACTION_DIGITS = re.compile(r"\.(\d+)")
+
+
 def number_value(s: str) -> float | None:
     """Value of one written number (arabic, Chinese numeral, English word, fraction)."""
     s = s.strip()
@@ -97,7 +101,7 @@ def number_value(s: str) -> float | None:
         a, _, b = s.partition("/")
         na, nb = number_value(a), number_value(b)
         return na / nb if na is not None and nb else None
-    if re.fullmatch(r"[\d,]+(?:\.\d+)?", s):
+    if _PLAIN.fullmatch(s):
         return float(s.replace(",", ""))
     low = s.lower()
     if low in EN_WORDS:
@@ -111,7 +115,7 @@ def number_value(s: str) -> float | None:
 
 def decimals(s: str) -> int:
     """Digits written after the decimal point: how precise the spelling is."""
-    m = re.search(r"\.(\d+)", s)
+    m = _FRACTION_DIGITS.search(s)
     return len(m.group(1)) if m else 0
 
 
