@@ -173,13 +173,15 @@ def measure_realistic(
     speed = {"latency": 0.5, "prefill_rate": 4000.0, "decode_rate": decode_rate}
     with tempfile.TemporaryDirectory(prefix="bench-real-") as tmp:
         work = Path(tmp)
-        with BenchServer(**speed, fill=True, max_seconds=3600) as server:
+        with BenchServer(latency=speed["latency"], prefill_rate=speed["prefill_rate"],
+                         decode_rate=decode_rate, fill=True, max_seconds=3600) as server:
             run = run_build(folder, work / "out", server=server, home=work / "home",
                             concurrency=concurrency, extra=extra, timeout=3000)
         done, total = summarised(work / "out") if (work / "out" / "brief.json").exists() else (0, 0)
     mr = mapreduce_baseline.measure(folder, concurrency=concurrency, **speed)
     return {
-        "folder": folder.name, "decode_rate": decode_rate, "concurrency": concurrency,
+        "folder": folder.parent.name if folder.name == "articles" else folder.name,
+        "decode_rate": decode_rate, "concurrency": concurrency,
         "extra": list(extra), "exit_code": run.returncode,
         "briefgen": {"wall_seconds": round(run.wall, 2), "calls": run.calls,
                      "summarised": done, "articles": total,
@@ -188,6 +190,44 @@ def measure_realistic(
         "mapreduce": mr,
         "wall_ratio": round(run.wall / max(mr["wall_seconds"], 0.01), 2),
     }
+
+
+def measure_realistic_all(
+    generated: int = 50, decode_rates: tuple[float, ...] = (30.0,), concurrencies: tuple[int, ...] = (16,)
+) -> dict[str, Any]:
+    """``measure_realistic`` over examples, seeds and ``generated`` generated articles."""
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-real-gen-") as tmp:
+        folders = [ROOT / "examples" / "articles", SEEDS]
+        if generated:
+            generate(generated, Path(tmp) / f"generated-{generated}")
+            folders.append(Path(tmp) / f"generated-{generated}")
+        for folder in (f for f in folders if f.is_dir()):
+            for rate in decode_rates:
+                for c in concurrencies:
+                    rows.append(measure_realistic(folder, decode_rate=rate, concurrency=c))
+                    print(json.dumps(rows[-1]), flush=True)
+    return {"rows": rows}
+
+
+def realistic_table(result: dict[str, Any]) -> str:
+    """Issue 17's comparison: briefgen's default build vs map-reduce at a real model's speed."""
+    lines = [
+        "Each call takes 0.5 s + prompt tokens/4,000 + completion tokens/decode rate; answers are "
+        "as long as each prompt allows (`--fill`).",
+        "",
+        "| folder | tok/s | concurrency | briefgen wall s | calls | articles summarised | "
+        "completion tokens | map-reduce wall s | calls | completion tokens | wall ratio |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in result["rows"]:
+        bg, mr = r["briefgen"], r["mapreduce"]
+        lines.append(
+            f"| {r['folder']} | {r['decode_rate']:g} | {r['concurrency']} | {bg['wall_seconds']} "
+            f"| {bg['calls']} | {bg['summarised']}/{bg['articles']} | {bg['completion_tokens']:,} "
+            f"| {mr['wall_seconds']} | {mr['calls']} | {mr['completion_tokens']:,} | {r['wall_ratio']} |"
+        )
+    return "\n".join(lines)
 
 
 def table(result: dict[str, Any]) -> str:
@@ -222,16 +262,22 @@ def main(argv: list[str] | None = None) -> int:
         "--derive-only", action="store_true", help="recompute critical paths in --out; run nothing"
     )
     p.add_argument("--realistic", type=Path, nargs="*", default=None, metavar="FOLDER",
-                   help="briefgen vs map-reduce at a real model's speed on FOLDER(s) "
-                        "(default: examples and seeds); prints JSON rows, writes nothing")
+                   help="briefgen vs map-reduce at a real model's speed on FOLDER(s) (printed), or "
+                        "with no folder on examples, seeds and --articles generated ones "
+                        "(written to results/realistic.json)")
     p.add_argument("--decode-rate", type=float, default=30.0, help="with --realistic: tokens/s")
     args = p.parse_args(argv)
     if args.realistic is not None:
-        folders = [f.resolve() for f in args.realistic] or [ROOT / "examples" / "articles", SEEDS]
-        for folder in folders:
-            for c in args.concurrency:
-                row = measure_realistic(folder, decode_rate=args.decode_rate, concurrency=c)
-                print(json.dumps(row), flush=True)
+        if args.realistic:
+            rows = [measure_realistic(f.resolve(), decode_rate=args.decode_rate, concurrency=c)
+                    for f in args.realistic for c in args.concurrency]
+            print(realistic_table({"rows": rows}))
+            return 0
+        real = measure_realistic_all(args.articles, (args.decode_rate,), tuple(args.concurrency))
+        out = RESULTS / "realistic.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(real, indent=1) + "\n", encoding="utf-8")
+        print(realistic_table(real))
         return 0
     if args.derive_only:
         result = derive(json.loads(args.out.read_text(encoding="utf-8")))

@@ -2,7 +2,8 @@
 
     python bench/run_all.py                 # tokens, time, rerun, plot (about 5 minutes)
     python bench/run_all.py --with-ingest   # also bench/bench_ingest.py (10,000 articles)
-    python bench/run_all.py --only tokens   # one of: tokens time rerun
+    python bench/run_all.py --only tokens   # one of: tokens time rerun realistic
+    python bench/run_all.py --only realistic   # briefgen vs map-reduce at 30 tok/s, c=16 (long)
 
 Each benchmark writes its raw numbers to bench/results/<name>.json; this script then
 replaces only the text between its own ``<!-- BEGIN name -->`` / ``<!-- END name -->``
@@ -146,12 +147,16 @@ def render_sections() -> dict[str, str]:
         )
     if rerun:
         out["rerun"] = f"Reproduce: `{PY} bench/bench_rerun.py`\n\n{bench_rerun.table(rerun)}"
+    real = _load("realistic")
+    if real:
+        out["realistic"] = (f"Reproduce: `{PY} bench/bench_time.py --realistic --concurrency 16`"
+                            f"\n\n{bench_time.realistic_table(real)}")
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description="Run all benchmarks; update bench/RESULTS.md.")
-    p.add_argument("--only", choices=["tokens", "time", "rerun"], action="append")
+    p.add_argument("--only", choices=["tokens", "time", "rerun", "realistic"], action="append")
     p.add_argument("--with-ingest", action="store_true", help="also run bench/bench_ingest.py")
     p.add_argument("--no-run", action="store_true", help="only re-render RESULTS.md from JSON")
     args = p.parse_args(argv)
@@ -164,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
             plot.main([])
         if "rerun" in todo:
             bench_rerun.main([])
+        if "realistic" in todo:  # only when asked: real-speed builds take minutes each
+            bench_time.main(["--realistic", "--concurrency", "16"])
         ingest_script = BENCH / "bench_ingest.py"
         if args.with_ingest and ingest_script.exists():
             subprocess.run([sys.executable, str(ingest_script)], cwd=ROOT, check=True, timeout=1800)
