@@ -370,3 +370,27 @@ def test_json_ld_in_the_body_counts_as_markup(tmp_path: Path) -> None:
     ld = '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2024-06-03"}</script>'
     doc = _one(tmp_path, "n.html", "<html><body>" + ld + _html_body() + "</body></html>")
     assert doc.date == "2024-06-03" and doc.provenance["date"] == "meta"
+
+
+def test_front_matter_with_chinese_keys_block_scalar_and_url_source(tmp_path: Path) -> None:
+    page = (
+        "---\n标题: >-\n  " + TITLE + "\n发布时间: 2024年6月3日\nsource: https://www.example.cn/a.html\n"
+        "作者: 王平\n---\n" + "\n".join(BODY)
+    )
+    doc = _one(tmp_path, "o.md", page)
+    assert doc.title == TITLE and doc.date == "2024-06-03"
+    assert doc.source is None  # a URL is not an outlet
+
+
+def test_html_dateline_year_from_the_saved_from_address(tmp_path: Path) -> None:
+    head = "<!-- saved from url=(0052)https://news.example.cn/2024/0603/c1234-5678.html -->\n<html><body>"
+    body = _html_body().replace(BODY[0], "新华社某城6月3日电 " + BODY[0])
+    doc = _one(tmp_path, "p.html", head + body + "</body></html>")
+    assert doc.date == "2024-06-03" and doc.provenance["date"] == "dateline" and doc.date_confidence == "medium"
+
+
+def test_html_dateline_year_from_a_footer_trafilatura_leaves_out(tmp_path: Path) -> None:
+    body = _html_body().replace(BODY[0], "新华社某城6月3日电 " + BODY[0])
+    foot = '<div class="footer"><p>某某网 版权所有 Copyright © 2015-2024</p></div>'
+    doc = _one(tmp_path, "q.html", "<html><body>" + body + foot + "</body></html>")
+    assert doc.date == "2024-06-03" and doc.date_confidence == "low"

@@ -161,7 +161,11 @@ def _head_meta(root: Any) -> dict[str, str | None]:
         date = _htmldate(root)
     source = metas.get("source") or metas.get("contentsource") or metas.get("og:site_name")
     author = metas.get("author") or metas.get("article:author")
-    url = metas.get("og:url") or next((lk.get("href") for lk in root.iter("link") if lk.get("rel") == "canonical"), None)
+    url = (
+        metas.get("og:url")
+        or next((lk.get("href") for lk in root.iter("link") if lk.get("rel") == "canonical"), None)
+        or next((b.get("href") for b in root.iter("base")), None)
+    )
     return {"title": title, "page_title": page_title, "date": date, "source": source, "author": author, "url": url}
 
 
@@ -289,6 +293,7 @@ def _html_to_lines_cached(
         meta["hidden"] = str(hidden)
     captions = _captions(root)
     full = _block_lines(root)
+    meta.update(_page_facts(html, full))
     if _lost_text(html, full):
         flat = _flat_lines(html)
         return tuple(_restore_header(flat, flat, meta.get("title"))), tuple(meta.items()), captions
@@ -302,6 +307,25 @@ def _html_to_lines_cached(
     if use_main:
         lines = _restore_header(lines, full, meta.get("title"))
     return tuple(lines), tuple(meta.items()), captions
+
+
+# What the page says about itself outside the article, for dating it when nothing else does:
+# the address a browser saved it from, a visible "本文地址：…" line, the copyright years.
+_SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.I)
+PAGE_URL_LINE = re.compile(r"(本文地址|原文地址|原文链接|本文链接|文章地址|文章链接|网页地址|网址|url)\s*[:：]?\s*(https?://\S+)", re.I)
+COPYRIGHT = re.compile(r"版权所有|copyright|©|\(c\)", re.I)
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+def _page_facts(html: str, full: list[str]) -> dict[str, str | None]:
+    saved = _SAVED_FROM.search(html, 0, 2000)
+    url_line = next((m.group(2) for m in map(PAGE_URL_LINE.search, full) if m), None)
+    years = [int(y) for ln in full if COPYRIGHT.search(ln) for y in _YEAR.findall(ln)]
+    return {
+        "saved_from": saved.group(1) if saved else None,
+        "footer_url": url_line,
+        "copyright_year": str(max(years)) if years else None,
+    }
 
 
 def _layout_table(lines: list[str]) -> bool:

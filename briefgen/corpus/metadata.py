@@ -62,8 +62,10 @@ class _Date:
 
 
 def _page_urls(cleaned: Cleaned) -> list[str]:
-    """The page's own address: front matter or markup, then a visible "本文地址：…" line."""
-    urls = [u for u in (cleaned.page_meta.get("url"),) if u]
+    """The page's own address: front matter or markup, the address the browser saved it from,
+    then a visible "本文地址：…" line."""
+    pm = cleaned.page_meta
+    urls = [u for u in (pm.get("url"), pm.get("saved_from"), pm.get("footer_url")) if u]
     for _, line in cleaned.dropped:
         if _URL_LINE.search(line):
             urls.extend(_URL.findall(line))
@@ -72,6 +74,8 @@ def _page_urls(cleaned: Cleaned) -> list[str]:
 
 def _copyright_year(cleaned: Cleaned) -> int | None:
     years = [int(y) for _, line in cleaned.dropped if _COPYRIGHT.search(line) for y in _YEAR.findall(line)]
+    if cleaned.page_meta.get("copyright_year"):  # HTML: read from the whole page, footer included
+        years.append(int(str(cleaned.page_meta["copyright_year"])))
     return max(years) if years else None
 
 

@@ -8,6 +8,7 @@ with the cleaned page, so metadata extraction never parses the HTML again.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -71,8 +72,12 @@ _FM_KEYS = {
     "source": "source", "publisher": "source", "outlet": "source", "media": "source",
     "url": "url", "link": "url", "permalink": "url", "source_url": "url", "original_url": "url",
     "canonical": "url",
+    # Chinese keys some exporters write inside the fences
+    "标题": "title", "日期": "date", "发布时间": "date", "发布日期": "date", "时间": "date",
+    "作者": "author", "来源": "source", "出处": "source", "链接": "url", "原文链接": "url", "网址": "url",
 }
-_FM_LINE = re.compile(r"^([A-Za-z_][\w-]{0,30})\s*:\s?(.*)$")
+_FM_LINE = re.compile(r"^([A-Za-z_][\w-]{0,30}|[\u4e00-\u9fff]{2,6})\s*[:：]\s?(.*)$")
+_BLOCK_SCALAR = re.compile(r"^[|>][+-]?$")  # YAML "title: >-" with the value on indented lines
 _FM_FENCE = re.compile(r"^(?:---|\.\.\.)\s*$")
 FM_MAX_LINES = 80  # a longer block is not front matter
 FM_MIN_UNFENCED = 2  # known fields needed to read unfenced "key: value" lines as front matter
@@ -100,11 +105,15 @@ def split_front_matter(text: str) -> tuple[dict[str, str | None], str]:
     if end is None:
         return {}, text
     fields: dict[str, str | None] = {}
-    for ln in lines[start + 1 : end]:
+    block = lines[start + 1 : end]
+    for i, ln in enumerate(block):
         m = _FM_LINE.match(ln)  # indented lines and list items belong to dropped keys
         key = _FM_KEYS.get(m.group(1).lower()) if m else None
         if m and key and not fields.get(key):
-            fields[key] = _fm_value(m.group(2))
+            value = m.group(2).strip()
+            if _BLOCK_SCALAR.match(value):  # the value is on the indented lines below
+                value = " ".join(x.strip() for x in itertools.takewhile(lambda x: x[:1] in " \t", block[i + 1 :]))
+            fields[key] = _fm_value(value)
     if not fields and not any(_FM_LINE.match(ln) for ln in lines[start + 1 : end]):
         return {}, text  # a Markdown rule (---) followed by text, not front matter
     return fields, "\n".join(lines[end + 1 :])
@@ -117,8 +126,8 @@ def _unfenced(lines: list[str], start: int, text: str) -> tuple[dict[str, str | 
     end = start
     while end < min(len(lines), start + FM_MAX_LINES):
         m = _FM_LINE.match(lines[end])
-        if not m or not m.group(2).strip():
-            break
+        if not m or not m.group(2).strip() or not m.group(1).isascii():
+            break  # Chinese "来源：…" lines without fences are the page's own header lines
         key = _FM_KEYS.get(m.group(1).lower())
         if key and not fields.get(key):
             fields[key] = _fm_value(m.group(2))

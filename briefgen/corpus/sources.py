@@ -48,7 +48,7 @@ def plausible(value: str | None) -> str | None:
     v = value.strip() if value else ""
     v = v.split()[0] if v else ""  # "北京日报 e3b7a9…", "合肥晚报 2019-08-13 00:44"
     v = _VALUE_JUNK.sub("", v).strip(" ,，。.;；")
-    if not v or len(v) > th.META_VALUE_MAX or parse_any_date(v):
+    if not v or len(v) > th.META_VALUE_MAX or "://" in v or v.startswith("www.") or parse_any_date(v):
         return None
     low = v.lower()
     if spam_word(low) or pattern("widget").search(low):
