@@ -106,3 +106,20 @@ def test_ingest_output_errors_are_one_line(tmp_path: Path) -> None:
     good = tmp_path / "corpus.json"
     result = runner.invoke(app, ["ingest", str(EXAMPLES), "-o", str(good)])
     assert result.exit_code == 0 and json.loads(good.read_text(encoding="utf-8"))["documents"]
+
+
+def test_summarize_checks_its_folder_and_removes_only_its_own_stale_pages(tmp_path: Path) -> None:
+    src = tmp_path / "articles"
+    shutil.copytree(EXAMPLES, src)
+    result = runner.invoke(app, ["summarize", str(src), "-o", str(src / "sums")])
+    _one_line_error(result.exit_code, result.stderr)
+    out = tmp_path / "sums"
+    assert runner.invoke(app, ["summarize", str(src), "-o", str(out)]).exit_code == 0
+    pages = sorted(p.stem for p in out.glob("*.md"))
+    (out / "notes.md").write_text("mine", encoding="utf-8")
+    for f in src.iterdir():
+        if f.stem == pages[0]:
+            f.unlink()
+    assert runner.invoke(app, ["summarize", str(src), "-o", str(out)]).exit_code == 0
+    now = {p.stem for p in out.glob("*.md")}
+    assert pages[0] not in now and "notes" in now and set(pages[1:]) <= now
