@@ -394,3 +394,10 @@ def test_html_dateline_year_from_a_footer_trafilatura_leaves_out(tmp_path: Path)
     foot = '<div class="footer"><p>某某网 版权所有 Copyright © 2015-2024</p></div>'
     doc = _one(tmp_path, "q.html", "<html><body>" + body + foot + "</body></html>")
     assert doc.date == "2024-06-03" and doc.date_confidence == "low"
+
+
+@pytest.mark.parametrize("line", ["视频加载中...", "点击图片查看原图", "您的浏览器不支持video标签"])
+def test_player_and_app_widgets_are_dropped(line: str) -> None:
+    from briefgen.corpus.rules import classify
+
+    assert classify(line) == "widget"

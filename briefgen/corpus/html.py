@@ -18,6 +18,7 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
+from briefgen.corpus import thresholds as th
 from briefgen.text.dates import parse_date
 from briefgen.text.script import han_count
 
@@ -32,7 +33,6 @@ _BLOCK = {
     "address", "center", "caption", "tbody", "thead", "fieldset", "legend", "body",
 }
 _VOID = {"input", "br", "hr", "img"}  # no end tag: never open a skipped region
-_CAPTION_MAX = 80  # longer texts are not treated as captions
 _LAYOUT_ROW = 400  # a table row this long holds paragraphs: the table is the page layout
 _WS = re.compile(r"[ \t\r\n\f\v]+")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
@@ -97,10 +97,10 @@ _TAG_OR_SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.I | re.S
 def _lost_text(html: str, lines: list[str]) -> bool:
     """Did the tree lose most of the page's Chinese text (a tag soup too deep to parse)?"""
     seen = sum(han_count(ln) for ln in lines)
-    if seen * 20 >= len(html):  # plenty of text came through: no need to look closer
+    if seen * th.MARKUP_PER_HAN >= len(html):  # plenty of text came through: no need to look closer
         return False
     raw = han_count(_TAG_OR_SCRIPT.sub(" ", html))
-    return raw >= 20 and seen < 0.5 * raw
+    return raw >= th.LOST_TEXT_MIN_HAN and seen < th.LOST_TEXT_SHARE * raw
 
 
 def _block_lines(root: Any) -> list[str]:
@@ -243,7 +243,7 @@ def _captions(root: Any) -> frozenset[str]:
             nxt = el.getnext()
             if nxt is not None and isinstance(nxt.tag, str) and not _picture_only(nxt):
                 found.append(_text(nxt))
-    return frozenset(c for c in found if c and len(c) <= _CAPTION_MAX)
+    return frozenset(c for c in found if c and len(c) <= th.CAPTION_MAX)
 
 
 # Text a reader never sees: hidden by inline style or the hidden attribute.  Pages use it to
@@ -302,7 +302,8 @@ def _html_to_lines_cached(
     main_chars = sum(len(x) for x in main)
     # trafilatura may keep only a fragment of pages made of short paragraphs, and on pages laid
     # out with tables it flattens the layout table into "| … |" rows holding the whole article.
-    use_main = (main_chars >= 200 or (main and main_chars >= 0.3 * full_chars)) and not _layout_table(main)
+    enough = main_chars >= th.MAIN_TEXT_MIN or (main and main_chars >= th.MAIN_TEXT_SHARE * full_chars)
+    use_main = enough and not _layout_table(main)
     lines = list(main) if use_main else list(full)
     if use_main:
         lines = _restore_header(lines, full, meta.get("title"))
@@ -336,9 +337,9 @@ def _layout_table(lines: list[str]) -> bool:
 def _restore_header(main: list[str], full: list[str], title: str | None) -> list[str]:
     """Put the title line and the date/source line back in front of the main text."""
     head: list[str] = []
-    if title and not any(title == ln or title in ln for ln in main[:5]):
+    if title and not any(title == ln or title in ln for ln in main[: th.HEADER_LINES]):
         head.append(title)
-    if not any(_META_HINT.search(ln) and len(ln) < 100 for ln in main[:6]):
+    if not any(_META_HINT.search(ln) and len(ln) < th.META_HINT_MAX for ln in main[: th.HEADER_LINES + 1]):
         # Look for a short date/source line near the title in the full page.
         start = 0
         if title:
@@ -346,8 +347,8 @@ def _restore_header(main: list[str], full: list[str], title: str | None) -> list
                 if title in ln or ln in title and len(ln) >= 4:
                     start = i
                     break
-        for ln in full[start : start + 8]:
-            if len(ln) < 100 and _META_HINT.search(ln) and ln not in main:
+        for ln in full[start : start + th.META_NEAR_TITLE]:
+            if len(ln) < th.META_HINT_MAX and _META_HINT.search(ln) and ln not in main:
                 head.append(ln)
                 break
     return head + main

@@ -76,3 +76,13 @@ MIN_COVERAGE = 0.12
 OWN_WORDS_ON_TOPIC = 0.5  # a block whose repeated words are this much on topic stays anyway
 MIN_TOPIC_WORDS = 5  # fewer keywords than this: too little text kept to judge a topic
 REPOST_DUPLICATES = 2  # this many repeated paragraphs in a row: a repost, not a pull quote
+
+# ----------------------------------------------------------------- HTML pages
+MAIN_TEXT_MIN = 200  # trafilatura's main text is trusted from this many characters ...
+MAIN_TEXT_SHARE = 0.3  # ... or this share of the page's text; else the whole page is walked
+MARKUP_PER_HAN = 20  # a page with at least one Han character per this many bytes kept its text
+LOST_TEXT_MIN_HAN = 20  # the parse lost the text when the raw page has this many Han characters ...
+LOST_TEXT_SHARE = 0.5  # ... and the tree kept less than this share of them
+HEADER_LINES = 5  # the title must appear in the first lines of the main text, else it is put back
+META_HINT_MAX = 100  # a date/source line near the title is shorter than this
+META_NEAR_TITLE = 8  # ... and within this many lines after the title in the whole page
