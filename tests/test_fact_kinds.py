@@ -61,7 +61,8 @@ def test_units_of_other_industries() -> None:
     got = _facts(
         "全市新能源汽车产量达到74.6万辆，动力电池产能约110GWh，智能算力规模达到1.2万P，晶圆产能约10万片/月，完成无人机飞行3.8万架次。"
     )
-    assert {"74.6万辆", "110GWh", "1.2万P", "10万片", "3.8万架次"} <= set(got)
+    assert {"74.6万辆", "110GWh", "1.2万P", "10万片/月", "3.8万架次"} <= set(got)
+    assert got["10万片/月"].value_en == "about 100,000 wafers per month"
     assert got["74.6万辆"].value_en == "746,000 vehicles"
     assert got["1.2万P"].value_en == "12,000 PFLOPS"
 
