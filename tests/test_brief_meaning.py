@@ -161,3 +161,32 @@ def test_each_excerpt_links_back_to_what_cites_it(tmp_path: Path) -> None:
     assert '<a id="cell-甲市-scale"></a>产值300亿元' in md and '<a id="figures-甲市"></a>' in md
     html = (tmp_path / "brief.html").read_text(encoding="utf-8")
     assert 'id="cell-甲市-scale"' in html and 'href="#cell-甲市-scale"' in html
+
+
+# -------------------------------------------------------------- source quality
+
+
+def test_source_quality_beside_the_article_and_in_json(tmp_path: Path) -> None:
+    from briefgen.output.report import brief_to_json
+    from briefgen.output.schema import check_brief
+
+    company = _doc("co", ["甲市"], ["甲市产值300亿元。"])
+    company.source = "某某科技企业供稿"
+    guessed = _doc("gs", ["甲市"], ["甲市企业120家。"])
+    guessed.date_confidence, guessed.provenance = "medium", {"date": "url"}
+    plain = _doc("np", ["甲市"], ["甲市园区3个。"])
+    plain.date_confidence = "high"
+    brief = _brief([company, guessed, plain], {}, ["甲市"])
+    data = brief_to_json(brief)
+    check_brief(data)
+    codes = {a["id"]: [q["code"] for q in a["source_quality"]] for a in data["articles"]}
+    assert codes == {"co": ["company_supplied"], "gs": ["date_uncertain"], "np": []}
+    write_outputs(brief, tmp_path)
+    md = (tmp_path / "brief.md").read_text(encoding="utf-8")
+    line = next(x for x in md.splitlines() if "(articles/co.md)" in x)
+    assert "⚠ 企业供稿 / company-supplied copy" in line
+    line = next(x for x in md.splitlines() if "(articles/gs.md)" in x)
+    assert "publication date uncertain (taken from: url)" in line
+    assert "⚠" not in next(x for x in md.splitlines() if "(articles/np.md)" in x)
+    page = (tmp_path / "articles" / "co.md").read_text(encoding="utf-8")
+    assert "来源质量 / Source quality: 企业供稿 / company-supplied copy" in page

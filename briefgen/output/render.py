@@ -26,6 +26,7 @@ from briefgen.corpus.metadata import zh_date
 from briefgen.engines.owner import fact_city
 from briefgen.evidence.facts import as_of_date, figure_as_written
 from briefgen.output.backrefs import anchor_id, cited_by
+from briefgen.output.quality import source_quality
 from briefgen.output.report import (
     Brief,
     brief_to_json,
@@ -302,6 +303,7 @@ def article_context(
         "facts": [_fact_view(f) for f in art.facts],
         "sources": sources,
         "warnings": list(doc.warnings) if doc else [],
+        "quality": source_quality(doc),
     }
 
 
@@ -344,6 +346,7 @@ def _article_ref(brief: Brief, doc_id: str) -> dict[str, Any]:
         "date": d.date if d else None,
         "source": d.source if d else None,
         "link": f"articles/{doc_id}.md",
+        "quality": source_quality(d),
     }
 
 

@@ -24,6 +24,7 @@ from briefgen.core.types import (
 )
 from briefgen.engines.engine import ModelFailure
 from briefgen.evidence.facts import as_of_date, figure_as_written
+from briefgen.output.quality import source_quality
 
 
 @dataclass
@@ -183,6 +184,7 @@ def brief_to_json(brief: Brief) -> dict[str, Any]:
     """The ``brief.json`` document (keys fixed by issue 5; more may be added, none renamed)."""
     index = brief.corpus.excerpt_index()
     known = set(index)
+    docs = {d.id: d for d in brief.corpus.documents}
     articles = []
     for art in brief.articles:
         articles.append(
@@ -198,6 +200,8 @@ def brief_to_json(brief: Brief) -> dict[str, Any]:
                 "facts": [fact_json(f) for f in art.facts],
                 "rejected": [_checked_json(c, known) for c in art.rejected],
                 "error": art.error,
+                # company copy, repost channel, a missing or guessed date (output/quality.py)
+                "source_quality": source_quality(docs.get(art.doc_id)),
             }
         )
     verified = brief.verified_summary()

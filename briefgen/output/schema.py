@@ -73,6 +73,12 @@ class SummaryLine(_Keyed):
     cites: list[str]
 
 
+class SourceQualityJson(_Strict):
+    code: str = Field(description="company_supplied | repost_channel | no_source | undated | date_uncertain")
+    zh: str
+    en: str
+
+
 class ArticleJson(_Strict):
     id: str
     title: str | None
@@ -85,6 +91,9 @@ class ArticleJson(_Strict):
     facts: list[FactJson]
     rejected: list[ClaimJson]
     error: str | None
+    source_quality: list[SourceQualityJson] = Field(
+        default_factory=list, description="what to weigh about the source (see data/source_quality.tsv)"
+    )
 
 
 class DimensionJson(_Strict):
