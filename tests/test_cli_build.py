@@ -22,6 +22,7 @@ def test_build_without_a_model_writes_the_brief_and_a_closing_line(tmp_path: Pat
     docs = len(json.loads((out / "brief.json").read_text(encoding="utf-8"))["documents"])
     assert line.startswith(f"Done: {docs} documents read") and "0 model calls" in line
     assert "verified" in line and str(out / "brief.html") in line
+    assert f"articles/ ({docs} articles)" in line  # articles, not their .md and .html pages
     assert len(list((out / "articles").glob("*.md"))) == docs
 
 

@@ -55,7 +55,9 @@ def closing_line(brief: Brief, paths: list[Path], out_dir: Path) -> str:
     articles = [p for p in paths if p.parent.name == "articles"]
     shown = [str(p) for p in paths if p not in articles]
     if articles:
-        shown.insert(3, f"{articles[0].parent}/ ({plural(len(articles), 'article')})")
+        # one article may have several pages (.md, .html): count articles, not files
+        count = len({a.stem for a in articles})
+        shown.insert(3, f"{articles[0].parent}/ ({plural(count, 'article')})")
     calls = (
         usage_text(brief.usage)
         if brief.engine == "model"
