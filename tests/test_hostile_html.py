@@ -67,6 +67,8 @@ def test_hostile_page_text_title_source_and_file_name_stay_text(tmp_path: Path) 
     assert "onfocus" in page  # the payload reached the page, as text
     for md in (out / "articles").glob("*.md"):
         _assert_inert(markdown_to_html(md.read_text(encoding="utf-8"), ""))
+    for page_file in out.rglob("*.html"):  # every HTML page written, article pages too
+        _assert_inert(page_file.read_text(encoding="utf-8"))
 
 
 def test_hostile_model_reply_stays_text(tmp_path: Path, mock_model: MockModel) -> None:
@@ -88,6 +90,8 @@ def test_hostile_model_reply_stays_text(tmp_path: Path, mock_model: MockModel) -
     assert "onerror" in page  # the model's text reached the page, as text
     for md in (out / "articles").glob("*.md"):
         _assert_inert(markdown_to_html(md.read_text(encoding="utf-8"), ""))
+    for page_file in out.rglob("*.html"):  # every HTML page written, article pages too
+        _assert_inert(page_file.read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("text", ["plain", "a`b", "``x``", "`", "x`<img src=x onerror=alert(1)>`y"])
