@@ -40,7 +40,7 @@ _TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
 _PIECE_SEP = re.compile(r"[\s·•|｜丨]+")
 OUTLET = rf"[{HAN}·]{{2,12}}?(?:日报|晚报|早报|时报|商报|快报|新闻网|网|电视台|广播电视台|广播电台|新闻社|通讯社|客户端|报)"
 _OUTLET_PIECE = re.compile(rf"^(?:{OUTLET}|新华社|中新社|中新网)$")
-_BYLINE_PIECE = re.compile(r"^(本报记者|记者|通讯员|特约记者|见习记者|作者|编辑|责编)")
+_BYLINE_PIECE = re.compile(rf"^(本报记者|记者|通讯员|特约记者|见习记者|首席记者|作者|编辑|责编)|^(?:{OUTLET})(?:记者|通讯员)$")
 
 
 @lru_cache(maxsize=1)

@@ -27,6 +27,8 @@ _BODY_SOURCE = [
     re.compile(rf"接受\s*《?({OUTLET})》?\s*(?:记者|采访|专访)"),
 ]
 _VALUE_JUNK = re.compile(r"(收集|整理|编辑|转载|原创|供稿人)$")
+_CLOSE = re.compile(r"[】\]）)》>]")
+_OUTLET_REPORTER = re.compile(rf"^({OUTLET})(?:记者|通讯员)$")
 _PIECE_SEP = re.compile(r"\s*(?:[·•|｜丨]|\s)\s*")
 _TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
 _DATE_TEXT = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?")
@@ -45,8 +47,9 @@ def fields(line: str) -> list[tuple[str, str, int]]:
 
 def plausible(value: str | None) -> str | None:
     """A field value that can name an outlet or a person: short, no date, no spam or widget word."""
-    v = value.strip() if value else ""
+    v = value.strip(" 【】[]（）()《》<>") if value else ""
     v = v.split()[0] if v else ""  # "北京日报 e3b7a9…", "合肥晚报 2019-08-13 00:44"
+    v = _CLOSE.split(v)[0].strip("【[（(《<")  # "江淮晨报】【作者：…" -> "江淮晨报"
     v = _VALUE_JUNK.sub("", v).strip(" ,，。.;；")
     if not v or len(v) > th.META_VALUE_MAX or "://" in v or v.startswith("www.") or parse_any_date(v):
         return None
@@ -75,6 +78,9 @@ def _outlet_piece(meta_lines: list[str]) -> str | None:
         for piece in _PIECE_SEP.split(rest):
             if _OUTLET_PIECE.match(piece) and plausible(piece):
                 return piece
+            reporter = _OUTLET_REPORTER.match(piece)  # "江淮晨报记者 王平"
+            if reporter and plausible(reporter.group(1)):
+                return reporter.group(1)
     return None
 
 
