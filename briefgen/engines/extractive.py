@@ -97,34 +97,27 @@ def checked(
     return Claim(zh=zh, en=en, cites=ids, status="rejected" if reasons else "verified", reasons=reasons)
 
 
-def year_en(fact: Fact) -> str:
-    """The year beside a figure: "(2022)", "(target 2025)", "(as of 2023-04-18)" or ""."""
+def year_note(fact: Fact) -> tuple[str, str]:
+    """The year beside a figure, (zh, en), decided once for both languages:
+    ("（2022年）", " (2022)"), ("（目标2025年）", " (target 2025)"),
+    ("（截至2023年4月18日）", " (as of 2023-04-18)"), or ("", "") when unknown."""
     if fact.is_target:
-        return f" (target {fact.year})" if fact.year else " (target)"
+        return (f"（目标{fact.year}年）", f" (target {fact.year})") if fact.year else ("（目标）", " (target)")
     if (day := as_of_date(fact)) is not None:
-        return f" (as of {day})"
-    return f" ({fact.year})" if fact.year else ""
-
-
-def year_zh(fact: Fact) -> str:
-    """The year beside a figure in Chinese: "（2022年）", "（目标2025年）", "（截至2023年4月18日）"."""
-    if fact.is_target:
-        return f"（目标{fact.year}年）" if fact.year else "（目标）"
-    if (day := as_of_date(fact)) is not None:
-        return f"（截至{zh_date(day)}）"
-    return f"（{fact.year}年）" if fact.year else ""
+        return f"（截至{zh_date(day)}）", f" (as of {day})"
+    return (f"（{fact.year}年）", f" ({fact.year})") if fact.year else ("", "")
 
 
 def _fact_en(fact: Fact) -> str:
     label = f": {fact.what_en}" if fact.what_en else ""
-    return f"{fact.value_en}{year_en(fact)}{label}"
+    return f"{fact.value_en}{year_note(fact)[1]}{label}"
 
 
 def _fact_zh(fact: Fact) -> str:
     q = quantity_of(fact)
     raw = q.raw if q else fact.value + fact.unit
     sep = "" if not fact.what or fact.what.endswith(raw) else " "
-    return f"{fact.what}{sep}{raw}{year_zh(fact)}".strip()
+    return f"{fact.what}{sep}{raw}{year_note(fact)[0]}".strip()
 
 
 def _terms_en(text: str, glossary: Glossary, limit: int = 6) -> str:
