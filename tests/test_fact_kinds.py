@@ -76,3 +76,17 @@ def test_same_measure_keeps_its_label() -> None:
     got = _facts("今年前两个月产量超过3万辆，全年有望突破20万辆。")
     assert got["20万辆"].what == got["3万辆"].what == "产量"
     assert got["20万辆"].what_en == "output"
+
+
+def test_whose_figure_it_is() -> None:
+    from briefgen.evidence.facts import fact_place
+
+    got = _facts(
+        "2023年湖州新材料产业规模达到860亿元；衢州同期约420亿元。",
+        "华研生物是全省唯一的疫苗企业，其产值约占全国同类产业的1/9。",
+        "全市现有规上企业120家。",
+    )
+    assert fact_place(got["860亿元"]) == "湖州"
+    assert fact_place(got["420亿元"]) == "衢州"  # "同期" sentence part names its own city
+    assert fact_place(got["1/9"]) == "华研生物"  # a company's national share, not the city's
+    assert fact_place(got["120家"]) is None  # no one named: the article's own city stands

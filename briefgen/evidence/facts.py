@@ -37,6 +37,7 @@ from briefgen.evidence.facttime import (
     sentence_target,
     time_of,
 )
+from briefgen.evidence.figurecontext import read_figures
 from briefgen.evidence.glossary import Glossary, load_glossary
 from briefgen.evidence.keysentences import split_sentences
 from briefgen.text.numbers import find_quantities, format_en, is_fact_unit, unit_info
@@ -199,6 +200,19 @@ def is_opinion(sentence: str, lex: FactLexicon | None = None) -> bool:
     lex = lex or fact_lexicon()
     body = sentence.strip()
     return body.endswith(("？", "?")) or any(m in body for m in lex.opinions)
+
+
+def fact_place(fact: Fact) -> str | None:
+    """Whose figure a fact is, when its sentence says: the city named before it (广州方面，…;
+    白沙市产业规模…) or the company whose figure it is (泰邦生物…，其产值…); None when the
+    sentence names no one, so the article's own city stands.  A city's key-figures table
+    should show only the figures that are that city's."""
+    figures = read_figures(fact.sentence, "zh", (), None, "source")
+    at = fact.at if fact.at is not None else -1
+    mine = [f for f in figures if f.q.start <= at < f.q.end or f.q.start == at]
+    if not mine:
+        mine = [f for f in figures if f.q.number == fact.value]
+    return mine[0].place if mine else None
 
 
 def fact_kind(fact: Fact) -> str:
