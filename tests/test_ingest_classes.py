@@ -405,3 +405,14 @@ def test_player_and_app_widgets_are_dropped(line: str) -> None:
     from briefgen.corpus.rules import classify
 
     assert classify(line) == "widget"
+
+
+def test_a_page_title_that_is_only_the_site_name_is_not_the_headline(tmp_path: Path) -> None:
+    body = "<br><br>".join(BODY)
+    page = (
+        f"<html><head><title>车城产经网</title></head><body><div class='title'>{TITLE}</div>"
+        f"<div class='info'>发布时间：2024-06-03 来源：都市日报</div><div class='content'>{body}</div></body></html>"
+    )
+    doc = _one(tmp_path, "r.html", page)
+    assert doc.title == TITLE and doc.provenance["title"] == "text"
+    assert doc.text.split("\n") == BODY

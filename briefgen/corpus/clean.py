@@ -32,7 +32,7 @@ from briefgen.corpus.lines import (
 )
 from briefgen.corpus.page import Hint, read_page
 from briefgen.corpus.rules import classify, is_spam, list_header, pattern
-from briefgen.corpus.titles import tidy_title
+from briefgen.corpus.titles import site_name, tidy_title
 from briefgen.text.script import HAN, han_count, normalise_original, to_simplified
 
 # The last paragraph ends in a character or a figure, not in punctuation: it was cut off.
@@ -273,9 +273,10 @@ def _result(st: _State, meta: dict[str, str | None]) -> Cleaned:
 
 def _page_title(meta: dict[str, str | None]) -> str | None:
     """The title the page names outside its text (markup, then front matter), noting where from."""
-    if meta.get("title"):
+    if meta.get("title") and not site_name(str(meta["title"])):
         meta["title_from"] = "meta"
         return meta["title"]
+    meta.pop("title_from", None)  # no markup title, or only the site's name: the text decides
     title = tidy_title(meta.get("front_matter_title"))
     if title:
         meta["title_from"] = "front-matter"

@@ -19,6 +19,8 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from briefgen.corpus import thresholds as th
+from briefgen.corpus.lines import headline_like
+from briefgen.corpus.titles import site_name
 from briefgen.text.dates import parse_date
 from briefgen.text.script import han_count
 
@@ -334,8 +336,30 @@ def _layout_table(lines: list[str]) -> bool:
     return any(ln.startswith("|") and len(ln) > _LAYOUT_ROW for ln in lines)
 
 
+def _headline_above(main: list[str], full: list[str]) -> list[str]:
+    """The headline and date/source lines just above the article in the whole page, taken out of
+    ``main`` (trafilatura sometimes puts them after the text): for pages whose markup names no
+    title (or only the site)."""
+    if not main or main[0] not in full:
+        return []
+    at = full.index(main[0])
+    above = full[max(0, at - th.META_NEAR_TITLE) : at]
+    heads = [i for i, ln in enumerate(above) if headline_like(ln) and not _META_HINT.search(ln)]
+    if not heads:
+        return []
+    picked = [ln for ln in above[heads[-1] :] if ln == above[heads[-1]] or (_META_HINT.search(ln) and len(ln) < th.META_HINT_MAX)]
+    for ln in picked:
+        if ln in main[1:]:
+            main.remove(ln)
+    return picked
+
+
 def _restore_header(main: list[str], full: list[str], title: str | None) -> list[str]:
     """Put the title line and the date/source line back in front of the main text."""
+    if not title or site_name(title):
+        lead = _headline_above(main, full)
+        if lead:
+            return lead + main
     head: list[str] = []
     if title and not any(title == ln or title in ln for ln in main[: th.HEADER_LINES]):
         head.append(title)

@@ -45,6 +45,15 @@ def strip_site_suffix(title: str) -> str:
         t = head
 
 
+SITE_NAME_MAX = 10  # a <title> this short ending like a site name (…网, …日报) names the site
+
+
+def site_name(title: str) -> bool:
+    """A page title that is only the site's name ("江淮产经网"), not a headline."""
+    t = strip_label(title).strip()
+    return len(t) <= SITE_NAME_MAX and bool(_SITE_WORD.search(t))
+
+
 def strip_spam_prefix(title: str) -> str:
     """Drop a spam word (``data/cleaning/line_rules.tsv``, class spam) glued to the front."""
     m = spam_word(title.lower())
