@@ -328,3 +328,24 @@ def test_a_rank_keeps_the_measure_it_belongs_to() -> None:
         set(ctx),
     )
     assert bad.status == "rejected"
+
+
+def test_a_base_year_of_comparison_does_not_date_the_figure() -> None:
+    ex = "2023年全区集成电路产业规模达到762亿元，较2020年翻一番，年均增长超过26%。"
+    ctx = {"c:p1": Excerpt("c:p1", "c", 1, ex, ex)}
+    ok = verify_claim(
+        Claim("2023年年均增长超过26%。", "Average annual growth above 26% in 2023.", ["c:p1"]),
+        ctx,
+        set(ctx),
+    )
+    assert ok.status == "verified", ok.reasons
+    bad = verify_claim(
+        Claim(
+            "2020年产业规模达到762亿元。",
+            "The industry reached CNY 76.2 billion in 2020.",
+            ["c:p1"],
+        ),
+        ctx,
+        set(ctx),
+    )
+    assert any("year 2020 where the cited text gives 2023" in r for r in bad.reasons)

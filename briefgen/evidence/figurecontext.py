@@ -28,6 +28,7 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _TO_YEAR = re.compile(r"(?<![截])(?:到|至)\s*((?:19|20)\d{2})\s*年")
 _BY_YEAR = re.compile(r"\bby\s+(?:the\s+end\s+of\s+|end-)?((?:19|20)\d{2})\b", re.I)
 _AFTER_TARGET = re.compile(r"[”\"’」]?的?(?:目标|任务)|\s*\((target|forecast)\b")
+_COMPARED = re.compile(r"(?:较|比|相比|对比|比上)\s*$")  # 较2020年: a base of comparison
 _NOT_YEARS = ("当年", "当期")  # "that year": the year already governing, not the article's
 
 
@@ -210,12 +211,13 @@ def _year_marks(text: str, doc_years: Sequence[int]) -> list[tuple[int, int]]:
 
 
 def _source_years(pos: int, marks: list[tuple[int, int]], clause: tuple[int, int], sentence: tuple[int, int],
-                  doc_years: Sequence[int]) -> frozenset[int]:  # fmt: skip
-    """The governing year (the last one before the figure in its paragraph), the years
-    of its own clause, and the article's year when its sentence names none."""
-    before = [y for p, y in marks if p < pos]
-    years = {before[-1]} if before else set()
-    last_pos = max((p for p, _ in marks if p < pos), default=-1)
+                  doc_years: Sequence[int], bases: frozenset[int] = frozenset()) -> frozenset[int]:  # fmt: skip
+    """The governing year (the last one before the figure in its paragraph, not a base of
+    comparison: 较2020年翻一番，年均增长26% is a 2023 figure), the years of its own clause,
+    and the article's year when its sentence names none."""
+    governing = [(p, y) for p, y in marks if p < pos and p not in bases]
+    years = {governing[-1][1]} if governing else set()
+    last_pos = governing[-1][0] if governing else -1
     years |= {y for p, y in marks if clause[0] <= p < clause[1] or p == last_pos}
     if last_pos >= 0:  # a range "2023—2025年" governs with both ends
         years |= {y for p, y in marks if last_pos - 6 <= p <= last_pos}
@@ -470,6 +472,7 @@ def read_figures(text: str, lang: str = "zh", doc_years: tuple[int, ...] = (),
     sentences, clauses = _spans(_SENTENCE, masked), _spans(_CLAUSE, masked)
     events = _modality_events(masked, lang, doc_years)
     marks = _year_marks(masked, doc_years)
+    bases = frozenset(p for p, _ in marks if _COMPARED.search(masked, max(0, p - 3), p))
     places = _place_marks(masked, lang)
     out = []
     for q in find_quantities(text):
@@ -478,7 +481,7 @@ def read_figures(text: str, lang: str = "zh", doc_years: tuple[int, ...] = (),
         clause, sentence = _span_at(clauses, q.start), _span_at(sentences, q.start)
         mod = _modality(masked, q.start, q.end, events, sentences, clauses, carry[0])
         if role == "source":
-            years = _source_years(q.start, marks, clause, sentence, carry[1] or doc_years)
+            years = _source_years(q.start, marks, clause, sentence, carry[1] or doc_years, bases)
             named = [c for p, c in places if p < q.start]
         else:
             years = _claim_year(q.start, q.end, marks, clause, sentence, lang)
