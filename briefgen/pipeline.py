@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from briefgen.engines.engine import Engine, EngineName, EngineRun, ModelFailure
     from briefgen.evidence.glossary import Glossary
     from briefgen.model.config import ModelConfig
+    from briefgen.model.prompts import PromptSet
     from briefgen.output.render import Templates
 
 ENGINES = ("model", "extractive")
@@ -183,25 +184,37 @@ def _log_path(settings: BuildSettings, out_dir: Path | None) -> Path | None:
     return log_path
 
 
-def make_engine(
-    settings: BuildSettings, glossary: Glossary, dims: list[Dimension], out_dir: Path | None
-) -> Engine:
-    """The engine a build runs: the model when one is configured, else extractive.
+@dataclass
+class EngineChoice:
+    """Which engine a run uses, decided (and its settings and prompt files checked) once,
+    before any article is read; the engine itself is made after ingest (``make_engine``)."""
 
-    Everything that can fail on the user's files (prompt files) fails here,
-    before any model call.
-    """
-    from briefgen.engines.engine import ExtractiveEngine, ModelEngine
+    name: EngineName
+    config: ModelConfig | None
+    prompts: PromptSet | None
 
+
+def choose(settings: BuildSettings) -> EngineChoice:
     name, config = choose_engine(settings)
     if name == "extractive" or config is None:
-        return ExtractiveEngine(glossary, dims)
-    from briefgen.model.client import ModelClient
+        return EngineChoice("extractive", None, None)
     from briefgen.model.prompts import load_prompts
 
-    prompts = load_prompts(settings.prompts_dir)
-    client = ModelClient(config, log_path=_log_path(settings, out_dir))
-    return ModelEngine(client, prompts, glossary, dims, **_batching(settings))
+    return EngineChoice("model", config, load_prompts(settings.prompts_dir))
+
+
+def make_engine(
+    choice: EngineChoice, settings: BuildSettings, glossary: Glossary, dims: list[Dimension], out_dir: Path | None
+) -> Engine:
+    """The engine a build runs: the model when one is configured, else extractive."""
+    from briefgen.engines.engine import ExtractiveEngine, ModelEngine
+
+    if choice.config is None or choice.prompts is None:
+        return ExtractiveEngine(glossary, dims)
+    from briefgen.model.client import ModelClient
+
+    client = ModelClient(choice.config, log_path=_log_path(settings, out_dir))
+    return ModelEngine(client, choice.prompts, glossary, dims, **_batching(settings))
 
 
 def _plan(engine: Engine) -> str | None:
@@ -252,7 +265,7 @@ def _run(input_dir: Path, out_dir: Path | None, settings: BuildSettings, *, writ
 
     if settings.lang not in LANGS:
         raise UsageError(f"--lang must be zh, en or both, not {settings.lang!r}")
-    choose_engine(settings)  # a wrong --engine or model setting fails before anything is read
+    choice = choose(settings)  # a wrong --engine, model setting or prompt file fails before reading
     if out_dir is not None:
         check_output_dir(out_dir, input_dir)
     # Everything that can fail on the user's files fails before any model call.
@@ -264,7 +277,7 @@ def _run(input_dir: Path, out_dir: Path | None, settings: BuildSettings, *, writ
         bar.start("reading articles")
         corpus = ingest(Path(input_dir), workers=settings.workers, progress=False)
         _check_corpus(corpus, Path(input_dir))
-        engine = make_engine(settings, glossary, dims, out_dir)
+        engine = make_engine(choice, settings, glossary, dims, out_dir)
         try:
             result = engine.run(corpus, bar)
         finally:
@@ -330,7 +343,7 @@ def run_summarize(
     from briefgen.output.folder import check_output_dir, staged
     from briefgen.output.render import Templates, write_articles
 
-    name, _ = choose_engine(settings)
+    choice = choose(settings)
     check_output_dir(Path(out), Path(directory))
     templates = Templates(None, settings.templates_dir)
     glossary = load_glossary(settings.glossary)
@@ -338,12 +351,12 @@ def run_summarize(
     dims = load_dimensions(settings.dimensions)
     corpus = ingest(Path(directory), workers=settings.workers, progress=settings.progress)
     _check_corpus(corpus, Path(directory))
-    if settings.dry_run and name == "extractive":
+    if settings.dry_run and choice.name == "extractive":
         print_summarize_plan(None, len(corpus.documents), out)
         return [], []
     # The same requests as ``build`` (dimensions, batches, overview asked for), so a
     # ``summarize`` then a ``build`` of one folder share the cached calls.
-    engine = make_engine(settings, glossary, dims, Path(out))
+    engine = make_engine(choice, settings, glossary, dims, Path(out))
     try:
         articles, result = engine.summarize(corpus)
     finally:
