@@ -104,6 +104,7 @@ class ExtractiveEngine:
 
     def run(self, corpus: Corpus, bar: Stages) -> EngineRun:
         from briefgen.engines import extractive
+        from briefgen.engines.digest import executive_digest
 
         bar.start("summarising (extractive)")
         articles, out = self.summarize(corpus)
@@ -111,7 +112,8 @@ class ExtractiveEngine:
         facts = {a.doc_id: a.facts for a in articles}
         out.comparison = extractive.compare(corpus, self.dims, self.glossary, facts)
         index = corpus.excerpt_index()
-        out.summary = extractive.executive_summary(articles, out.comparison, self.glossary, excerpts=index)
+        # per dimension: cities side by side on the same measure and year, targets and their years
+        out.summary = executive_digest(articles, out.comparison, self.glossary, index)
         return out
 
     def close(self) -> None:

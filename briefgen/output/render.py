@@ -414,6 +414,12 @@ def brief_context(brief: Brief, lang: str, data: dict[str, Any] | None = None) -
     summary = [_claim_view(c) for c in brief.verified_summary()]
     articles = [article_context(a, brief.corpus, brief.city_en, lang) for a in brief.articles]
     refs = cited_by(summary, rows, cities, articles, _translator(lang))
+    # per dimension, the cities whose sources are silent on it (from the cells, so it is
+    # "not found in sources" exactly where the table says so)
+    missing = [
+        {"dimension": row["dimension"], "cities": [c["city"] for c in row["cells"] if c["status"] == "not_found"]}
+        for row in rows
+    ]
     date_from, date_to = brief.date_range()
     extractive = brief.engine == "extractive"
     one_city = len(comp.cities) == 1  # no "cross-city" over one city
@@ -437,6 +443,7 @@ def brief_context(brief: Brief, lang: str, data: dict[str, Any] | None = None) -
             "date_to": date_to,
         },
         "summary": summary,
+        "missing": [m for m in missing if m["cities"]],
         "dimensions": dims,
         "dimension_names": {d["id"]: d for d in dims},
         "city_names": {c: brief.city_name_en(c) for c in comp.cities},
