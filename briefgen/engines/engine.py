@@ -183,6 +183,8 @@ class ModelEngine:
         bar.start("comparing cities")
         lost = {f.doc_id for f in out.model_failures if f.doc_id}
         out.comparison = compare(corpus, articles, self.glossary, self.dims, failed=lost)
+        if lost:
+            self._fill_from_extractive(corpus, articles, out.comparison)
         bar.start("executive summary")
         notes = list(self._run.notes)
         if self._run.overview is not None:  # the one summary call saw every article
@@ -201,6 +203,22 @@ class ModelEngine:
             out.model_failures = []
         out.warnings = _warnings(out, [*self.client.notes, *notes])
         return out
+
+    def _fill_from_extractive(
+        self, corpus: Corpus, articles: list[ArticleSummary], comparison: Comparison
+    ) -> None:
+        """Cells left ``model_failed`` take the extractive engine's cell when it found
+        something verified (quoted and cited, like the fallback summaries); the others
+        stay ``model_failed``: a weaker reading finding nothing is no "not found"."""
+        from briefgen.engines import extractive
+
+        facts = {a.doc_id: a.facts for a in articles if a.engine == "extractive"}
+        backup = extractive.compare(corpus, self.dims, self.glossary, facts)
+        found = {(c.city, c.dimension): c for c in backup.cells if c.status == "verified"}
+        comparison.cells = [
+            found.get((c.city, c.dimension), c) if c.status == "model_failed" else c
+            for c in comparison.cells
+        ]
 
     def close(self) -> None:
         self.client.close()
