@@ -38,11 +38,11 @@ def usage_text(u: Usage, *, tokens_split: bool = True) -> str:
     retries = getattr(u, "retries", 0)
     extra = []
     if attempts and attempts != u.calls:
-        extra.append(f"{plural(attempts, 'attempt')}")
+        extra.append(plural(attempts, "attempt"))
     if u.failed:
         extra.append(f"{u.failed} failed")
     if retries:
-        extra.append(f"{plural(retries, 'retry')}".replace("retrys", "retries"))
+        extra.append(f"{retries} {'retry' if retries == 1 else 'retries'}")
     calls = f"{plural(u.calls, 'model call')} ({u.cached} cached{''.join(', ' + e for e in extra)})"
     total = u.prompt_tokens + u.completion_tokens
     split = f" ({u.prompt_tokens:,} prompt + {u.completion_tokens:,} completion)" if tokens_split else ""
