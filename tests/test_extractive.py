@@ -142,8 +142,9 @@ def test_cells_show_each_year_and_never_repeat_a_figure() -> None:
     comp = compare(Corpus([doc], []), load_dimensions(), load_glossary())
     scale = next(c for c in comp.cells if c.dimension == "scale")
     assert scale.zh.count("462.2亿元") == 1 and "（2022年）" in scale.zh
-    # a figure with no year of its own is shown "as of" the article's date, not as a bare year
-    assert "520家（截至2023年11月20日）" in scale.zh and "(as of 2023-11-20)" in scale.en
+    # a figure with no year of its own is shown as "reported" on the article's date (not
+    # "as of" it, which would call it current), never as a bare year
+    assert "520家（报道于2023年11月20日）" in scale.zh and "(reported 2023-11-20)" in scale.en
     assert scale.status == "verified"
 
 

@@ -29,6 +29,7 @@ from briefgen.corpus.metadata import zh_date
 from briefgen.engines.schemas import FactOut
 from briefgen.engines.verify import normalise_cite, verify_fact
 from briefgen.evidence.dimensions import load_dimensions
+from briefgen.evidence.factlex import fact_lexicon
 from briefgen.evidence.facts import as_of_date, extract_facts, label_weight, quantity_of
 from briefgen.evidence.glossary import Glossary
 from briefgen.evidence.keysentences import key_sentences, split_sentences
@@ -100,11 +101,13 @@ def checked(
 def year_note(fact: Fact) -> tuple[str, str]:
     """The year beside a figure, (zh, en), decided once for both languages:
     ("（2022年）", " (2022)"), ("（目标2025年）", " (target 2025)"),
-    ("（截至2023年4月18日）", " (as of 2023-04-18)"), or ("", "") when unknown."""
+    ("（报道于2023年4月18日）", " (reported 2023-04-18)"), or ("", "") when unknown.
+    A figure the text dates nowhere was reported on the publication date: "as of" that
+    date would restate, say, a 2022 figure as current."""
     if fact.is_target:
         return (f"（目标{fact.year}年）", f" (target {fact.year})") if fact.year else ("（目标）", " (target)")
     if (day := as_of_date(fact)) is not None:
-        return f"（截至{zh_date(day)}）", f" (as of {day})"
+        return f"（报道于{zh_date(day)}）", f" (reported {day})"
     return (f"（{fact.year}年）", f" ({fact.year})") if fact.year else ("", "")
 
 
@@ -252,32 +255,47 @@ def _city_facts(city: str, docs: list[Document], facts: dict[str, list[Fact]]) -
     return [f for doc in docs for f in facts[doc.id] if _belongs(f, city, doc.cities)]
 
 
-def _best_sentence(city: str, dim: Dimension, docs: list[Document]) -> tuple[str, str] | None:
+_STRONG_TERM = 3  # characters: one keyword this long (产业基金, 龙头企业) is enough; shorter ones need two
+
+
+def _is_view(sentence: str) -> bool:
+    """Someone's view or a reporter's question (业内人士认为, 专家建议, …？): not policy, so
+    never a comparison cell (lexicons/opinions.tsv)."""
+    s = sentence.rstrip()
+    return s.endswith(("？", "?")) or any(w in s for w in fact_lexicon().opinions)
+
+
+def _best_sentence(city: str, dim: Dimension, docs: list[Document],
+                   used: set[str] | None = None) -> tuple[str, str] | None:  # fmt: skip
+    """The sentence that speaks most to ``dim`` for ``city``: two keyword hits, or one
+    specific (long) keyword; never a view, never a sentence another cell already shows."""
     best: tuple[int, int, str, str] | None = None
     n = 0
     for doc in docs:
         for ex in doc.excerpts:
             for s, _ in split_sentences(ex.text):
                 n += 1
-                if len(s) > _MAX_CELL_SENTENCE or len(s) < 8 or garbled(s):
+                if len(s) > _MAX_CELL_SENTENCE or len(s) < 8 or garbled(s) or (used and s in used):
                     continue
                 if len(doc.cities) > 1 and not _mentions(s, city):
                     continue
-                hits = sum(1 for w in dim.keywords if w in s) + ("《" in s and dim.id == "policy")
-                if hits >= 2 and (best is None or (hits, -n) > (best[0], best[1])):
+                words = [w for w in dim.keywords if w in s]
+                hits = len(words) + ("《" in s and dim.id == "policy")
+                strong = any(len(w) >= _STRONG_TERM for w in words)
+                if (hits >= 2 or strong) and not _is_view(s) and (best is None or (hits, -n) > (best[0], best[1])):
                     best = (hits, -n, s, ex.id)
     return (best[2], best[3]) if best else None
 
 
 def _cell(city: str, dim: Dimension, docs: list[Document], cfacts: list[Fact], glossary: Glossary,
-          index: dict[str, Excerpt]) -> Cell:  # fmt: skip
+          index: dict[str, Excerpt], used: set[str] | None = None) -> Cell:  # fmt: skip
     labelled = [f for f in cfacts if f.what]  # "6-8个" alone tells a reader nothing
     if dim.id == "target":
         pool = [f for f in labelled if f.is_target]
     else:
         pool = [f for f in labelled if f.dimension == dim.id and not f.is_target]
     city_en = glossary.city_en(city)
-    found = _best_sentence(city, dim, docs) if dim.id in SENTENCE_FIRST or not pool else None
+    found = _best_sentence(city, dim, docs, used) if dim.id in SENTENCE_FIRST or not pool else None
     if pool and found is None:
         chosen = _distinct(sorted(pool, key=lambda f: _fact_rank(f, dim), reverse=True))[:_PER_CELL]
         chosen.sort(key=lambda f: -(f.year or 0))  # a cell reads newest first, each with its year
@@ -289,6 +307,8 @@ def _cell(city: str, dim: Dimension, docs: list[Document], cfacts: list[Fact], g
         if found is None:
             return Cell(city, dim.id, NOT_FOUND_ZH, NOT_FOUND_EN, [], "not_found")
         zh, eid = found
+        if used is not None:
+            used.add(zh)  # one sentence, one cell: the next cell finds its own or says not found
         terms = _terms_en(zh, glossary)
         en = f"[{city_en} · {dim.en.lower()}] {NEEDS_MODEL_EN}" + (
             f" Terms: {terms}." if terms else ""
@@ -340,11 +360,12 @@ def compare(
     index = corpus.excerpt_index()
     cities = cities_of(corpus)
     cells = []
+    used: set[str] = set()
     for city in cities:
         docs = [d for d in corpus.documents if city in d.cities]
         cfacts = _city_facts(city, docs, facts)
         for dim in dims:
-            cells.append(_cell(city, dim, docs, cfacts, glossary, index))
+            cells.append(_cell(city, dim, docs, cfacts, glossary, index, used))
     return Comparison(cities=cities, dimensions=list(dims), cells=cells)
 
 

@@ -1,0 +1,44 @@
+"""Comparison cells without a model (issue 15): one specific keyword is enough, views and
+reporters' questions are never cells, and no sentence fills two cells."""
+
+from __future__ import annotations
+
+from briefgen.core.types import Corpus, Dimension, Document, Excerpt
+from briefgen.engines.extractive import compare
+from briefgen.evidence.glossary import load_glossary
+
+
+def _corpus(*paras: str) -> Corpus:
+    ex = [Excerpt(f"a:p{i}", "a", i, t, t, len(t)) for i, t in enumerate(paras, 1)]
+    return Corpus([Document("a", "a.txt", "甲市新材料", "2024-03-01", "日报", None, ["苏州"], "\n".join(paras), ex)], [])
+
+
+def _cells(corpus: Corpus, *dims: Dimension) -> dict[str, tuple[str, str]]:
+    comp = compare(corpus, list(dims), load_glossary())
+    return {c.dimension: (c.status, c.zh) for c in comp.cells}
+
+
+FUND = Dimension("finance", "资金与金融", "Funds and finance", ("产业投资基金", "贷款"))
+WEAK = Dimension("weak", "弱", "Weak", ("基金", "贷款"))
+PARKS = Dimension("parks", "园区与载体", "Parks and carriers", ("新材料产业园", "共建"))
+
+
+def test_one_specific_keyword_is_enough_a_short_one_is_not() -> None:
+    corpus = _corpus("苏州设立新材料领域的产业投资基金，首期规模由市财政出资。")
+    cells = _cells(corpus, FUND, WEAK)
+    assert cells["finance"][0] == "verified" and "产业投资基金" in cells["finance"][1]
+    assert cells["weak"][0] == "not_found"  # 基金 alone (two characters) is too common to decide
+
+
+def test_views_and_questions_are_not_cells() -> None:
+    corpus = _corpus("业内人士认为，苏州可在新材料产业园共建方面加强合作。", "苏州如何建好新材料产业园？")
+    assert _cells(corpus, PARKS)["parks"][0] == "not_found"
+    corpus = _corpus("业内人士认为，苏州可在新材料产业园共建方面加强合作。", "苏州将在吴江建设新材料产业园。")
+    assert _cells(corpus, PARKS)["parks"] == ("verified", "苏州将在吴江建设新材料产业园。")
+
+
+def test_a_sentence_fills_one_cell_only() -> None:
+    corpus = _corpus("苏州将建设新材料产业园，并设立产业投资基金。")
+    cells = _cells(corpus, PARKS, FUND)
+    statuses = sorted(status for status, _ in cells.values())
+    assert statuses == ["not_found", "verified"]
