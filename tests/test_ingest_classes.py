@@ -416,3 +416,22 @@ def test_a_page_title_that_is_only_the_site_name_is_not_the_headline(tmp_path: P
     doc = _one(tmp_path, "r.html", page)
     assert doc.title == TITLE and doc.provenance["title"] == "text"
     assert doc.text.split("\n") == BODY
+
+
+def test_wechat_page_date_from_its_script(tmp_path: Path) -> None:
+    script = '<script>var nickname = "某某观察"; var ct = "1717372800";</script>'  # 2024-06-03 08:00 China time
+    doc = _one(tmp_path, "s.html", "<html><head><title>x</title></head><body>" + script + _html_body() + "</body></html>")
+    assert doc.date == "2024-06-03" and doc.provenance["date"] == "meta"
+
+
+def test_front_matter_unix_time_is_read_in_china_time(tmp_path: Path) -> None:
+    page = "---\ntitle: " + TITLE + "\ndate: 1717430400\n---\n" + "\n".join(BODY)  # 2024-06-03 16:00 UTC
+    doc = _one(tmp_path, "t.md", page)
+    assert doc.date == "2024-06-04"
+
+
+def test_government_header_with_bracketed_buttons_is_metadata() -> None:
+    from briefgen.corpus.rules import classify
+
+    line = "发布时间：2024-06-03 来源：市发展改革委 【字体：大 中 小】 【我要打印】 【关闭窗口】"
+    assert classify(line) == "metadata"

@@ -21,7 +21,7 @@ from lxml import html as lxml_html
 from briefgen.corpus import thresholds as th
 from briefgen.corpus.lines import headline_like
 from briefgen.corpus.titles import site_name
-from briefgen.text.dates import parse_date
+from briefgen.text.dates import parse_date, parse_epoch
 from briefgen.text.script import han_count
 
 _SKIP = {
@@ -160,7 +160,7 @@ def _head_meta(root: Any) -> dict[str, str | None]:
             if date:
                 break
     if date is None:
-        date = _htmldate(root)
+        date = _htmldate(root) or _script_date(root)
     source = metas.get("source") or metas.get("contentsource") or metas.get("og:site_name")
     author = metas.get("author") or metas.get("article:author")
     url = (
@@ -169,6 +169,20 @@ def _head_meta(root: Any) -> dict[str, str | None]:
         or next((b.get("href") for b in root.iter("base")), None)
     )
     return {"title": title, "page_title": page_title, "date": date, "source": source, "author": author, "url": url}
+
+
+# WeChat article pages fill their date in by script: ``var ct = "1705026600"`` or
+# ``var createTime = '2024-01-12 10:30'``.
+_SCRIPT_DATE = re.compile(r"""\b(?:var\s+)?(ct|createTime|create_time|publish_time|publishTime)\s*=\s*["']([^"']{8,25})["']""")
+
+
+def _script_date(root: Any) -> str | None:
+    for el in root.iter("script"):
+        for m in _SCRIPT_DATE.finditer(el.text or ""):
+            found = parse_epoch(m.group(2)) or parse_date(m.group(2))
+            if found:
+                return found
+    return None
 
 
 def _htmldate(root: Any) -> str | None:

@@ -24,6 +24,7 @@ from briefgen.text.dates import (
     make_date,
     parse_any_date,
     parse_date,
+    parse_epoch,
     text_years,
     url_date,
     years_apart,
@@ -103,7 +104,7 @@ def _dateline_date(cleaned: Cleaned, urls: list[str]) -> _Date:
 def _find_date(cleaned: Cleaned) -> _Date:
     pm = cleaned.page_meta
     if pm.get("date_from") in ("front-matter", "meta"):
-        iso = parse_any_date(pm.get("date"))
+        iso = parse_any_date(pm.get("date")) or parse_epoch(pm.get("date"))
         if iso:
             return _Date(iso, pm["date_from"], "high")
     for line in cleaned.meta_lines:

@@ -34,6 +34,7 @@ _VALUE_PUNCT = re.compile(r"[。？！?!，；;]|(?<!\d),|,(?!\d)")  # "1,208" i
 # Hex IDs and hashes (文章编号：9f2c…, a bare md5) and view counters inside a date/source line.
 HEX_ID = re.compile(r"(?<![0-9A-Za-z])[0-9a-fA-F]{16,}(?![0-9A-Za-z])|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 COUNTER = re.compile(r"(阅读|浏览|点击|人气|热度)(量|数|次数)?\s*[:：]?\s*[\d,.]+\s*[万wk+]?\s*(次|人)?|\d+\s*条|--")
+_BRACKET_WIDGET = re.compile(r"[【\[][^】\]:：]{1,8}[】\]]")  # 【打印】【关闭窗口】 after a field
 _PHONE = re.compile(r"(?<!\d)(0\d{2,3}[-\s]?\d{3,4}\s?\d{4}|1[3-9]\d{9}|1[3-9]\d[-\s]\d{4}[-\s]\d{4}|400[-\s]?\d{3}[-\s]?\d{4})(?!\d)")
 _DATE_TEXT = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?")
 _TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
@@ -113,7 +114,7 @@ def meta_line(s: str) -> bool:
     # an ID or a view counter after a value does not make it text.
     starts = [m.start() for m in labels[1:]] + [len(s)]
     for m, end in zip(labels, starts, strict=True):
-        value = COUNTER.sub("", HEX_ID.sub("", s[m.end() : end])).strip()
+        value = _BRACKET_WIDGET.sub("", COUNTER.sub("", HEX_ID.sub("", s[m.end() : end]))).strip()
         if len(value) > th.META_VALUE_MAX or _VALUE_PUNCT.search(value):
             return False
     return True

@@ -164,3 +164,18 @@ def years_apart(iso: str, years: list[int], *, gap: int = 2) -> bool:
     year = int(iso[:4])
     late = [y for y in years if y >= year + gap]
     return len(late) * 2 >= len(years)
+
+
+# A Unix time in seconds or milliseconds ("1705026600", WeChat's ``var ct``): read in China's time
+# zone (UTC+8), where the pages were published.
+_EPOCH = re.compile(r"^\s*(\d{10})(\d{3})?\s*$")
+_CHINA = dt.timezone(dt.timedelta(hours=8))
+
+
+def parse_epoch(text: str | None) -> str | None:
+    """A Unix timestamp standing alone as an ISO date (China time), or None."""
+    m = _EPOCH.match(text or "")
+    if not m:
+        return None
+    day = dt.datetime.fromtimestamp(int(m.group(1)), tz=_CHINA).date()
+    return make_date(day.year, day.month, day.day)
