@@ -109,3 +109,13 @@ def test_failed_executive_summary_is_reported_not_hidden(mock_model: MockModel, 
     assert [(f.part, f.doc_id) for f in run.model_failures] == [("summary", None)]
     assert run.summary == [] and any("executive summary" in w for w in run.warnings)
     assert any(c.status == "verified" for c in run.comparison.cells)
+
+
+def test_usage_line_counts_attempts_failures_and_retries() -> None:
+    from briefgen.model.types import ModelUsage
+    from briefgen.output.console import usage_text
+
+    failed = usage_text(ModelUsage(calls=0, failed=5, attempts=9, retries=4))
+    assert failed.startswith("0 model calls (0 cached, 9 attempts, 5 failed, 4 retries)")
+    clean = usage_text(ModelUsage(calls=3, cached=1, attempts=3, prompt_tokens=10, completion_tokens=5))
+    assert clean.startswith("3 model calls (1 cached), 15 tokens (10 prompt + 5 completion)")
