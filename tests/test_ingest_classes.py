@@ -435,3 +435,10 @@ def test_government_header_with_bracketed_buttons_is_metadata() -> None:
 
     line = "发布时间：2024-06-03 来源：市发展改革委 【字体：大 中 小】 【我要打印】 【关闭窗口】"
     assert classify(line) == "metadata"
+
+
+def test_wechat_account_is_the_outlet_not_the_platform(tmp_path: Path) -> None:
+    head = '<html><head><title>x</title><meta property="og:site_name" content="微信公众平台"></head><body>'
+    name = '<div><a id="js_name">某某产业观察</a></div>'
+    doc = _one(tmp_path, "u.html", head + name + _html_body() + "</body></html>")
+    assert doc.source == "某某产业观察"

@@ -161,7 +161,7 @@ def _head_meta(root: Any) -> dict[str, str | None]:
                 break
     if date is None:
         date = _htmldate(root) or _script_date(root)
-    source = metas.get("source") or metas.get("contentsource") or metas.get("og:site_name")
+    source = metas.get("source") or metas.get("contentsource") or _site_name(metas.get("og:site_name"), root)
     author = metas.get("author") or metas.get("article:author")
     url = (
         metas.get("og:url")
@@ -174,6 +174,26 @@ def _head_meta(root: Any) -> dict[str, str | None]:
 # WeChat article pages fill their date in by script: ``var ct = "1705026600"`` or
 # ``var createTime = '2024-01-12 10:30'``.
 _SCRIPT_DATE = re.compile(r"""\b(?:var\s+)?(ct|createTime|create_time|publish_time|publishTime)\s*=\s*["']([^"']{8,25})["']""")
+
+
+_NICKNAME = re.compile(r"""\bvar\s+nickname\s*=\s*["']([^"']{2,30})["']""")
+_PLATFORMS = {"微信公众平台", "微信", "weixin", "wechat", "今日头条", "百家号", "搜狐号", "网易号"}
+
+
+def _site_name(site: str | None, root: Any) -> str | None:
+    """The site as an outlet; on a platform page (微信公众平台) the account that published it."""
+    if site and site.strip().lower() not in _PLATFORMS:
+        return site
+    for el in root.iter():
+        if el.get("id") == "js_name":
+            name = _text(el)
+            if name:
+                return name
+    for el in root.iter("script"):
+        m = _NICKNAME.search(el.text or "")
+        if m:
+            return m.group(1)
+    return None
 
 
 def _script_date(root: Any) -> str | None:
