@@ -253,31 +253,50 @@ def _brief(
     )
 
 
-def _run(input_dir: Path, out_dir: Path | None, settings: BuildSettings, *, write: bool) -> _Run:
-    from briefgen.corpus.ingest import ingest
+@dataclass
+class _Setup:
+    """What ``build`` and ``summarize`` both check and load before reading any article."""
+
+    choice: EngineChoice
+    templates: Templates
+    glossary: Glossary
+    dims: list[Dimension]
+
+
+def _setup(settings: BuildSettings, input_dir: Path, out_dir: Path | None, template: Path | None) -> _Setup:
+    """Everything that can fail on the user's settings and files, failing before any
+    article is read or model called: engine and prompts, output folder, templates,
+    glossary, dimensions (checked even when no model will use them)."""
     from briefgen.evidence.dimensions import load_dimensions
     from briefgen.evidence.glossary import load_glossary
+    from briefgen.output.folder import check_output_dir
+    from briefgen.output.render import Templates
+
+    choice = choose(settings)
+    if out_dir is not None:
+        check_output_dir(out_dir, input_dir)
+    templates = Templates(template, settings.templates_dir)
+    return _Setup(choice, templates, load_glossary(settings.glossary), load_dimensions(settings.dimensions))
+
+
+def _run(input_dir: Path, out_dir: Path | None, settings: BuildSettings, *, write: bool) -> _Run:
+    from briefgen.corpus.ingest import ingest
     from briefgen.output.editorial import read_review_file, write_formats
-    from briefgen.output.folder import check_output_dir, staged
+    from briefgen.output.folder import staged
     from briefgen.output.progress import stages
-    from briefgen.output.render import LANGS, Templates
+    from briefgen.output.render import LANGS
     from briefgen.output.review import apply_review
 
     if settings.lang not in LANGS:
         raise UsageError(f"--lang must be zh, en or both, not {settings.lang!r}")
-    choice = choose(settings)  # a wrong --engine, model setting or prompt file fails before reading
-    if out_dir is not None:
-        check_output_dir(out_dir, input_dir)
-    # Everything that can fail on the user's files fails before any model call.
-    templates = Templates(settings.template, settings.templates_dir)
-    glossary = load_glossary(settings.glossary)
-    dims = load_dimensions(settings.dimensions)
+    setup = _setup(settings, input_dir, out_dir, settings.template)
+    templates, glossary = setup.templates, setup.glossary
     review = read_review_file(out_dir, settings.review)  # the editor's decisions (issue 16)
     with stages(5, settings.progress) as bar:
         bar.start("reading articles")
         corpus = ingest(Path(input_dir), workers=settings.workers, progress=False)
         _check_corpus(corpus, Path(input_dir))
-        engine = make_engine(choice, settings, glossary, dims, out_dir)
+        engine = make_engine(setup.choice, settings, glossary, setup.dims, out_dir)
         try:
             result = engine.run(corpus, bar)
         finally:
@@ -337,26 +356,20 @@ def run_summarize(
     """``briefgen summarize``: one cited bilingual Markdown file per article in OUT; also
     returns the articles a model call failed for (the CLI's exit status says so)."""
     from briefgen.corpus.ingest import ingest
-    from briefgen.evidence.dimensions import load_dimensions
-    from briefgen.evidence.glossary import load_glossary
     from briefgen.output.console import echo, print_summarize_plan, summarize_line, warn
-    from briefgen.output.folder import check_output_dir, staged
-    from briefgen.output.render import Templates, write_articles
+    from briefgen.output.folder import staged
+    from briefgen.output.render import write_articles
 
-    choice = choose(settings)
-    check_output_dir(Path(out), Path(directory))
-    templates = Templates(None, settings.templates_dir)
-    glossary = load_glossary(settings.glossary)
-    # The same dimensions as ``build`` (checked even when no model will use them).
-    dims = load_dimensions(settings.dimensions)
+    setup = _setup(settings, Path(directory), Path(out), None)
+    glossary = setup.glossary
     corpus = ingest(Path(directory), workers=settings.workers, progress=settings.progress)
     _check_corpus(corpus, Path(directory))
-    if settings.dry_run and choice.name == "extractive":
+    if settings.dry_run and setup.choice.name == "extractive":
         print_summarize_plan(None, len(corpus.documents), out)
         return [], []
     # The same requests as ``build`` (dimensions, batches, overview asked for), so a
     # ``summarize`` then a ``build`` of one folder share the cached calls.
-    engine = make_engine(choice, settings, glossary, dims, Path(out))
+    engine = make_engine(setup.choice, settings, glossary, setup.dims, Path(out))
     try:
         articles, result = engine.summarize(corpus)
     finally:
@@ -368,7 +381,7 @@ def run_summarize(
         check_strict(result.model_failures)
     city_en = {c: glossary.city_en(c) for d in corpus.documents for c in d.cities}
     with staged(Path(out), replace_all=True) as staging:  # old pages stay until all new ones are written
-        written = write_articles(articles, corpus, city_en, staging, templates, settings.lang)
+        written = write_articles(articles, corpus, city_en, staging, setup.templates, settings.lang)
     paths = [Path(out) / p.relative_to(staging) for p in written]
     warn(result.warnings)
     usage = result.usage if engine.name == "model" else None
