@@ -190,3 +190,18 @@ def test_source_quality_beside_the_article_and_in_json(tmp_path: Path) -> None:
     assert "⚠" not in next(x for x in md.splitlines() if "(articles/np.md)" in x)
     page = (tmp_path / "articles" / "co.md").read_text(encoding="utf-8")
     assert "来源质量 / Source quality: 企业供稿 / company-supplied copy" in page
+
+
+def test_views_are_marked_on_the_article_page(tmp_path: Path) -> None:
+    from briefgen.core.types import Claim
+
+    doc = _doc("v", ["甲市"], ["业内人士认为，甲市应加快建设新材料产业园。", "甲市已建成新材料产业园。"])
+    brief = _brief([doc], {}, ["甲市"])
+    brief.articles[0].claims = [
+        Claim("业内人士认为，甲市应加快建设新材料产业园。", "[Jia] view", ["v:p1"]),
+        Claim("甲市已建成新材料产业园。", "[Jia] park", ["v:p2"]),
+    ]
+    write_outputs(brief, tmp_path)
+    page = (tmp_path / "articles" / "v.md").read_text(encoding="utf-8")
+    assert "- *〔观点〕* 业内人士认为" in page and "- *(a view, not policy)* \\[Jia\\] view" in page
+    assert "- 甲市已建成新材料产业园。" in page and "- \\[Jia\\] park" in page

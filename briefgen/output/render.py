@@ -24,6 +24,7 @@ from briefgen.core.statuses import NOT_FOUND_EN, NOT_FOUND_ZH
 from briefgen.core.types import ArticleSummary, Cell, Claim, Corpus, Fact
 from briefgen.corpus.metadata import zh_date
 from briefgen.engines.owner import fact_city
+from briefgen.evidence.factlex import fact_lexicon
 from briefgen.evidence.facts import as_of_date, figure_as_written
 from briefgen.output.backrefs import anchor_id, cited_by
 from briefgen.output.quality import source_quality
@@ -230,6 +231,13 @@ class Templates:
 # ------------------------------------------------------------------ context
 
 
+def is_view(text: str) -> bool:
+    """A sentence that is someone's view (业内人士认为, 专家建议: lexicons/opinions.tsv) or a
+    question: the article page marks it as a view, not as the article's statement."""
+    s = (text or "").rstrip()
+    return s.endswith(("？", "?")) or any(w in s for w in fact_lexicon().opinions)
+
+
 def _claim_view(c: Claim) -> dict[str, Any]:
     return {"zh": c.zh, "en": c.en, "cites": list(c.cites), "reasons": list(c.reasons), "status": c.status}
 
@@ -298,7 +306,7 @@ def article_context(
         "cities": [{"zh": c, "en": city_en.get(c, c)} for c in art.cities],
         "engine": art.engine,
         "error": art.error,
-        "claims": [_claim_view(c) for c in art.claims],
+        "claims": [{**_claim_view(c), "view": is_view(c.zh)} for c in art.claims],
         "rejected": [_claim_view(c) for c in art.rejected],
         "facts": [_fact_view(f) for f in art.facts],
         "sources": sources,
