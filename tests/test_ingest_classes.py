@@ -442,3 +442,10 @@ def test_wechat_account_is_the_outlet_not_the_platform(tmp_path: Path) -> None:
     name = '<div><a id="js_name">某某产业观察</a></div>'
     doc = _one(tmp_path, "u.html", head + name + _html_body() + "</body></html>")
     assert doc.source == "某某产业观察"
+
+
+def test_a_last_paragraph_that_only_lost_its_full_stop_is_kept_with_a_warning() -> None:
+    last = BODY[3].rstrip("。")
+    c = _cleaned([TITLE, *BODY[:3], last])
+    assert c.lines == [*BODY[:3], last]
+    assert any("no closing punctuation" in w for w in c.warnings)

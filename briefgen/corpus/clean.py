@@ -223,6 +223,10 @@ def trim_truncated_end(st: _State) -> None:
     ln = st.lines[body[-1]]
     if len(ln.norm) < th.SENTENCE_MIN or not _UNFINISHED.search(ln.norm):
         return
+    if not (ln.norm[-1].isdigit() or pattern("open-ending").search(ln.norm)):
+        # Ends on a content word: probably a sentence that only lost its full stop.  Kept.
+        st.warnings.append(f'the last paragraph has no closing punctuation (cut off?): "…{ln.orig[-20:]}"')
+        return
     cut_norm, cut_orig = ln.norm.rfind("。"), ln.orig.rfind("。")
     if cut_norm > 0 and cut_orig > 0:
         tail = ln.norm[cut_norm + 1 :]

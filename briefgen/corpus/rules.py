@@ -63,6 +63,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "counter": line_rule("counter"),
         "contact-word": line_rule("contact-word"),
         "app-promo": line_rule("app-promo"),
+        "open-ending": line_rule("open-ending", "({})$"),
         "news-brief": line_rule("news-brief", r"^[【\[]({})[】\]]"),
         "list-header": line_rule("list-header", r"^({})(的文章|的新闻|的资讯|内容)?\s*[:：]?$"),
         "caption-start": re.compile(rf"[△▲▽▼↑↓◆]|[(（]?({alternation('line_rules.tsv', 'caption-start')})"),
