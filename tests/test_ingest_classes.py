@@ -449,3 +449,12 @@ def test_a_last_paragraph_that_only_lost_its_full_stop_is_kept_with_a_warning() 
     c = _cleaned([TITLE, *BODY[:3], last])
     assert c.lines == [*BODY[:3], last]
     assert any("no closing punctuation" in w for w in c.warnings)
+
+
+def test_quanshi_in_a_story_about_another_city_does_not_bring_the_outlets_city() -> None:
+    from briefgen.corpus.cities import with_home_city
+
+    body = ["东莞全市新增智能网联汽车企业30家，东莞产值增长两成。"]
+    assert with_home_city(["东莞"], "深圳", body) == ["东莞"]
+    assert with_home_city(["东莞"], "深圳", ["我市企业赴东莞考察，东莞产值增长两成。"]) == ["深圳", "东莞"]
+    assert with_home_city([], "泰州", ["全市新增企业30家。"]) == ["泰州"]

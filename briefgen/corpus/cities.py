@@ -131,8 +131,16 @@ def home_city(body: list[str], hints: list[tuple[str, str | None]]) -> tuple[str
     return None
 
 
-def with_home_city(ranked: list[str], home: str | None) -> list[str]:
-    """The ranked cities with the article's own city first when the text never names it."""
+_OUR_CITY = re.compile(r"我市|本市")
+
+
+def with_home_city(ranked: list[str], home: str | None, body: list[str] | None = None) -> list[str]:
+    """The ranked cities with the article's own city first when the text never names it.
+
+    When the text names other cities, only an explicit 我市/本市 brings the outlet's city in:
+    全市 in a 深圳特区报 story about 东莞 means 东莞."""
     if home is None or home in ranked:
+        return ranked
+    if ranked and body is not None and not any(_OUR_CITY.search(line) for line in body[:40]):
         return ranked
     return [home, *ranked]

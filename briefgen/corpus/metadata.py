@@ -147,7 +147,7 @@ def _cities(cleaned: Cleaned, title: str | None, source: str | None) -> tuple[li
     found = next((d for d in (dateline(line) for line in cleaned.lines[:2]) if d), None)
     hints = [("dateline", found[1] if found else None), ("outlet", source), ("title", title)]
     home = home_city(cleaned.lines, hints)
-    cities = with_home_city(ranked, home[0] if home else None)
+    cities = with_home_city(ranked, home[0] if home else None, cleaned.lines)
     if home and cities != ranked:
         return cities, home[1]
     return cities, "text" if cities else None
