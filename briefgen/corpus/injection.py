@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from briefgen.text.script import HAN, HAN_CHAR
+
 # Words that point back at earlier instructions or at the prompt itself.
 _EN_BACK = r"(?:above|previous|prior|preceding|earlier|foregoing|former|original|initial|system)"
 _EN_RULES = r"(?:instructions?|prompts?|directions?|directives?|commands?|guidelines?|rules|context|messages?)"
@@ -131,8 +133,8 @@ def looks_like_instruction(line: str) -> bool:
     return find_instruction(line) is not None
 
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
-_KEEP = re.compile(r"[^0-9a-z\u3400-\u9fff]+")
+_CJK = HAN_CHAR
+_KEEP = re.compile(f"[^0-9a-z{HAN}]+")
 
 
 def _shingles(text: str, n_cjk: int = 5, n_words: int = 4) -> set[str]:
@@ -141,7 +143,7 @@ def _shingles(text: str, n_cjk: int = 5, n_words: int = 4) -> set[str]:
     out: set[str] = set()
     cjk = "".join(_CJK.findall(t))
     out.update(cjk[i : i + n_cjk] for i in range(len(cjk) - n_cjk + 1))
-    words = [w for w in _KEEP.split(re.sub(r"[\u3400-\u9fff]", " ", t)) if w]
+    words = [w for w in _KEEP.split(HAN_CHAR.sub(" ", t)) if w]
     out.update(" ".join(words[i : i + n_words]) for i in range(len(words) - n_words + 1))
     return out
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 from briefgen.core.types import RawFile, Skipped
+from briefgen.text.script import HAN
 
 MAX_BYTES = 20 * 1024 * 1024  # larger files are skipped as "too large" unread
 KINDS: dict[str, Literal["txt", "md", "html", "pdf", "docx"]] = {
@@ -419,7 +420,9 @@ def _control_share(text: str) -> float:
     return len(_CONTROL.findall(sample)) / max(1, len(sample))
 
 
-_HAN_OR_PUA = re.compile("[\u3400-\u9fff\ue000-\uf8ff\U00020000-\U0003ffff]")
+# Han (see text.script.HAN), private-use and supplementary-plane characters: where a wrong
+# decoding of Chinese bytes lands.
+_HAN_OR_PUA = re.compile(f"[{HAN}\ue000-\uf8ff\U00020000-\U0003ffff]")
 
 
 def _hanzi_score(text: str) -> float:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from briefgen.core.types import RawFile
 from briefgen.corpus import thresholds as th
 from briefgen.corpus.html import html_captions, html_to_lines
+from briefgen.text.script import HAN
 
 Hint = str | None  # "caption" when the markup marks a line as a picture caption
 
@@ -76,7 +77,7 @@ _FM_KEYS = {
     "标题": "title", "日期": "date", "发布时间": "date", "发布日期": "date", "时间": "date",
     "作者": "author", "来源": "source", "出处": "source", "链接": "url", "原文链接": "url", "网址": "url",
 }
-_FM_LINE = re.compile(r"^([A-Za-z_][\w-]{0,30}|[\u4e00-\u9fff]{2,6})\s*[:：]\s?(.*)$")
+_FM_LINE = re.compile(rf"^([A-Za-z_][\w-]{{0,30}}|[{HAN}]{{2,6}})\s*[:：]\s?(.*)$")
 _BLOCK_SCALAR = re.compile(r"^[|>][+-]?$")  # YAML "title: >-" with the value on indented lines
 _FM_FENCE = re.compile(r"^(?:---|\.\.\.)\s*$")
 FM_MAX_LINES = 80  # a longer block is not front matter
