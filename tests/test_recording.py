@@ -57,7 +57,7 @@ def test_recorded_run_replays_without_the_model(mock_model: Any, tmp_path: Path)
 
 def test_authored_files_match_on_purpose_and_glob(tmp_path: Path) -> None:
     client = replay_client(RESPONSES, tmp_path)
-    exact, cell = client.run([ask("test:city", "anything"), ask("cell:佛山:scale")])
+    exact, cell = client.run([ask("test:city", "anything"), ask("glob:佛山:scale")])
     assert exact.parsed == Answer(city="中山", value=462.2)
     assert exact.prompt_tokens == 40  # usage as written in the file
     assert cell.parsed == Answer(city="佛山", value=7)  # think block + fence cleaned
