@@ -5,7 +5,10 @@ so this builds the bundled examples, opens brief.html and one article page in he
 Chromium at 1280 and 400 px, saves the PNGs, and measures the page's scroll width with
 a second headless run (``--dump-dom`` of a copy whose title is set, by an inline script
 allowed only in that copy, to ``document.documentElement.scrollWidth``; the brief itself
-forbids scripts).  A page wider than its window pans sideways: that is the failure.
+forbids scripts), once as written and once with the tables' scroll boxes removed (the
+layout before issue 15).  A page wider than its window pans sideways: that is the failure.
+Headless Chromium lays ``--dump-dom`` pages out at 500 px at the least, so the "phone"
+measurement is at 500 px (the screenshot is 400 px wide).
 
     python bench/screenshots.py                 # writes bench/results/screenshots/*.png and .json
     python bench/screenshots.py --chromium /usr/bin/chromium --src DIR
@@ -45,8 +48,10 @@ def _chromium(chromium: str, args: list[str], width: int, height: int) -> subpro
         return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
 
 
-def _measure(chromium: str, page: Path, width: int, height: int) -> dict[str, Any]:
+def _measure(chromium: str, page: Path, width: int, height: int, *, boxes: bool = True) -> dict[str, Any]:
     html = page.read_text(encoding="utf-8")
+    if not boxes:  # the same page as before issue 15: tables not in scroll boxes
+        html = html.replace('<div class="table-scroll">', "<div>")
     html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)
     probe = page.with_name(page.stem + ".probe.html")
     probe.write_text(html.replace("</head>", _PROBE + "</head>", 1), encoding="utf-8")
@@ -80,8 +85,9 @@ def run(chromium: str, src: Path, out_dir: Path) -> list[dict[str, Any]]:
                 png = out_dir / f"{name}-{label}.png"
                 # tall enough to reach the comparison table (a fragment scroll shoots blank)
                 _chromium(chromium, [f"--screenshot={png}", page.as_uri()], w, h * 3)
+                without = _measure(chromium, page, w, h, boxes=False).get("page_scroll_width")
                 rows.append({"page": name, "width": label, "window": w, "png": png.relative_to(ROOT).as_posix(),
-                             **_measure(chromium, page, w, h)})  # fmt: skip
+                             **_measure(chromium, page, w, h), "page_scroll_width_without_boxes": without})  # fmt: skip
     return rows
 
 
