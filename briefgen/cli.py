@@ -168,6 +168,9 @@ def ingest(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the JSON to FILE.")] = None,
     show_dropped: Annotated[bool, typer.Option("--show-dropped", help="List every dropped line and why.")] = False,
     workers: Annotated[int | None, typer.Option("--workers", min=1, help="Worker processes.")] = None,
+    follow_links: Annotated[
+        bool, typer.Option("--follow-links", help="Also read symlinks that point outside DIR.")
+    ] = False,
 ) -> None:
     """Read a folder of saved pages into clean documents with citable excerpts."""
     try:
@@ -179,7 +182,7 @@ def ingest(
         if output:
             check_output_file(output)  # before reading: a bad -o fails in a second, not after ingest
 
-        corpus = run_ingest(directory, workers=workers, progress=not as_json)
+        corpus = run_ingest(directory, workers=workers, progress=not as_json, follow_links=follow_links)
         if as_json or output:
             data = json.dumps(corpus_to_json(corpus), ensure_ascii=False, indent=2)
             if output:

@@ -121,3 +121,22 @@ def test_wider_chinese_instruction_patterns(line: str) -> None:
 )
 def test_news_about_ai_is_not_an_instruction(line: str) -> None:
     assert find_instruction(line) is None
+
+
+def test_cli_follow_links_reads_a_link_leaving_the_folder(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from briefgen.cli import app
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "a.txt").write_text("\n".join([TITLE, *BODY]), encoding="utf-8")
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "link.txt").symlink_to(outside / "a.txt")
+    plain = json.loads(CliRunner().invoke(app, ["ingest", str(root), "--json"]).stdout)
+    assert plain["documents"] == [] and "outside the input folder" in plain["skipped"][0]["detail"]
+    followed = json.loads(CliRunner().invoke(app, ["ingest", str(root), "--json", "--follow-links"]).stdout)
+    assert [d["path"] for d in followed["documents"]] == ["link.txt"]
