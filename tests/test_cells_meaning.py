@@ -42,3 +42,13 @@ def test_a_sentence_fills_one_cell_only() -> None:
     cells = _cells(corpus, PARKS, FUND)
     statuses = sorted(status for status, _ in cells.values())
     assert statuses == ["not_found", "verified"]
+
+
+def test_a_sentence_repeated_in_two_paragraphs_is_one_bullet() -> None:
+    from briefgen.engines.extractive import summarize_document
+
+    paras = ["苏州新材料产业产值达到1200亿元，同比增长12%。", "苏州将建设新材料产业园，打造千亿级产业集群。",
+             "苏州新材料产业产值达到1200亿元，同比增长12%。", "苏州新材料企业共300家，其中上市公司20家。"]  # fmt: skip
+    doc = _corpus(*paras).documents[0]
+    bullets = [c.zh for c in summarize_document(doc, load_glossary()).claims]
+    assert bullets.count("苏州新材料产业产值达到1200亿元，同比增长12%。") == 1

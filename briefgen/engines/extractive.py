@@ -171,7 +171,11 @@ def summarize_document(doc: Document, glossary: Glossary, *, k: int = 5) -> Arti
     index = {e.id: e for e in doc.excerpts}
     claims: list[Claim] = []
     rejected: list[Claim] = []
+    seen: set[str] = set()
     for sentence, eid in key_sentences(doc, k=k):
+        if sentence in seen:  # the same sentence in two paragraphs is one point, not two bullets
+            continue
+        seen.add(sentence)
         en = _sentence_en(sentence, eid, facts, doc.cities, glossary)
         # a year taken from another paragraph is cited there too
         cites = list(
