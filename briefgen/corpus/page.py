@@ -28,7 +28,14 @@ _MD_HEAD = re.compile(r"^\s{0,3}(#{1,6}\s+|>\s?)")
 
 @dataclass
 class Page:
-    """Text lines with hints, and page metadata (title, date, source, author ... or None)."""
+    """Text lines with hints, and page metadata, carried on as ``Cleaned.page_meta``.
+
+    Keys (values are strings or None): ``title``, ``page_title``, ``date`` (ISO), ``source``,
+    ``author``, ``url`` from the markup or front matter, each with ``<key>_from`` ("meta" or
+    "front-matter"); ``front_matter_title``; ``saved_from``, ``footer_url`` and ``copyright_year``
+    (what an HTML page says about itself outside the article); ``hidden`` (elements removed as
+    invisible).  Cleaning adds ``title_from``.
+    """
 
     lines: list[tuple[str, Hint]]
     meta: dict[str, str | None] = field(default_factory=dict)
