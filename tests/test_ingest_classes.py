@@ -458,3 +458,14 @@ def test_quanshi_in_a_story_about_another_city_does_not_bring_the_outlets_city()
     assert with_home_city(["东莞"], "深圳", body) == ["东莞"]
     assert with_home_city(["东莞"], "深圳", ["我市企业赴东莞考察，东莞产值增长两成。"]) == ["深圳", "东莞"]
     assert with_home_city([], "泰州", ["全市新增企业30家。"]) == ["泰州"]
+
+
+def test_counter_line_is_the_date_line(tmp_path: Path) -> None:
+    doc = _one(tmp_path, "v2.txt", "\n".join([TITLE, "产业快讯 1916条 2021-09-29 16:17", *BODY]))
+    assert doc.date == "2021-09-29" and doc.text.split("\n") == BODY
+
+
+def test_a_sidebar_teaser_before_the_headline_is_not_the_title(tmp_path: Path) -> None:
+    lines = ["热读：某县油菜花节吸引游客五万人次", "首页 > 汽车 > 正文", TITLE, "2024-06-03 来源：都市日报", *BODY]
+    doc = _one(tmp_path, "w2.txt", "\n".join(lines))
+    assert doc.title == TITLE and doc.text.split("\n") == BODY
