@@ -52,3 +52,15 @@ def test_a_sentence_repeated_in_two_paragraphs_is_one_bullet() -> None:
     doc = _corpus(*paras).documents[0]
     bullets = [c.zh for c in summarize_document(doc, load_glossary()).claims]
     assert bullets.count("苏州新材料产业产值达到1200亿元，同比增长12%。") == 1
+
+
+def test_a_cell_holds_only_its_citys_figures() -> None:
+    def doc(doc_id: str, city: str, text: str) -> Document:
+        return Document(doc_id, f"{doc_id}.txt", city, "2024-03-01", "日报", None, [city], text,
+                        [Excerpt(f"{doc_id}:p1", doc_id, 1, text, text, len(text))])  # fmt: skip
+
+    corpus = Corpus([doc("sz", "苏州", "2023年苏州新材料产业产值达到1200亿元，无锡新材料产业产值为900亿元。"),
+                     doc("wx", "无锡", "无锡新材料企业共50家。")], [])  # fmt: skip
+    scale = Dimension("scale", "产业规模", "Industry scale", ("产值", "企业"))
+    cells = {c.city: c.zh for c in compare(corpus, [scale], load_glossary()).cells}
+    assert "1200亿元" in cells["苏州"] and "900亿元" not in cells["苏州"]

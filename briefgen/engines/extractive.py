@@ -26,6 +26,7 @@ from briefgen.core.types import (
     Fact,
 )
 from briefgen.corpus.metadata import zh_date
+from briefgen.engines.owner import fact_city
 from briefgen.engines.schemas import FactOut
 from briefgen.engines.verify import normalise_cite, verify_fact
 from briefgen.evidence.dimensions import load_dimensions
@@ -233,30 +234,16 @@ def _fact_rank(fact: Fact, dim: Dimension) -> tuple[float, ...]:
     return (weight, trust, money, fact.year or 0)
 
 
-def _owner_city(fact: Fact, cities: list[str]) -> str | None:
-    """In a several-city article: the city named last before the figure in its
-    sentence (else the first named after it); None if the sentence names none."""
-    q = quantity_of(fact)
-    at = q.start if q is not None else len(fact.sentence)
-    best: tuple[int, str] | None = None
-    after: tuple[int, str] | None = None
-    for c in cities:
-        for name in {c, c.removesuffix("市")}:
-            i = fact.sentence.rfind(name, 0, at)
-            if i >= 0 and (best is None or i > best[0]):
-                best = (i, c)
-            j = fact.sentence.find(name, at)
-            if j >= 0 and (after is None or j < after[0]):
-                after = (j, c)
-    return best[1] if best else (after[1] if after else None)
+def _belongs(fact: Fact, city: str, doc_cities: list[str], known: Sequence[str] = (),
+             excerpts: dict[str, Excerpt] | None = None) -> bool:  # fmt: skip
+    """Whether the text gives ``fact`` to ``city`` (``owner.fact_city``): the same rule as the
+    key-figures tables, so a cell never shows a figure the brief files under another city."""
+    return fact_city(fact, doc_cities, known, excerpts) == city
 
 
-def _belongs(fact: Fact, city: str, doc_cities: list[str]) -> bool:
-    return len(doc_cities) == 1 or _owner_city(fact, doc_cities) == city
-
-
-def _city_facts(city: str, docs: list[Document], facts: dict[str, list[Fact]]) -> list[Fact]:
-    return [f for doc in docs for f in facts[doc.id] if _belongs(f, city, doc.cities)]
+def _city_facts(city: str, docs: list[Document], facts: dict[str, list[Fact]], known: Sequence[str] = (),
+                excerpts: dict[str, Excerpt] | None = None) -> list[Fact]:  # fmt: skip
+    return [f for doc in docs for f in facts[doc.id] if _belongs(f, city, doc.cities, known, excerpts)]
 
 
 _STRONG_TERM = 3  # characters: one keyword this long (产业基金, 龙头企业) is enough; shorter ones need two
@@ -367,7 +354,7 @@ def compare(
     used: set[str] = set()
     for city in cities:
         docs = [d for d in corpus.documents if city in d.cities]
-        cfacts = _city_facts(city, docs, facts)
+        cfacts = _city_facts(city, docs, facts, cities, index)
         for dim in dims:
             cells.append(_cell(city, dim, docs, cfacts, glossary, index, used))
     return Comparison(cities=cities, dimensions=list(dims), cells=cells)
@@ -393,7 +380,7 @@ def executive_summary(
             for a in articles
             if city in a.cities
             for f in a.facts
-            if f.what and _belongs(f, city, a.cities)
+            if f.what and _belongs(f, city, a.cities, comparison.cities, excerpts)
         ]
         current = [f for f in cfacts if not f.is_target]
         targets = [f for f in cfacts if f.is_target]
