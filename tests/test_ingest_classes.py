@@ -469,3 +469,16 @@ def test_a_sidebar_teaser_before_the_headline_is_not_the_title(tmp_path: Path) -
     lines = ["热读：某县油菜花节吸引游客五万人次", "首页 > 汽车 > 正文", TITLE, "2024-06-03 来源：都市日报", *BODY]
     doc = _one(tmp_path, "w2.txt", "\n".join(lines))
     assert doc.title == TITLE and doc.text.split("\n") == BODY
+
+
+def test_text_between_two_markdown_rules_is_not_taken_for_front_matter() -> None:
+    from briefgen.corpus.page import split_front_matter
+
+    text = "---\n记者：王平\n" + BODY[0] + "\n---\n" + BODY[1]
+    assert split_front_matter(text) == ({}, text)
+
+
+def test_front_matter_with_only_unknown_keys_is_still_dropped() -> None:
+    from briefgen.corpus.page import split_front_matter
+
+    assert split_front_matter("---\ncategories:\n  - 汽车\ncrawled_at: 2024-07-01\n---\n正文") == ({}, "正文")

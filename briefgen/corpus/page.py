@@ -85,6 +85,7 @@ _FM_KEYS = {
     "作者": "author", "来源": "source", "出处": "source", "链接": "url", "原文链接": "url", "网址": "url",
 }
 _FM_LINE = re.compile(rf"^([A-Za-z_][\w-]{{0,30}}|[{HAN}]{{2,6}})\s*[:：]\s?(.*)$")
+_FM_ROW = re.compile(rf"^(?:\s*$|\s|-|#|(?:[A-Za-z_][\w-]{{0,30}}|[{HAN}]{{2,6}})\s*[:：])")  # every line of a block
 _BLOCK_SCALAR = re.compile(r"^[|>][+-]?$")  # YAML "title: >-" with the value on indented lines
 _FM_FENCE = re.compile(r"^(?:---|\.\.\.)\s*$")
 FM_MAX_LINES = 80  # a longer block is not front matter
@@ -122,8 +123,8 @@ def split_front_matter(text: str) -> tuple[dict[str, str | None], str]:
             if _BLOCK_SCALAR.match(value):  # the value is on the indented lines below
                 value = " ".join(x.strip() for x in itertools.takewhile(lambda x: x[:1] in " \t", block[i + 1 :]))
             fields[key] = _fm_value(value)
-    if not fields and not any(_FM_LINE.match(ln) for ln in lines[start + 1 : end]):
-        return {}, text  # a Markdown rule (---) followed by text, not front matter
+    if not any(_FM_LINE.match(ln) for ln in block) or not all(_FM_ROW.match(ln) for ln in block):
+        return {}, text  # Markdown rules (---) around text, not front matter: nothing is dropped
     return fields, "\n".join(lines[end + 1 :])
 
 
