@@ -98,3 +98,21 @@ def test_brief_says_what_is_missing_where(tmp_path: Path) -> None:
     missing = [c.city for c in comp.cells if c.dimension == "finance" and c.status == "not_found"]
     assert sorted(missing) == ["常州", "苏州"]
     assert "- Funds and finance: Suzhou; Changzhou" in summary_part or "- Funds and finance: Changzhou; Suzhou" in summary_part
+
+
+def test_policy_documents_each_city_names_quoted_as_written() -> None:
+    policy = Dimension("policy", "政策文件", "Policy documents", ("印发", "出台", "行动计划", "若干措施"))
+    texts = {
+        "p1": ("苏州", "苏州市政府印发《苏州市新材料产业发展行动计划（2024—2026年）》（以下简称《行动计划》）。"),
+        "p2": ("无锡", "无锡出台《无锡市支持新材料产业发展的若干措施》，明确了扶持方向。"),
+        "p3": ("常州", "常州新材料企业共500家。"),
+    }
+    docs = [Document(i, f"{i}.txt", c, "2024-03-01", "日报", None, [c], t, [Excerpt(f"{i}:p1", i, 1, t, t, len(t))])
+            for i, (c, t) in texts.items()]  # fmt: skip
+    corpus, glossary = Corpus(docs, []), load_glossary()
+    arts = [summarize_document(d, glossary) for d in docs]
+    comp = compare(corpus, [policy], glossary, {a.doc_id: a.facts for a in arts})
+    line = next(c for c in executive_digest(arts, comp, glossary, corpus.excerpt_index()) if c.zh.startswith("政策文件"))
+    assert line.status == "verified" and set(line.cites) == {"p1:p1", "p2:p1"}
+    assert line.zh == "政策文件：苏州《苏州市新材料产业发展行动计划（2024—2026年）》；无锡《无锡市支持新材料产业发展的若干措施》"
+    assert "常州" not in line.zh and "《行动计划》" not in line.zh

@@ -12,6 +12,7 @@ What is missing where comes from the comparison cells and is shown by the templa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -150,6 +151,35 @@ def _targets(by_city: dict[str, list[Fact]], glossary: Glossary, excerpts: dict[
     return claims
 
 
+_TITLE = re.compile(r"《[^《》]{2,60}》")
+_TITLES_PER_CITY = 2
+
+
+def _policy_titles(comparison: Comparison, glossary: Glossary, excerpts: dict[str, Excerpt]) -> list[Claim]:
+    """Which cities name which policy documents: the 《titles》 in each city's verified
+    policy cell, quoted as written; checked title by title against the cell's excerpts."""
+    dim = next((d for d in comparison.dimensions if d.id == "policy"), None)
+    if dim is None:
+        return []
+    parts: list[tuple[str, list[str], list[str]]] = []
+    for cell in comparison.cells:
+        if cell.dimension != dim.id or cell.status != "verified":
+            continue
+        found = list(dict.fromkeys(_TITLE.findall(cell.zh)))
+        # a short name (以下简称《行动计划》) inside a full title is the same document
+        titles = [t for t in found if not any(t != o and t[1:-1] in o for o in found)][:_TITLES_PER_CITY]
+        cited = [excerpts[c].text for c in cell.cites if c in excerpts]
+        titles = [t for t in titles if any(t in text for text in cited)]  # as written in the source
+        if titles:
+            parts.append((cell.city, titles, list(cell.cites)))
+    if not parts:
+        return []
+    zh = f"{dim.zh}：" + "；".join(f"{city}{''.join(titles)}" for city, titles, _ in parts)
+    en = f"{dim.en} named: " + "; ".join(f"{glossary.city_en(city)} {''.join(titles)}" for city, titles, _ in parts)
+    cites = list(dict.fromkeys(c for _, _, ids in parts for c in ids))
+    return [checked(zh, en, cites, excerpts)]
+
+
 def executive_digest(
     articles: Sequence[ArticleSummary],
     comparison: Comparison,
@@ -157,8 +187,8 @@ def executive_digest(
     excerpts: dict[str, Excerpt],
 ) -> list[Claim]:
     """Side-by-side lines (same measure, unit and year; two or more cities) for each
-    dimension, the headline figure of each city no such line names, then each city's
-    targets and their years; every line cited and checked."""
+    dimension, the headline figure of each city no such line names, each city's targets
+    and their years, and which policy documents each city names; every line cited and checked."""
     by_city = _city_facts(articles, comparison, excerpts)
     claims: list[Claim] = []
     covered: set[str] = set()
@@ -171,6 +201,7 @@ def executive_digest(
         if "（目标" not in c.zh and not any(c.zh.startswith(f"{city}：") for city in covered):
             claims.append(c)
     claims += _targets(by_city, glossary, excerpts)
+    claims += _policy_titles(comparison, glossary, excerpts)
     return claims
 
 
