@@ -482,3 +482,10 @@ def test_front_matter_with_only_unknown_keys_is_still_dropped() -> None:
     from briefgen.corpus.page import split_front_matter
 
     assert split_front_matter("---\ncategories:\n  - 汽车\ncrawled_at: 2024-07-01\n---\n正文") == ({}, "正文")
+
+
+def test_markdown_with_a_few_inline_images_stays_markdown(tmp_path: Path) -> None:
+    img = '<img src="a.jpg" alt="">'
+    page = "\n\n".join([f"# {TITLE}", BODY[0], img, BODY[1], img, BODY[2], img, BODY[3]])
+    doc = _one(tmp_path, "x2.md", page)
+    assert doc.title == TITLE and doc.text.split("\n") == BODY

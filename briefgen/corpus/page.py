@@ -23,6 +23,8 @@ _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MD_EMPH = re.compile(r"(\*\*|__|`)")
 _MD_ITALIC = re.compile(r"^(?:\*(?!\*)(.+?)(?<!\*)\*|_(?!_)(.+?)(?<!_)_)$")
+_HTML_ALT = re.compile(r"""<img\b[^>]*\balt\s*=\s*["']([^"']*)["']""", re.I)
+_INLINE_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _MD_HEAD = re.compile(r"^\s{0,3}(#{1,6}\s+|>\s?)")
 
 
@@ -44,6 +46,9 @@ class Page:
 def md_line(ln: str) -> list[tuple[str, Hint]]:
     """One Markdown line as text lines, each with a hint ("caption" for image alt text and short italic lines)."""
     out: list[tuple[str, Hint]] = []
+    if "<" in ln:  # inline HTML in Markdown: an image's alt text is a caption, tags are not text
+        out.extend((alt.strip(), "caption") for alt in _HTML_ALT.findall(ln) if alt.strip())
+        ln = _INLINE_TAG.sub("", ln)
     for m in _MD_IMAGE.finditer(ln):
         alt = _MD_LINK.sub(r"\1", m.group(1)).strip()
         if alt:
@@ -147,9 +152,10 @@ def _unfenced(lines: list[str], start: int, text: str) -> tuple[dict[str, str | 
 
 
 # Block-level tags that show a text file's body is really HTML (scraper exports).
-_HTML_TAG = re.compile(r"<(?:p|div|section|article|br|span|font|h[1-6]|li|ul|table|td|tr|figure|img|a)\b[^>]*>", re.I)
+# Inline tags (<img>, <a>, <span>) alone do not count: Markdown files carry them in plain text.
+_HTML_TAG = re.compile(r"</?(?:p|div|section|article|br|h[1-6]|li|ul|ol|table|td|tr|figure|figcaption|blockquote)\b[^>]*>", re.I)
 HTML_MIN_TAGS = 3  # fewer tags: a stray "<br>" in a text file, not markup
-HTML_LINE_SHARE = 0.3  # ... and at least this share of the text lines carry a tag
+HTML_LINE_SHARE = 0.5  # ... and at least this share of the text lines carry a block tag
 
 
 def looks_like_markup(text: str) -> bool:
