@@ -489,3 +489,9 @@ def test_markdown_with_a_few_inline_images_stays_markdown(tmp_path: Path) -> Non
     page = "\n\n".join([f"# {TITLE}", BODY[0], img, BODY[1], img, BODY[2], img, BODY[3]])
     doc = _one(tmp_path, "x2.md", page)
     assert doc.title == TITLE and doc.text.split("\n") == BODY
+
+
+def test_stray_tags_in_a_text_file_are_not_text(tmp_path: Path) -> None:
+    lines = [TITLE, f'<font color="red">{BODY[0]}</font><br>', *BODY[1:]]
+    doc = _one(tmp_path, "y2.txt", "\n".join(lines))
+    assert doc.text.split("\n") == BODY

@@ -188,6 +188,6 @@ def read_page(raw: RawFile) -> Page:
         page = _html_page(body)
     elif raw.kind == "md":
         page = Page([pair for ln in body.splitlines() for pair in md_line(ln)])
-    else:
-        page = Page([(ln, None) for ln in body.splitlines()])
+    else:  # a stray tag in plain text (<br>, <font>) is not text either
+        page = Page([(_INLINE_TAG.sub("", ln) if "<" in ln else ln, None) for ln in body.splitlines()])
     return _merge_front_matter(page, fields)
