@@ -116,3 +116,13 @@ def test_policy_documents_each_city_names_quoted_as_written() -> None:
     assert line.status == "verified" and set(line.cites) == {"p1:p1", "p2:p1"}
     assert line.zh == "政策文件：苏州《苏州市新材料产业发展行动计划（2024—2026年）》；无锡《无锡市支持新材料产业发展的若干措施》"
     assert "常州" not in line.zh and "《行动计划》" not in line.zh
+
+
+def test_a_bar_for_firms_is_not_the_citys_target() -> None:
+    text = "力争到2027年，苏州新材料产业产值突破2000亿元，培育营业收入超百亿元的龙头企业3家。"
+    doc = Document("t", "t.txt", "苏州", "2024-03-01", "日报", None, ["苏州"], text, [Excerpt("t:p1", "t", 1, text, text, len(text))])
+    corpus, glossary = Corpus([doc], []), load_glossary()
+    arts = [summarize_document(doc, glossary)]
+    comp = compare(corpus, DIMS, glossary, {"t": arts[0].facts})
+    line = next(c.zh for c in executive_digest(arts, comp, glossary, corpus.excerpt_index()) if "设定目标" in c.zh)
+    assert "突破2000亿元" in line and "超百亿元" not in line

@@ -62,12 +62,19 @@ def _comparable_year(fact: Fact) -> int | None:
     return fact.year if fact.year_source in _STATED else None
 
 
+def _qualifies_a_noun(fact: Fact) -> bool:
+    """培育销售收入超百亿元的龙头企业: the figure is a bar some firms must reach (it is
+    followed by 的 and a noun), not the city's own output or target: never a headline."""
+    q = quantity_of(fact)
+    return q is not None and fact.sentence[q.end : q.end + 1] == "的"
+
+
 def _city_facts(articles: Sequence[ArticleSummary], comparison: Comparison,
                 excerpts: dict[str, Excerpt]) -> dict[str, list[Fact]]:  # fmt: skip
     out: dict[str, list[Fact]] = {c: [] for c in comparison.cities}
     for art in articles:
         for f in art.facts:
-            if not f.what or not f.cites:
+            if not f.what or not f.cites or _qualifies_a_noun(f):
                 continue
             owner = fact_city(f, art.cities, comparison.cities, excerpts)
             if owner in out and art.doc_id and owner in art.cities + comparison.cities:
