@@ -495,3 +495,9 @@ def test_stray_tags_in_a_text_file_are_not_text(tmp_path: Path) -> None:
     lines = [TITLE, f'<font color="red">{BODY[0]}</font><br>', *BODY[1:]]
     doc = _one(tmp_path, "y2.txt", "\n".join(lines))
     assert doc.text.split("\n") == BODY
+
+
+@pytest.mark.parametrize("label", ["消息来源", "转载自", "来源于", "内容来源"])
+def test_more_source_labels(tmp_path: Path, label: str) -> None:
+    doc = _one(tmp_path, "z2.txt", "\n".join([TITLE, f"2024-06-03 {label}：都市日报", *BODY]))
+    assert doc.source == "都市日报" and doc.text.split("\n") == BODY
