@@ -141,8 +141,9 @@ def _targets(by_city: dict[str, list[Fact]], glossary: Glossary, excerpts: dict[
             continue
         years = sorted({f.year for f in targets if f.year})
         unique = list({(f.value, f.unit, f.year): f for f in reversed(targets)}.values())[::-1]
-        # headline measures (output, revenue, size ...) first, then money, the latest year, the largest
-        picks = sorted(unique, key=lambda f: (measure_of(f)[0].startswith("label:"),
+        # headline measures (output, revenue, size ...) first, then those with a target year,
+        # then money, the latest year, the largest
+        picks = sorted(unique, key=lambda f: (measure_of(f)[0].startswith("label:"), f.year is None,
                                               _unit_kind(f) not in ("CNY", "USD"), -(f.year or 0), -_value(f)))
         picks = picks[:_TARGETS_PER_CITY]
         when_zh = "、".join(f"{y}年" for y in years) or "未写明年份"
