@@ -205,3 +205,15 @@ def test_views_are_marked_on_the_article_page(tmp_path: Path) -> None:
     page = (tmp_path / "articles" / "v.md").read_text(encoding="utf-8")
     assert "- *〔观点〕* 业内人士认为" in page and "- *(a view, not policy)* \\[Jia\\] view" in page
     assert "- 甲市已建成新材料产业园。" in page and "- \\[Jia\\] park" in page
+
+
+def test_placeholder_labels_stay_out_of_the_city_table(tmp_path: Path) -> None:
+    doc = _doc("c", ["丙市"], ["丙市产值80亿元。", "丙市此项120个。"])
+    good = _fact(doc, 1, "80", "亿元", "产值")
+    vague = _fact(doc, 2, "120", "个", "此")
+    fallback = _fact(doc, 1, "80", "亿元", "组学领域")
+    fallback.what_en = "talent and innovation platforms figure"
+    write_outputs(_brief([doc], {"c": [good, vague, fallback]}, ["丙市"]), tmp_path)
+    section = _section((tmp_path / "brief.md").read_text(encoding="utf-8"), "丙市")
+    assert "| 80亿元 |" in section and "120个" not in section and "platforms figure" not in section
+    assert "另有 2 项数据未列出" in section

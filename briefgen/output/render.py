@@ -326,6 +326,7 @@ def _figures(brief: Brief, city: str, limit: int = FIGURES_PER_CITY) -> tuple[li
     index = brief.corpus.excerpt_index()
     seen: set[tuple[Any, ...]] = set()
     figures: list[Fact] = []
+    unlabelled = 0  # a label with no meaning (one character, or the English fallback "... figure")
     for art in brief.articles:
         if city not in art.cities:
             continue
@@ -338,9 +339,19 @@ def _figures(brief: Brief, city: str, limit: int = FIGURES_PER_CITY) -> tuple[li
             if fact_city(f, art.cities, brief.comparison.cities, index) != city:
                 continue
             seen.add(key)
+            if _placeholder_label(f):
+                unlabelled += 1  # on its article page, counted under the table
+                continue
             figures.append(f)
     figures.sort(key=lambda f: (order.get(f.dimension, len(order)), -(f.year or 0)))
-    return [_fact_view(f) for f in figures[:limit]], max(0, len(figures) - limit)
+    return [_fact_view(f) for f in figures[:limit]], max(0, len(figures) - limit) + unlabelled
+
+
+def _placeholder_label(f: Fact) -> bool:
+    """A label that names nothing: one Chinese character (此), or the English the labeller
+    writes when no glossary term fits ("industry scale figure")."""
+    en = (f.what_en or "").strip()
+    return len(f.what.strip()) < 2 or en == "figure" or en.endswith(" figure")
 
 
 def _article_ref(brief: Brief, doc_id: str) -> dict[str, Any]:
