@@ -149,7 +149,8 @@ def check_finding(
     keys: dict[str, str] | None = None,
 ) -> Finding:
     """Verify one finding like a cell: its city must be one of the article's, its dimension
-    one of the list, and its evidence excerpts of this article that speak for that city."""
+    one of the list, its evidence excerpts of this article that speak for that city, and
+    each figure bound to that city in the cited text (not a neighbour's figure nearby)."""
     city = match_city(out.city, doc, glossary)
     dim = match_dim(out.dim, dims)
     pool = {e.id for e in city_excerpts(city, [doc])} if city else set()
@@ -159,6 +160,9 @@ def check_finding(
         city_context,
         known_ids,
         extra_years=_own_years(doc),
+        # A figure of another city (or district, company) in the same excerpt is not this city's.
+        city=city,
+        doc_cities={doc.id: list(doc.cities)},
     )
     reasons: list[str] = []
     if city is None:
