@@ -8,7 +8,7 @@ them: the verified findings of a city x dimension, from all of that city's
 articles, are joined (newest article first, each with its year); a cell whose
 only findings were rejected is "rejected" with their reasons; a cell with no
 finding is "not_found".  The executive summary is one small call over the
-verified cells only.
+verified cells of every dimension (bounded by tokens).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from briefgen.engines.selection import doc_year, doc_years
 from briefgen.engines.verify import claim_from_answer, verify_claim
 from briefgen.model.client import ModelRequest, ModelResult
 from briefgen.model.prompts import PromptSet
+from briefgen.text import tokens
 
 if TYPE_CHECKING:
     from briefgen.evidence.glossary import Glossary
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 SUMMARY_PROMPT = "exec_summary"
 EXEC_PURPOSE = "exec-summary"
 SUMMARY_ANSWER_TOKENS = 1500
-MAX_CELL_LINES = 15  # cells shown to the executive summary, at most (headline dimensions first)
+MAX_CELL_TOKENS = 1500  # tokens of cell lines in the executive-summary prompt (about 30-40 cells)
 MAX_LINE_CHARS = 60  # Chinese text per cell line (whole clauses, at least the first)
 MAX_EXEC_TERMS = 8  # glossary terms in the executive summary prompt
 
@@ -188,28 +189,52 @@ def _clip(text: str, limit: int) -> str:
 
 
 def cell_lines(
-    comparison: Comparison, limit: int = MAX_CELL_LINES
+    comparison: Comparison, max_tokens: int = MAX_CELL_TOKENS
 ) -> list[tuple[str, str, list[str]]]:
     """The verified cells as compact ``c<N>|city|dimension|zh`` lines: (label, line, cites).
 
-    Dimensions in file order, then cities, so a cut at ``limit`` keeps the
-    first dimensions (scale, targets ...) for every city.  The model cites a
-    cell by its label; the label stands for the excerpts that cell cites.
+    Bounded by tokens, not by a count of cells: a brief of two cities and one of
+    ten differ fivefold in cells, and a cell's text from one to several clauses,
+    so a fixed count either starves the overview or overruns the call.  Cells
+    are taken round by round across dimensions (every dimension's first city,
+    then every dimension's second ...), so a cut keeps every dimension the table
+    compares (talent, parks, funds, not only scale and targets); the lines kept
+    are then shown in table order.  Only verified cells come here: a rejected or
+    wrong-city finding never reaches the overview.  The model cites a cell by
+    its label; the label stands for the excerpts that cell cites.
     """
     dim_order = {d.id: i for i, d in enumerate(comparison.dimensions)}
     city_order = {c: i for i, c in enumerate(comparison.cities)}
     cells = [c for c in comparison.cells if c.status == "verified" and c.cites]
     cells.sort(key=lambda c: (dim_order.get(c.dimension, len(dim_order)), city_order.get(c.city, 0)))
+    seen: dict[str, int] = {}
+    ranked: list[tuple[int, int, Cell]] = []
+    for n, cell in enumerate(cells):
+        rank = seen[cell.dimension] = seen.get(cell.dimension, -1) + 1
+        ranked.append((rank, n, cell))
+    kept: list[tuple[int, str, Cell]] = []
+    used = 0
+    for _, n, cell in sorted(ranked, key=lambda r: (r[0], r[1])):
+        body = _cell_text(cell)
+        cost = tokens.count(f"c00|{cell.city}|{cell.dimension}|{body}") + 1
+        if used + cost > max_tokens:
+            continue  # a shorter cell of a later round may still fit
+        used += cost
+        kept.append((n, body, cell))
     out: list[tuple[str, str, list[str]]] = []
-    for n, cell in enumerate(cells[:limit], 1):
-        full = " ".join(cell.zh.split())
-        zh = _clip(full, MAX_LINE_CHARS)
-        tag = _YEAR_TAG.search(full)
-        if tag and tag.group() not in zh:  # keep the year the first finding was reported
-            zh += tag.group()
-        zh = zh.replace("|", "｜")
-        out.append((f"c{n}", f"c{n}|{cell.city}|{cell.dimension}|{zh}", list(cell.cites)))
+    for i, (_, body, cell) in enumerate(sorted(kept, key=lambda k: k[0]), 1):
+        out.append((f"c{i}", f"c{i}|{cell.city}|{cell.dimension}|{body}", list(cell.cites)))
     return out
+
+
+def _cell_text(cell: Cell) -> str:
+    """A cell's Chinese text for the prompt: whole clauses up to a length, with its year."""
+    full = " ".join(cell.zh.split())
+    zh = _clip(full, MAX_LINE_CHARS)
+    tag = _YEAR_TAG.search(full)
+    if tag and tag.group() not in zh:  # keep the year the first finding was reported
+        zh += tag.group()
+    return zh.replace("|", "｜")
 
 
 def summary_request(
