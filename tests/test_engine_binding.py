@@ -12,9 +12,10 @@ from pathlib import Path
 from fake_openai import MockModel
 
 from briefgen.core.types import Corpus, Document, Excerpt
-from briefgen.engines import compare
+from briefgen.engines import compare, extractive
 from briefgen.engines.summarize import summarize
 from briefgen.evidence.dimensions import load_dimensions
+from briefgen.evidence.facts import extract_facts
 from briefgen.evidence.glossary import load_glossary
 from briefgen.model.client import ModelClient
 from briefgen.model.prompts import load_prompts
@@ -89,3 +90,27 @@ def test_cell_lines_keep_every_dimension_when_the_budget_is_tight() -> None:
     assert shown == {d.id for d in dims}  # the cut drops cities of every dimension, not whole dimensions
     assert len(lines) < len(cells)
     assert [label for label, _, _ in lines] == [f"c{i}" for i in range(1, len(lines) + 1)]
+
+
+# ------------------------------------------------------------ extractive engine
+
+
+def test_extractive_cell_leaves_out_a_companys_share_in_a_citys_article() -> None:
+    zs = _doc("zs", ["中山"], [
+        "中山市生物医药规模以上企业30家。",
+        "中山康达生物公司是血液制品龙头，其产值约占全国血液制品产业1/7。",
+    ])  # fmt: skip
+    comparison = extractive.compare(Corpus([zs], []), load_dimensions(), load_glossary())
+    scale = next(c for c in comparison.cells if c.dimension == "scale")
+    assert scale.status == "verified" and "30家" in scale.zh
+    assert "1/7" not in scale.zh  # the company's national share, not Zhongshan's
+
+
+def test_extractive_check_rejects_a_neighbours_figure_with_a_reason() -> None:
+    index = {e.id: e for e in GF.excerpts}
+    (foshan,) = [f for f in extract_facts(GF, load_glossary()) if "462.2" in f.value]
+    owners = {"gf": ["广州", "佛山"]}
+    wrong = extractive.checked("462.2亿元", "CNY 46.22 billion", list(foshan.cites), index, facts=[foshan], city="广州", doc_cities=owners)
+    right = extractive.checked("462.2亿元", "CNY 46.22 billion", list(foshan.cites), index, facts=[foshan], city="佛山", doc_cities=owners)
+    assert wrong.status == "rejected" and any("attributed to 广州" in r for r in wrong.reasons)
+    assert right.status == "verified"

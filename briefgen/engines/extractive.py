@@ -10,7 +10,7 @@ with the same number comparison the model engine's verification uses.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
 from briefgen.core.statuses import NOT_FOUND_EN, NOT_FOUND_ZH
@@ -29,6 +29,7 @@ from briefgen.corpus.metadata import zh_date
 from briefgen.engines.owner import fact_city
 from briefgen.engines.schemas import FactOut
 from briefgen.engines.verify import normalise_cite, verify_fact
+from briefgen.evidence.binding import binding_reasons
 from briefgen.evidence.dimensions import load_dimensions
 from briefgen.evidence.factlex import fact_lexicon
 from briefgen.evidence.facts import as_of_date, extract_facts, label_weight, quantity_of
@@ -73,6 +74,8 @@ def checked(
     *,
     quote: str | None = None,
     facts: Sequence[Fact] = (),
+    city: str | None = None,
+    doc_cities: Mapping[str, Sequence[str]] | None = None,
 ) -> Claim:
     """The statement as a claim, checked with the verifier's own public checks.
 
@@ -82,7 +85,12 @@ def checked(
     a cell) goes through ``verify.verify_fact``: its number in the cited text,
     and its year there too when the text states one.  Every cite must exist.
     The English is structured content, not prose, so the prose rules of
-    ``verify_claim`` (zh/en agreement, how a sentence binds a figure) do not apply.
+    ``verify_claim`` (zh/en agreement, how a sentence binds a figure) do not apply,
+    except the city: with ``city`` (a cell's) and ``doc_cities`` (each cited
+    document's cities) a figure the cited text gives to another city, district or
+    company is rejected with the verifier's reason, a second check on the owner
+    rule that chose it (a neighbour's figure in the same paragraph is the classic
+    wrong cell).
     """
     known = set(excerpts)
     ids = [normalise_cite(c) for c in cites]
@@ -95,8 +103,20 @@ def checked(
         year = f.year if f.year_source in _TEXT_YEARS else None
         out = FactOut(value=f.value, unit=f.unit, what=f.what, what_en=f.what_en, year=year, cites=list(f.cites))
         reasons += verify_fact(out, excerpts, known).reasons
+        if city is not None:
+            reasons += _city_reasons(f, city, excerpts, doc_cities or {})
     reasons = list(dict.fromkeys(reasons))
     return Claim(zh=zh, en=en, cites=ids, status="rejected" if reasons else "verified", reasons=reasons)
+
+
+def _city_reasons(fact: Fact, city: str, excerpts: dict[str, Excerpt],
+                  doc_cities: Mapping[str, Sequence[str]]) -> list[str]:  # fmt: skip
+    """The verifier's city binding for one figure (only that: the figure is shown with the
+    source's own qualifier and modality, so the other bindings are not at stake here)."""
+    cited = [excerpts[c] for c in fact.cites if c in excerpts]
+    figure = {"zh": f"{fact.value}{fact.unit}"}
+    found = binding_reasons(figure, cited, (), city=city, doc_cities=doc_cities)
+    return [r for r in found if "attributed to" in r]
 
 
 def year_note(fact: Fact) -> tuple[str, str]:
@@ -285,6 +305,10 @@ def _cell(city: str, dim: Dimension, docs: list[Document], cfacts: list[Fact], g
         pool = [f for f in labelled if f.is_target]
     else:
         pool = [f for f in labelled if f.dimension == dim.id and not f.is_target]
+    owners = {d.id: list(d.cities) for d in docs}
+    # A figure the verifier binds to another city, district or company (a company's national
+    # share in a city's article) is not this city's: left out, so the city's own figures fill it.
+    pool = [f for f in pool if not _city_reasons(f, city, index, owners)]
     city_en = glossary.city_en(city)
     found = _best_sentence(city, dim, docs, used) if dim.id in SENTENCE_FIRST or not pool else None
     if pool and found is None:
@@ -293,7 +317,7 @@ def _cell(city: str, dim: Dimension, docs: list[Document], cfacts: list[Fact], g
         zh = "；".join(_fact_zh(f) for f in chosen)
         en = "; ".join(_fact_en(f) for f in chosen)
         cites = list(dict.fromkeys(c for f in chosen for c in f.cites))
-        claim = checked(zh, en, cites, index, facts=chosen)
+        claim = checked(zh, en, cites, index, facts=chosen, city=city, doc_cities=owners)
     else:
         if found is None:
             return Cell(city, dim.id, NOT_FOUND_ZH, NOT_FOUND_EN, [], "not_found")
