@@ -82,7 +82,14 @@ GlossaryOpt = Annotated[
     list[Path] | None, typer.Option("--glossary", help="Extra glossary file(s) (TSV: zh<TAB>en).")
 ]
 TemplatesOpt = Annotated[Path | None, typer.Option("--templates", help="Folder with your own templates.")]
-DimensionsOpt = Annotated[Path | None, typer.Option("--dimensions", help="Your own dimensions file.")]
+DimensionsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--dimensions",
+        help="Your own dimensions file, or a preset: general, biomedicine, nev, ic, lowalt-ai"
+        " (default: the preset the articles' wording fits).",
+    ),
+]
 StrictOpt = Annotated[
     bool, typer.Option("--strict", help="Any failed model call: exit 1 before writing anything.")
 ]

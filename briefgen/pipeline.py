@@ -135,7 +135,38 @@ def _file_hash(path: Path | None) -> str | None:
         raise ConfigError(f"cannot read {path}: {exc}") from exc
 
 
-def _settings_record(settings: BuildSettings, engine: Engine, templates: Templates) -> dict[str, Any]:
+def _dimensions_record(settings: BuildSettings, preset: str | None) -> dict[str, Any]:
+    """Which dimensions the brief compares, for brief.json and the "how this brief was made"
+    list: a reader comparing two briefs must see that one used the battery keywords."""
+    from briefgen.evidence.dimensions import PRESETS_DIR, resolve
+
+    path = resolve(settings.dimensions) if settings.dimensions else PRESETS_DIR / f"{preset}.toml"
+    named = path.parent == PRESETS_DIR
+    return {
+        "dimensions": str(settings.dimensions) if settings.dimensions else preset,
+        "dimensions_preset": path.stem if named else None,
+        "dimensions_chosen": "from the articles" if settings.dimensions is None else "by --dimensions",
+        "dimensions_version": _file_hash(path),
+    }
+
+
+def _corpus_dimensions(
+    settings: BuildSettings, dims: list[Dimension], corpus: Corpus
+) -> tuple[list[Dimension], str | None]:
+    """The dimensions to compare and the preset chosen from the articles (None when
+    ``--dimensions`` named one): without ``--dimensions`` a folder of battery or chip news
+    gets that industry's keywords, so its table fills as well as a biomedicine one."""
+    if settings.dimensions is not None:
+        return dims, None
+    from briefgen.evidence.dimensions import PRESETS_DIR, choose_preset, load_dimensions
+
+    preset = choose_preset(d.text for d in corpus.documents)
+    return load_dimensions(PRESETS_DIR / f"{preset}.toml"), preset
+
+
+def _settings_record(
+    settings: BuildSettings, engine: Engine, templates: Templates, preset: str | None
+) -> dict[str, Any]:
     client = getattr(engine, "client", None)
     config: ModelConfig | None = client.config if client is not None else None
     record: dict[str, Any] = {
@@ -146,8 +177,7 @@ def _settings_record(settings: BuildSettings, engine: Engine, templates: Templat
         "prompts_version": engine.prompts_version,
         "templates_version": templates.version,
         "template": str(settings.template) if settings.template else None,
-        "dimensions": str(settings.dimensions) if settings.dimensions else "shipped",
-        "dimensions_version": _file_hash(settings.dimensions),
+        **_dimensions_record(settings, preset),
         "glossary": [str(p) for p in settings.glossary],
         "glossary_version": [_file_hash(p) for p in settings.glossary],
         "lang": settings.lang,
@@ -296,14 +326,16 @@ def _run(input_dir: Path, out_dir: Path | None, settings: BuildSettings, *, writ
         bar.start("reading articles")
         corpus = ingest(Path(input_dir), workers=settings.workers, progress=False)
         _check_corpus(corpus, Path(input_dir))
-        engine = make_engine(setup.choice, settings, glossary, setup.dims, out_dir)
+        dims, preset = _corpus_dimensions(settings, setup.dims, corpus)
+        engine = make_engine(setup.choice, settings, glossary, dims, out_dir)
         try:
             result = engine.run(corpus, bar)
         finally:
             engine.close()
         if settings.strict:
             check_strict(result.model_failures)
-        brief = _brief(corpus, result, engine, _settings_record(settings, engine, templates), glossary)
+        record = _settings_record(settings, engine, templates, preset)
+        brief = _brief(corpus, result, engine, record, glossary)
         paths: list[Path] = []
         if review is not None and not settings.dry_run:
             apply_review(brief, review)
@@ -369,7 +401,8 @@ def run_summarize(
         return [], []
     # The same requests as ``build`` (dimensions, batches, overview asked for), so a
     # ``summarize`` then a ``build`` of one folder share the cached calls.
-    engine = make_engine(setup.choice, settings, glossary, setup.dims, Path(out))
+    dims, _ = _corpus_dimensions(settings, setup.dims, corpus)
+    engine = make_engine(setup.choice, settings, glossary, dims, Path(out))
     try:
         articles, result = engine.summarize(corpus)
     finally:
