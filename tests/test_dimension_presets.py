@@ -1,66 +1,70 @@
-"""Dimension presets for other industries (issue 15): general dimensions for any
-industrial policy plus each industry's keywords, named or chosen from the text."""
+"""A build picks the dimensions preset from the articles' wording, and says which.
+
+Keywords tuned to biomedicine leave a battery or chip brief's table empty, so a
+build without ``--dimensions`` compares the preset its texts fit; a reader
+comparing two briefs must see which keywords each used (brief.json settings and
+"How this brief was made").
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-import pytest
+from typer.testing import CliRunner
 
-from briefgen.evidence.dimensions import choose_preset, load_dimensions, preset_names, resolve
+from briefgen.cli import app
+from briefgen.evidence.dimensions import load_dimensions
+from briefgen.pipeline import BuildSettings, build_brief
 
-GENERAL_IDS = [
-    "scale",
-    "target",
-    "sectors",
-    "parks",
-    "policy",
-    "finance",
-    "talent",
-    "enterprises",
-    "cooperation",
-]
+NEV = """合肥新能源汽车产业再上台阶
 
+2024-03-01 合肥日报
 
-@pytest.mark.parametrize("name", ["general", "biomedicine", "nev", "ic", "lowalt-ai"])
-def test_every_preset_has_the_general_dimensions(name: str) -> None:
-    assert name in preset_names()
-    assert [d.id for d in load_dimensions(Path(name))] == GENERAL_IDS
+2023年，合肥新能源汽车产量达到74万辆，动力电池装机量超过40GWh。合肥已集聚整车企业8家、零部件企业500余家。
 
+合肥将加快建设新能源汽车产业园区，推动充电基础设施建设，到2025年新能源汽车产量力争突破100万辆。
+"""
 
-def test_a_preset_adds_its_industry_keywords() -> None:
-    nev = {d.id: d.keywords for d in load_dimensions(Path("nev"))}
-    general = {d.id: d.keywords for d in load_dimensions(Path("general"))}
-    assert "动力电池" in nev["sectors"] and "动力电池" not in general["sectors"]
-    assert "万辆" in nev["scale"]
+BIO = """中山生物医药产业稳步发展
+
+2024-03-15 中山日报
+
+2023年，中山市生物医药产业规模达462.2亿元，医疗器械和创新药企业120家，多个疫苗进入临床试验。
+"""
 
 
-def test_a_real_file_wins_over_a_preset_name(tmp_path: Path) -> None:
-    own = tmp_path / "nev.toml"
-    own.write_text(
-        '[[dimension]]\nid = "x"\nzh = "甲"\nen = "X"\nkeywords = ["甲"]\n', encoding="utf-8"
+def _folder(tmp_path: Path, name: str, text: str) -> Path:
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / "a.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_nev_text_gets_the_nev_presets_dimensions(tmp_path: Path) -> None:
+    brief = build_brief(_folder(tmp_path, "nev", NEV), settings=BuildSettings(engine="extractive"))
+    nev = load_dimensions(Path("nev"))
+    assert [d.keywords for d in brief.comparison.dimensions] == [d.keywords for d in nev]
+    assert nev != load_dimensions(Path("biomedicine"))  # the test tells the presets apart
+    assert brief.settings["dimensions_preset"] == "nev"
+    assert brief.settings["dimensions_chosen"] == "from the articles"
+
+
+def test_biomedicine_text_gets_the_biomedicine_preset(tmp_path: Path) -> None:
+    brief = build_brief(_folder(tmp_path, "bio", BIO), settings=BuildSettings(engine="extractive"))
+    assert brief.settings["dimensions_preset"] == "biomedicine"
+
+
+def test_dimensions_option_names_a_preset_and_the_brief_says_so(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        app, ["build", str(_folder(tmp_path, "nev", NEV)), "-o", str(out), "--engine", "extractive", "--dimensions", "ic"]
     )
-    assert resolve(own) == own and [d.id for d in load_dimensions(own)] == ["x"]
-
-
-@pytest.mark.parametrize(
-    ("text", "preset"),
-    [
-        ("今年全市新能源汽车产量预计突破30万辆，动力电池装机量约12GWh，整车企业新增2家。", "nev"),
-        (
-            "新区集成电路产业营收增长两成，晶圆月产能提升，芯片设计企业达到40家，封测项目开工。",
-            "ic",
-        ),
-        (
-            "全市开通无人机航线20条，低空经济企业超过100家，智算中心新增算力500P，数据中心机架过万。",
-            "lowalt-ai",
-        ),
-        (
-            "园区生物医药企业超过300家，创新药和医疗器械项目加快落地，临床试验机构新增5家。",
-            "biomedicine",
-        ),
-        ("全市纺织服装产业产值增长8%，新增规上企业12家。", "general"),
-    ],
-)
-def test_the_preset_is_chosen_from_the_text(text: str, preset: str) -> None:
-    assert choose_preset([text]) == preset
+    assert result.exit_code == 0, result.output
+    settings = json.loads((out / "brief.json").read_text(encoding="utf-8"))["settings"]
+    assert settings["dimensions_preset"] == "ic" and settings["dimensions_chosen"] == "by --dimensions"
+    brief_md = (out / "brief.md").read_text(encoding="utf-8")
+    assert "preset `ic`" in brief_md and "chosen from the articles" not in brief_md
+    ic_ids = [d.keywords for d in load_dimensions(Path("ic"))]
+    dims = json.loads((out / "brief.json").read_text(encoding="utf-8"))["comparison"]["dimensions"]
+    assert [tuple(d["keywords"]) for d in dims] == ic_ids
