@@ -115,13 +115,13 @@ def choose_engine(settings: BuildSettings) -> tuple[EngineName, ModelConfig | No
 
 def _batching(settings: BuildSettings) -> dict[str, Any]:
     """The batch limits for ``summarize_corpus`` (its defaults where the settings give none)."""
-    from briefgen.engines.summarize import DEFAULT_BATCH_ARTICLES, DEFAULT_BATCH_TOKENS
+    from briefgen.engines.summarize import DEFAULT_BATCH_TOKENS
 
     tokens = DEFAULT_BATCH_TOKENS if settings.batch_tokens is None else settings.batch_tokens
-    articles = DEFAULT_BATCH_ARTICLES if settings.batch_articles is None else settings.batch_articles
+    articles = settings.batch_articles  # None: chosen from the folder and the concurrency
     if tokens < 0:
         raise UsageError("--batch-tokens must be 0 (one article per call) or more")
-    if articles < 1:
+    if articles is not None and articles < 1:
         raise UsageError("--batch-articles must be 1 or more")
     return {"batch_tokens": tokens, "batch_articles": articles}
 

@@ -166,8 +166,30 @@ def test_model_build_cites_verifies_and_replays(fake_model: MockModel, tmp_path:
     ]
 
 
-def test_small_folder_is_one_call_that_also_writes_the_summary(fake_model: MockModel, tmp_path: Path) -> None:
+def test_default_batching_keeps_every_call_in_one_round(fake_model: MockModel) -> None:
+    """Six articles at the default concurrency of 4: two articles a call, three calls in
+    parallel, then the summary; never one long six-article answer (issue 17)."""
     brief = build_brief(EXAMPLES, None, BuildSettings(workers=1))
+    calls = purposes(fake_model)
+    summaries = [p for p in calls if p.startswith("summary:")]
+    assert len(brief.corpus.documents) == 6
+    assert len(summaries) == 3 and all(p.count("+") == 1 for p in summaries)
+    assert calls.count("exec-summary") == 1
+    assert brief.verified_summary()
+
+
+def test_auto_batch_articles() -> None:
+    from briefgen.engines.summarize import auto_batch_articles
+
+    assert auto_batch_articles(6, 16) == 1
+    assert auto_batch_articles(6, 4) == 2
+    assert auto_batch_articles(50, 16) == 4
+    assert auto_batch_articles(500, 4) == 6  # the cap keeps each answer within output limits
+    assert auto_batch_articles(0, 4) == 1
+
+
+def test_small_folder_is_one_call_that_also_writes_the_summary(fake_model: MockModel, tmp_path: Path) -> None:
+    brief = build_brief(EXAMPLES, None, BuildSettings(workers=1, batch_articles=6))
     assert purposes(fake_model) == ["summary:" + "+".join(d.id for d in brief.corpus.documents)]
     verified = [c for c in brief.comparison.cells if c.status == "verified"]
     assert verified and all(c.cites for c in verified)

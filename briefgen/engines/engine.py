@@ -134,7 +134,7 @@ class ModelEngine:
         dims: list[Dimension],
         *,
         batch_tokens: int,
-        batch_articles: int,
+        batch_articles: int | None,
     ) -> None:
         self.client = client
         self.prompts = prompts
