@@ -243,16 +243,6 @@ def test_injection_in_an_ingested_article_is_flagged_and_never_sent(tmp_path: Pa
     assert out.rejected[0].reasons == ["repeats text from a line addressed to a model"]
 
 
-def test_verification_report_counts_per_run(tmp_path: Path) -> None:
-    from briefgen.engines.verify import VerificationReport
-
-    summaries = summarize(Corpus([ZS, CD], []), replay_client(tmp_path), load_prompts(), load_glossary(), batch_articles=1)
-    report = VerificationReport.from_summaries(summaries).to_dict()
-    assert report["verified"] == 4  # 2 + 2 claims
-    assert report["rejected"] == 12  # 5 claims + 1 key fact + 6 comparison findings
-    assert report["reasons"]["unknown citation"] == 2 and report["reasons"]["no citation"] == 2
-
-
 # ------------------------------------------------------------------ findings
 
 

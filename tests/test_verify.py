@@ -7,7 +7,6 @@ import pytest
 from briefgen.core.types import Claim, Excerpt
 from briefgen.engines.schemas import FactOut
 from briefgen.engines.verify import (
-    VerificationReport,
     normalise_cite,
     verify_claim,
     verify_fact,
@@ -153,21 +152,6 @@ def test_verify_fact_checks_value_unit_year_and_fills_english() -> None:
         "number 46.22亿元 not in cited text" in bad.reasons
         and "year 2021 not in cited text" in bad.reasons
     )
-
-
-def test_report_counts_statuses_and_groups_reasons() -> None:
-    report = VerificationReport()
-    report.add_claims(
-        [
-            check("产业规模达462.2亿元。", "CNY 46.22 billion.", ["zs:p1"]),
-            check("x", "y", ["a:p1"]),
-            check("x", "y", ["b:p2"]),
-        ]
-    )
-    report.add("not_found")
-    d = report.to_dict()
-    assert (d["total"], d["verified"], d["rejected"], d["not_found"]) == (4, 1, 2, 1)
-    assert d["reasons"] == {"unknown citation": 2}
 
 
 def test_normalise_cite() -> None:

@@ -12,12 +12,10 @@ excerpt" means the same thing everywhere.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
 
-from briefgen.core.types import ArticleSummary, Claim, Excerpt, Fact, Quantity, Status
+from briefgen.core.types import Claim, Excerpt, Fact, Quantity, Status
 from briefgen.corpus.injection import looks_like_instruction
 from briefgen.engines.schemas import ClaimOut, FactOut
 from briefgen.evidence.binding import (
@@ -243,77 +241,3 @@ def verify_fact(
         value_en=numbers.format_en(q) if q is not None else "",
     )
     return FactCheck(fact=fact, status="rejected" if reasons else "verified", reasons=reasons)
-
-
-@dataclass
-class VerificationReport:
-    """Counts of checked items and why the rejected ones failed."""
-
-    total: int = 0
-    verified: int = 0
-    rejected: int = 0
-    not_found: int = 0
-    reasons: Counter[str] = field(default_factory=Counter)
-
-    def add(self, status: Status, reasons: Iterable[str] = ()) -> None:
-        self.total += 1
-        if status == "verified":
-            self.verified += 1
-        elif status == "rejected":
-            self.rejected += 1
-        else:
-            self.not_found += 1
-        for r in reasons:
-            # Group by kind: "unknown citation x:p9" counts as "unknown citation".
-            self.reasons[_reason_kind(r)] += 1
-
-    def add_claims(self, claims: Iterable[Claim]) -> None:
-        for c in claims:
-            self.add(c.status, c.reasons)
-
-    @classmethod
-    def from_summaries(cls, summaries: Iterable[ArticleSummary]) -> VerificationReport:
-        """Counts over article summaries (verified ``claims`` plus ``rejected``)."""
-        report = cls()
-        for s in summaries:
-            report.add_claims(s.claims)
-            report.add_claims(s.rejected)
-        return report
-
-    def merge(self, other: VerificationReport) -> None:
-        self.total += other.total
-        self.verified += other.verified
-        self.rejected += other.rejected
-        self.not_found += other.not_found
-        self.reasons.update(other.reasons)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "total": self.total,
-            "verified": self.verified,
-            "rejected": self.rejected,
-            "not_found": self.not_found,
-            "reasons": dict(self.reasons.most_common()),
-        }
-
-
-_KINDS = (
-    "no citation",
-    "unknown citation",
-    "citation outside context",
-    "zh/en numbers disagree",
-    "zh/en years disagree",
-    "empty Chinese text",
-    "empty English text",
-)
-
-
-def _reason_kind(reason: str) -> str:
-    for k in _KINDS:
-        if reason.startswith(k):
-            return k
-    if reason.startswith("number ") and reason.endswith("not in cited text"):
-        return "number not in cited text"
-    if reason.startswith("year ") and reason.endswith("not in cited text"):
-        return "year not in cited text"
-    return reason
