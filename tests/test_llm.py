@@ -325,3 +325,21 @@ def test_long_unusable_reply_is_described_not_echoed_in_the_repair(server: FakeO
     assert res.ok and server.count == 2
     echoed = server.requests[1]["messages"][-2]["content"]
     assert "no JSON here" not in echoed and "13,000 characters" in echoed
+
+
+def test_listener_sees_each_call_end_and_each_retry(server: FakeOpenAI, tmp_path: Path) -> None:
+    """Per-call progress for the terminal (issue 16): calls done out of total, retries, failures."""
+    from briefgen.model.client import CallProgress
+    from briefgen.output.progress import call_line
+
+    server.add(Reply(status=500, error="overloaded"), GOOD, *[Reply(status=500, error="down")] * 2)
+    client = make_client(tmp_path, server.url, max_retries=1, concurrency=1)
+    seen: list[CallProgress] = []
+    client.listener = seen.append
+    results = client.run([ask(), ask("test:two", "佛山的产业规模?")])
+    assert [r.ok for r in results] == [True, False]
+    assert [(p.event, p.done, p.total) for p in seen] == [
+        ("retry", 0, 2), ("done", 1, 2), ("retry", 1, 2), ("done", 2, 2)]
+    assert seen[-1].retries == 2 and seen[-1].failed == 1
+    assert call_line("summarising articles", seen[-1]) == (
+        "summarising articles: call 2/2, 2 retries, 1 failed")

@@ -19,7 +19,7 @@ from briefgen.engines.summarize import SummaryRun
 
 if TYPE_CHECKING:
     from briefgen.evidence.glossary import Glossary
-    from briefgen.model.client import ModelClient
+    from briefgen.model.client import CallProgress, ModelClient
     from briefgen.model.prompts import PromptSet
 
 EngineName = Literal["model", "extractive"]
@@ -52,6 +52,8 @@ class EngineRun:
 
 class Stages(Protocol):
     def start(self, name: str) -> None: ...
+
+    def calls(self, progress: CallProgress) -> None: ...
 
 
 class Engine(Protocol):
@@ -178,6 +180,7 @@ class ModelEngine:
     def run(self, corpus: Corpus, bar: Stages) -> EngineRun:
         from briefgen.engines.compare import compare, executive_summary
 
+        self.client.listener = bar.calls  # per-call progress and retries on a terminal
         bar.start("summarising articles")
         articles, out = self.summarize(corpus)
         bar.start("comparing cities")

@@ -36,7 +36,7 @@ import random
 import threading
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -147,6 +147,21 @@ class _Row:
     cost: float = 0.0
 
 
+@dataclass(frozen=True)
+class CallProgress:
+    """Where a batch of model calls stands, for a progress display (``ModelClient.listener``).
+
+    Why: a real model takes tens of seconds a call; on a terminal the user should see
+    calls finishing and retries happening rather than a frozen bar."""
+
+    done: int
+    total: int
+    retries: int
+    failed: int
+    event: str  # "done" | "retry"
+    purpose: str
+
+
 class ModelClient:
     """Runs model requests with cache, record/replay, audit log, retries and budget.
 
@@ -182,6 +197,10 @@ class ModelClient:
         self._cache: ResponseCache | None = None
         self._log: AuditLog | None = None
         self._recordings = Recordings(config.replay_dir) if config.replay_dir else None
+        # called after each call ends and before each retry (progress on a terminal)
+        self.listener: Callable[[CallProgress], None] | None = None
+        self._batch_done = 0
+        self._batch_total = 0
 
     # ----------------------------------------------------------- resources
 
@@ -346,8 +365,16 @@ class ModelClient:
         backend = self._make_backend()
         semaphore = asyncio.Semaphore(self.config.concurrency)
         misses_before = len(self.replay_misses)
+        self._batch_done, self._batch_total = 0, len(requests)
+
+        async def one(request: ModelRequest) -> ModelResult:
+            result = await self._one(request, backend, semaphore)
+            self._batch_done += 1
+            self._notify("done", request.purpose)
+            return result
+
         try:
-            results = await asyncio.gather(*(self._one(r, backend, semaphore) for r in requests))
+            results = await asyncio.gather(*(one(r) for r in requests))
         finally:
             await backend.aclose()
         misses = self.replay_misses[misses_before:]
@@ -411,6 +438,11 @@ class ModelClient:
                                             st.completion_tokens, self.config.model))
         self._record(request, key, prompt_key, st, None)
         return self._result(request, key, st, parsed=parsed, latency=latency)
+
+    def _notify(self, event: str, purpose: str) -> None:
+        if self.listener is not None:
+            self.listener(CallProgress(self._batch_done, self._batch_total, self.usage.retries,
+                                       self.usage.failed, event, purpose))
 
     def replaced(self, result: ModelResult) -> None:
         """The caller asks again in smaller parts instead: a request skipped for the budget no
@@ -517,6 +549,7 @@ class ModelClient:
             self.usage.attempts += 1
             if attempt:
                 self.usage.retries += 1
+                self._notify("retry", request.purpose)
             t0 = time.monotonic()
             try:
                 exchange = await self._attempt(call, backend)
