@@ -51,7 +51,7 @@ if str(ROOT) not in sys.path:  # run as `python bench/x.py` from a checkout: imp
 if str(ROOT / "tests") not in sys.path:  # the one fake model lives with the tests
     sys.path.insert(1, str(ROOT / "tests"))
 
-from fake_openai import FakeOpenAI, Reply, Seen  # noqa: E402 - after the path set-up
+from fake_openai import FakeOpenAI, Reply, Seen, message_text  # noqa: E402 - after the path set-up
 
 # ------------------------------------------------------------------ tokens
 
@@ -650,22 +650,11 @@ class Answer:
     schema_tokens: int
 
 
-def _message_text(messages: list[dict[str, Any]]) -> str:
-    parts: list[str] = []
-    for m in messages:
-        c = m.get("content")
-        if isinstance(c, list):
-            parts.extend(str(p.get("text", "")) for p in c if isinstance(p, dict))
-        elif c is not None:
-            parts.append(str(c))
-    return "\n".join(parts)
-
-
 def answer(body: dict[str, Any], *, summary_tokens: int, fill: bool = False) -> Answer:
     """Decide what kind of answer the request wants and produce a valid one (``fill``: as
     long as the prompt allows, see ``PromptContext.fill``)."""
     messages = body.get("messages") or []
-    prompt = _message_text(messages)
+    prompt = message_text(messages)
     ctx = PromptContext.from_text(prompt)
     if fill:
         ctx.fill, ctx.counts = True, asked_counts(prompt)
@@ -746,7 +735,7 @@ def calls_by_schema(by_schema: dict[str, int]) -> str:
 
 def _prompt_tokens(messages: list[dict[str, Any]]) -> int:
     # OpenAI's documented chat overhead: about 3 tokens per message plus 3 for the reply primer.
-    return sum(count_tokens(_message_text([m])) + 3 for m in messages) + 3
+    return sum(count_tokens(message_text([m])) + 3 for m in messages) + 3
 
 
 class BenchServer:
@@ -870,7 +859,7 @@ class BenchServer:
         out_text = made.content if made.content is not None else (made.tool_call or ("", ""))[1]
         message_tokens = _prompt_tokens(messages)
         found = find_evidence(seen.text)
-        system = _message_text([m for m in messages if m.get("role") == "system"])
+        system = message_text([m for m in messages if m.get("role") == "system"])
         return RequestRecord(
             start=seen.at,
             end=time.time(),

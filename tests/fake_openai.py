@@ -98,14 +98,19 @@ class Seen:
     @property
     def text(self) -> str:
         """All message text, joined (content parts included)."""
-        parts: list[str] = []
-        for m in self.messages:
-            c = m.get("content")
-            if isinstance(c, list):
-                parts.extend(str(p.get("text", "")) for p in c if isinstance(p, dict))
-            elif c is not None:
-                parts.append(str(c))
-        return "\n".join(parts)
+        return message_text(self.messages)
+
+
+def message_text(messages: list[dict[str, Any]]) -> str:
+    """The text of chat messages, joined (content given as a list of parts included)."""
+    parts: list[str] = []
+    for m in messages:
+        c = m.get("content")
+        if isinstance(c, list):
+            parts.extend(str(p.get("text", "")) for p in c if isinstance(p, dict))
+        elif c is not None:
+            parts.append(str(c))
+    return "\n".join(parts)
 
 
 Responder = Callable[[Seen], Reply]
