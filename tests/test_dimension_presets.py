@@ -68,3 +68,24 @@ def test_dimensions_option_names_a_preset_and_the_brief_says_so(tmp_path: Path) 
     ic_ids = [d.keywords for d in load_dimensions(Path("ic"))]
     dims = json.loads((out / "brief.json").read_text(encoding="utf-8"))["comparison"]["dimensions"]
     assert [tuple(d["keywords"]) for d in dims] == ic_ids
+
+
+def test_a_figure_only_the_chosen_presets_words_name_gets_its_dimension(tmp_path: Path) -> None:
+    """装机量 (installed capacity) is a scale word of the nev preset only: the build's facts
+    and its scale cell use the chosen preset's words, not the shipped biomedicine file's."""
+    from briefgen.core.types import Document, Excerpt
+    from briefgen.evidence.facts import OTHER, extract_facts
+
+    text = "2023年，芜湖动力电池装机量超过40GWh。"
+    doc = Document("d", "d.txt", "标题", "2024-03-01", None, None, ["芜湖"], text, [Excerpt("d:p1", "d", 1, text, text)])
+    by_default = {f.value + f.unit: f.dimension for f in extract_facts(doc)}
+    with_nev = {f.value + f.unit: f.dimension for f in extract_facts(doc, dimensions=load_dimensions(Path("nev")))}
+    assert by_default["40GWh"] == OTHER  # the shipped file has no word for it
+    assert with_nev["40GWh"] == "scale"
+
+    brief = build_brief(_folder(tmp_path, "nev", NEV), settings=BuildSettings(engine="extractive"))
+    assert brief.settings["dimensions_preset"] == "nev"
+    facts = {f.value + f.unit: f.dimension for a in brief.articles for f in a.facts}
+    assert facts["40GWh"] == "scale"
+    scale = next(c for c in brief.comparison.cells if c.dimension == "scale")
+    assert "40GWh" in scale.zh or "装机量" in scale.zh, scale.zh

@@ -228,6 +228,7 @@ class Dimension:
     zh: str
     en: str
     keywords: tuple[str, ...]  # retrieval query terms (zh)
+    cues: tuple[str, ...] = ()  # extra words that tie a figure to it (the file's ``cues``)
 
 
 @dataclass

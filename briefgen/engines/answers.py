@@ -93,11 +93,11 @@ def _with_dimension(fact: Fact, extracted: list[Fact]) -> Fact:
     return fact
 
 
-def _extracted_facts(doc: Document, glossary: Glossary) -> list[Fact]:
+def _extracted_facts(doc: Document, glossary: Glossary, dims: Sequence[Dimension] = ()) -> list[Fact]:
     try:
         from briefgen.evidence.facts import extract_facts
 
-        return extract_facts(doc, glossary)
+        return extract_facts(doc, glossary, dimensions=list(dims) or None)
     except Exception:  # dimension labels are a nicety; never fail a summary for them
         return []
 
@@ -241,8 +241,9 @@ def _check_facts(
     known_ids: set[str],
     glossary: Glossary,
     keys: dict[str, str] | None,
+    dims: Sequence[Dimension] = (),
 ) -> None:
-    extracted = _extracted_facts(doc, glossary)
+    extracted = _extracted_facts(doc, glossary, dims)
     seen: set[tuple[str, str, tuple[str, ...]]] = set()
     for fo in answer.facts:
         fo = fo.model_copy(update={"cites": full_cites(fo.cites, doc, keys)})
@@ -290,7 +291,7 @@ def check_answer(
             claim.reasons.append(ECHO_REASON)
         (summary.claims if claim.status == "verified" else summary.rejected).append(claim)
 
-    _check_facts(summary, answer, doc, context, known_ids, glossary, keys)
+    _check_facts(summary, answer, doc, context, known_ids, glossary, keys, dims)
 
     for found in answer.findings:
         finding = check_finding(found, doc, context, known_ids, dims, glossary, keys)

@@ -101,7 +101,7 @@ class ExtractiveEngine:
     def summarize(self, corpus: Corpus) -> tuple[list[ArticleSummary], EngineRun]:
         from briefgen.engines.extractive import summarize_document
 
-        articles = [summarize_document(doc, self.glossary) for doc in corpus.documents]
+        articles = [summarize_document(doc, self.glossary, dims=self.dims) for doc in corpus.documents]
         return articles, EngineRun(articles, Comparison([], [], []), [], Usage())
 
     def run(self, corpus: Corpus, bar: Stages) -> EngineRun:
@@ -164,7 +164,7 @@ class ModelEngine:
         failures = [ModelFailure(d, why) for d, why in run.failures.items()]
         for i, art in enumerate(run.articles):
             if art.doc_id in run.failures:
-                fallback = summarize_document(docs[art.doc_id], self.glossary)
+                fallback = summarize_document(docs[art.doc_id], self.glossary, dims=self.dims)
                 fallback.error = run.failures[art.doc_id]  # the article page says why
                 run.articles[i] = fallback
         return failures

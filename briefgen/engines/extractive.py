@@ -50,8 +50,8 @@ def _default_dims() -> tuple[Dimension, ...]:
     return tuple(load_dimensions())
 
 
-def _dim_en(dim_id: str) -> str:
-    for d in _default_dims():
+def _dim_en(dim_id: str, dims: Sequence[Dimension] | None = None) -> str:
+    for d in dims or _default_dims():
         if d.id == dim_id:
             return d.en.lower()
     return dim_id
@@ -159,14 +159,13 @@ def _sentence_facts(sentence: str, eid: str, facts: list[Fact]) -> list[Fact]:
     )
 
 
-def _sentence_en(
-    sentence: str, eid: str, facts: list[Fact], cities: list[str], glossary: Glossary
-) -> str:
+def _sentence_en(sentence: str, eid: str, facts: list[Fact], cities: list[str], glossary: Glossary,
+                 dims: Sequence[Dimension] | None = None) -> str:  # fmt: skip
     """Structured English for one key sentence: its figures, or its glossary terms."""
     mine = _sentence_facts(sentence, eid, facts)
     city = _city_tag(cities, glossary)
     if mine:
-        dim = _dim_en(mine[0].dimension)
+        dim = _dim_en(mine[0].dimension, dims)
         tag = f"[{city} · {dim}]" if city else f"[{dim}]"
         return f"{tag} " + "; ".join(_fact_en(f) for f in mine)
     terms = _terms_en(sentence, glossary)
@@ -186,9 +185,12 @@ def title_en(title: str | None, glossary: Glossary) -> str | None:
     return head + "; ".join(dict.fromkeys(terms)) + " (key terms of the title)"
 
 
-def summarize_document(doc: Document, glossary: Glossary, *, k: int = 5) -> ArticleSummary:
-    """Key sentences (verbatim, cited) with structured English, plus the article's facts."""
-    facts = extract_facts(doc, glossary)
+def summarize_document(
+    doc: Document, glossary: Glossary, *, k: int = 5, dims: Sequence[Dimension] | None = None
+) -> ArticleSummary:
+    """Key sentences (verbatim, cited) with structured English, plus the article's facts,
+    each in one of the brief's ``dims`` (the shipped dimensions when None)."""
+    facts = extract_facts(doc, glossary, dimensions=dims)
     index = {e.id: e for e in doc.excerpts}
     claims: list[Claim] = []
     rejected: list[Claim] = []
@@ -197,7 +199,7 @@ def summarize_document(doc: Document, glossary: Glossary, *, k: int = 5) -> Arti
         if sentence in seen:  # the same sentence in two paragraphs is one point, not two bullets
             continue
         seen.add(sentence)
-        en = _sentence_en(sentence, eid, facts, doc.cities, glossary)
+        en = _sentence_en(sentence, eid, facts, doc.cities, glossary, dims)
         # a year taken from another paragraph is cited there too
         cites = list(
             dict.fromkeys(c for f in _sentence_facts(sentence, eid, facts) for c in f.cites)
@@ -246,7 +248,8 @@ def _fact_rank(fact: Fact, dim: Dimension) -> tuple[float, ...]:
     for targets, money targets (output, revenue) lead."""
     q = quantity_of(fact)
     money = 1 if q is not None and q.unit in ("CNY", "USD", "EUR", "HKD") else 0
-    named = label_weight(fact.what, None if dim.id == "target" else dim.id)
+    # a non-target cell weighs the label with its own dimension's words too (装机量 for nev's scale)
+    named = label_weight(fact.what) if dim.id == "target" else label_weight(fact.what, dim.id, dimensions=[dim])
     weight = named + sum(1 for w in dim.keywords if w in fact.what)
     trust = _YEAR_TRUST.get(fact.year_source, 0)
     if dim.id == "target":
@@ -371,7 +374,7 @@ def compare(
     facts = dict(facts or {})
     for doc in corpus.documents:
         if doc.id not in facts:
-            facts[doc.id] = extract_facts(doc, glossary)
+            facts[doc.id] = extract_facts(doc, glossary, dimensions=dims)
     index = corpus.excerpt_index()
     cities = cities_of(corpus)
     cells = []

@@ -111,7 +111,7 @@ def _load_entries(path: Path) -> list[_DimensionEntry]:
 def load_dimensions(path: Path | None = None) -> list[Dimension]:
     """The comparison dimensions, in file order."""
     return [
-        Dimension(id=d.id, zh=d.zh, en=d.en, keywords=tuple(d.keywords))
+        Dimension(id=d.id, zh=d.zh, en=d.en, keywords=tuple(d.keywords), cues=tuple(d.cues))
         for d in _load_entries(path or DEFAULT_DIMENSIONS)
     ]
 

@@ -18,12 +18,12 @@ does the article's date stand in, marked ``year_source="date"``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from briefgen.core.types import Document, Excerpt, Fact, Quantity
+from briefgen.core.types import Dimension, Document, Excerpt, Fact, Quantity
 from briefgen.evidence.factlabels import borrow_label, is_change, label_of, what_en
 from briefgen.evidence.factlex import MASK, FactLexicon, fact_lexicon, longest_first
 from briefgen.evidence.facttime import (
@@ -87,16 +87,55 @@ def _dimension(q: Quantity, span: tuple[int, int], hits: list[tuple[int, int, st
     return best if score >= _MIN_SCORE else OTHER
 
 
-def label_weight(what: str, dimension: str | None = None, dims_path: Path | None = None) -> float:
+def label_weight(what: str, dimension: str | None = None, dims_path: Path | None = None, *,
+                 dimensions: Sequence[Dimension] | None = None) -> float:  # fmt: skip
     """How strongly a label names a measure of ``dimension`` (产值, 企业, 基金 ...), or of
-    any dimension when None: the comparison ranks a cell's figures by it."""
-    lex = fact_lexicon(dims_path)
+    any dimension when None: the comparison ranks a cell's figures by it.  The measure
+    words of the brief's ``dimensions`` count too (销量, 装机量 for nev's scale)."""
+    lex = _lexicon(dimensions, dims_path)
     per: dict[str, float] = {}
     for _, _, d, w in _cue_hits(what, lex):
         per[d] = max(per.get(d, 0.0), w)
+    measures = {d for _, d, _ in lex.cues}  # sectors or policy words name no measure
+    for d, words in lex.dim_words.items():
+        if d in measures and any(w in what for w in words):
+            per[d] = max(per.get(d, 0.0), 2.0)
     if dimension is None:
         return max(per.values(), default=0.0)
     return per.get(dimension, 0.0)
+
+
+def _lexicon(dimensions: Sequence[Dimension] | None, dims_path: Path | None = None) -> FactLexicon:
+    """The fact lexicon for the brief's dimensions: the given ones (a preset chosen from the
+    articles, or ``--dimensions``), else those of ``dims_path`` or the shipped file."""
+    if dimensions is None:
+        return _file_lexicon(dims_path)
+    return _dims_lexicon(tuple(dimensions))
+
+
+@lru_cache(maxsize=8)
+def _file_lexicon(dims_path: Path | None) -> FactLexicon:
+    from briefgen.evidence.dimensions import load_dimensions
+
+    return _dims_lexicon(tuple(load_dimensions(dims_path)))
+
+
+@lru_cache(maxsize=64)
+def _dims_lexicon(dims: tuple[Dimension, ...]) -> FactLexicon:
+    """The shared cue words (fact_cues.tsv) plus, per dimension, the dimensions' own words
+    that are no cue word: all of a dimension the cues omit (sectors, policy ...) and the
+    industry's additions to the others (销量, 装机量, GWh for nev's scale)."""
+    base = fact_lexicon()
+    cued = {d for _, d, _ in base.cues}
+    words = {
+        d.id: tuple(w for w in dict.fromkeys(d.keywords + d.cues) if d.id not in cued or w not in base.cue_of)
+        for d in dims
+    }
+    return replace(
+        base,
+        dim_words={d: w for d, w in words.items() if w},
+        dim_en={d.id: d.en for d in dims},
+    )
 
 
 def _rhetorical(q: Quantity) -> bool:
@@ -313,11 +352,19 @@ def parse_unit(fact: Fact) -> str:
 
 
 def extract_facts(
-    doc: Document, glossary: Glossary | None = None, *, dimensions_path: Path | None = None
+    doc: Document,
+    glossary: Glossary | None = None,
+    *,
+    dimensions_path: Path | None = None,
+    dimensions: Sequence[Dimension] | None = None,
 ) -> list[Fact]:
     """Every figure worth a key-facts row, in document order, each citing its excerpt
-    (and the excerpt that states its year, when that is another one)."""
-    lex = fact_lexicon(dimensions_path)
+    (and the excerpt that states its year, when that is another one).
+
+    A figure's dimension is one of the brief's ``dimensions`` (the preset chosen for the
+    folder, or ``--dimensions``), read with their words; without them, those of
+    ``dimensions_path`` or the shipped file."""
+    lex = _lexicon(dimensions, dimensions_path)
     gl = glossary or _default_glossary()
     doc_year = int(doc.date[:4]) if doc.date and re.match(r"\d{4}", doc.date) else None
     ctx = _Context(doc_year, doc.date if doc_year else None, _places(doc.cities, gl), When())
