@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from briefgen.core.paths import DATA_DIR
-from briefgen.corpus.vocab import city_rule, zones
+from briefgen.corpus.vocab import city_rule, rows, zones
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,23 @@ def load_cities() -> dict[str, City]:
     with path.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh, delimiter="\t"))
     return {r["zh"]: City(r["zh"], r["en"], r["province_zh"]) for r in rows}
+
+
+@lru_cache(maxsize=1)
+def zones_of() -> dict[str, tuple[str, ...]]:
+    """City -> its zones, districts and parks named in ``zones.tsv`` (深圳: 前海, 坪山,
+    深汕特别合作区 ...): a figure stated for one of them is the city's."""
+    out: dict[str, list[str]] = {}
+    for zone, city in zones().items():
+        out.setdefault(city, []).append(zone)
+    return {c: tuple(z) for c, z in out.items()}
+
+
+@lru_cache(maxsize=1)
+def zone_short_forms() -> dict[str, str]:
+    """Zone -> how an article refers back to it once named (深汕特别合作区 -> 合作区), from
+    the optional third column of ``zones.tsv``."""
+    return {r[0]: r[2] for r in rows("zones.tsv") if len(r) > 2 and r[2]}
 
 
 @lru_cache(maxsize=1)

@@ -26,15 +26,15 @@ from briefgen.core.types import (
     Fact,
 )
 from briefgen.corpus.metadata import zh_date
-from briefgen.engines.owner import fact_city
+from briefgen.engines.owner import fact_city, fact_owner, place_at
 from briefgen.engines.schemas import FactOut
 from briefgen.engines.verify import normalise_cite, verify_fact
 from briefgen.evidence.binding import binding_reasons
 from briefgen.evidence.dimensions import load_dimensions
-from briefgen.evidence.factlex import fact_lexicon
-from briefgen.evidence.facts import as_of_date, extract_facts, label_weight, quantity_of
+from briefgen.evidence.facts import as_of_date, extract_facts, is_opinion, label_weight, quantity_of
 from briefgen.evidence.glossary import Glossary
 from briefgen.evidence.keysentences import key_sentences, split_sentences
+from briefgen.text.numbers import find_quantities, is_fact_unit
 from briefgen.text.script import garbled
 
 NEEDS_MODEL_EN = "(English: key sentence; translation needs a model)"
@@ -272,11 +272,11 @@ def _city_facts(city: str, docs: list[Document], facts: dict[str, list[Fact]], k
 _STRONG_TERM = 3  # characters: one keyword this long (产业基金, 龙头企业) is enough; shorter ones need two
 
 
-def _is_view(sentence: str) -> bool:
-    """Someone's view or a reporter's question (业内人士认为, 专家建议, …？): not policy, so
-    never a comparison cell (lexicons/opinions.tsv)."""
-    s = sentence.rstrip()
-    return s.endswith(("？", "?")) or any(w in s for w in fact_lexicon().opinions)
+def _others_figures(sentence: str, city: str, cities: Sequence[str]) -> bool:
+    """A sentence whose figures the text gives only to other cities or their zones (汕尾与深圳…
+    深汕特别合作区…引进企业36家 is Shenzhen's): no sentence for ``city``'s cell."""
+    owners = [place_at(sentence, q.start, cities) for q in find_quantities(sentence) if is_fact_unit(q.unit)]
+    return bool(owners) and all(o is not None and o.city != city for o in owners)
 
 
 def _best_sentence(city: str, dim: Dimension, docs: list[Document],
@@ -291,18 +291,31 @@ def _best_sentence(city: str, dim: Dimension, docs: list[Document],
                 n += 1
                 if len(s) > _MAX_CELL_SENTENCE or len(s) < 8 or garbled(s) or (used and s in used):
                     continue
-                if len(doc.cities) > 1 and not _mentions(s, city):
+                if len(doc.cities) > 1 and (not _mentions(s, city) or _others_figures(s, city, doc.cities)):
                     continue
                 words = [w for w in dim.keywords if w in s]
                 hits = len(words) + ("《" in s and dim.id == "policy")
                 strong = any(len(w) >= _STRONG_TERM for w in words)
-                if (hits >= 2 or strong) and not _is_view(s) and (best is None or (hits, -n) > (best[0], best[1])):
+                if (hits >= 2 or strong) and not is_opinion(s) and (best is None or (hits, -n) > (best[0], best[1])):
                     best = (hits, -n, s, ex.id)
     return (best[2], best[3]) if best else None
 
 
+def _zone_named(fact: Fact, city: str, docs: list[Document], known: Sequence[str],
+                index: dict[str, Excerpt], glossary: Glossary) -> tuple[str, str]:  # fmt: skip
+    """(zh, en) prefixes naming the zone a figure of ``city`` was stated for (深汕特别合作区:
+    the city runs it), so a reader sees whose figure it is; ("", "") for the city's own."""
+    doc = next((d for d in docs if fact.cites and fact.cites[0].startswith(f"{d.id}:")), None)
+    owner = fact_owner(fact, doc.cities, known, index) if doc is not None else None
+    if owner is None or owner.city != city or owner.zone is None or owner.zone in fact.what:
+        return "", ""
+    named = [en for zh, en in glossary.terms_in(owner.zone) if zh == owner.zone]
+    zone_en = named[0] if named else f"{glossary.city_en(city)}'s {owner.zone}"
+    return f"{owner.zone}：", f"{zone_en}: "
+
+
 def _cell(city: str, dim: Dimension, docs: list[Document], cfacts: list[Fact], glossary: Glossary,
-          index: dict[str, Excerpt], used: set[str] | None = None) -> Cell:  # fmt: skip
+          index: dict[str, Excerpt], used: set[str] | None = None, known: Sequence[str] = ()) -> Cell:  # fmt: skip
     labelled = [f for f in cfacts if f.what]  # "6-8个" alone tells a reader nothing
     if dim.id == "target":
         pool = [f for f in labelled if f.is_target]
@@ -317,8 +330,9 @@ def _cell(city: str, dim: Dimension, docs: list[Document], cfacts: list[Fact], g
     if pool and found is None:
         chosen = _distinct(sorted(pool, key=lambda f: _fact_rank(f, dim), reverse=True))[:_PER_CELL]
         chosen.sort(key=lambda f: -(f.year or 0))  # a cell reads newest first, each with its year
-        zh = "；".join(_fact_zh(f) for f in chosen)
-        en = "; ".join(_fact_en(f) for f in chosen)
+        zones = [_zone_named(f, city, docs, known, index, glossary) for f in chosen]
+        zh = "；".join(z + _fact_zh(f) for (z, _), f in zip(zones, chosen, strict=True))
+        en = "; ".join(z + _fact_en(f) for (_, z), f in zip(zones, chosen, strict=True))
         cites = list(dict.fromkeys(c for f in chosen for c in f.cites))
         claim = checked(zh, en, cites, index, facts=chosen, city=city, doc_cities=owners)
     else:
@@ -383,7 +397,7 @@ def compare(
         docs = [d for d in corpus.documents if city in d.cities]
         cfacts = _city_facts(city, docs, facts, cities, index)
         for dim in dims:
-            cells.append(_cell(city, dim, docs, cfacts, glossary, index, used))
+            cells.append(_cell(city, dim, docs, cfacts, glossary, index, used, cities))
     return Comparison(cities=cities, dimensions=list(dims), cells=cells)
 
 

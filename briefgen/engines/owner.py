@@ -5,6 +5,11 @@ article may quote Shenzhen's.  Putting a figure under every city of its article
 would show Foshan's output in Guangzhou's table, so the brief asks the text:
 the city named last before the figure in its sentence, else the first named after
 it in that sentence, else the city last named earlier in the same paragraph.  A
+city is named by its own name or by one of its zones, districts and parks
+(``data/cleaning/zones.tsv``: 前海 and 深汕特别合作区 are Shenzhen's), and a figure
+stated for a zone is its city's, shown with the zone's name (:func:`fact_owner`).
+A sentence that names no place but refers back to a zone named earlier in the
+article (合作区 after 深汕特别合作区, the short form in zones.tsv) is that zone's.  A
 single-city article's figure whose sentence and paragraph name no other city is
 that city's.  When the text does not say, the answer is ``None`` and the figure
 stays on its article page only: an unattributed figure is never given to a city.
@@ -13,33 +18,111 @@ stays on its article page only: an unattributed figure is never given to a city.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from briefgen.core.types import Excerpt, Fact
+from briefgen.corpus.cities import zone_short_forms, zones_of
 from briefgen.evidence.facts import quantity_of
 
 
-def _names(city: str) -> set[str]:
-    return {city, city.removesuffix("市")} - {""}
+@dataclass(frozen=True)
+class Owner:
+    """The city a figure belongs to, and the zone of it the text names (None: the city itself)."""
+
+    city: str
+    zone: str | None = None
 
 
-def _last_before(text: str, end: int, cities: Iterable[str]) -> tuple[int, str] | None:
-    best: tuple[int, str] | None = None
+def _names(city: str) -> list[tuple[str, str | None]]:
+    """(name as written, zone or None) for each way the text can name ``city``."""
+    own = [(n, None) for n in dict.fromkeys([city, city.removesuffix("市")]) if n]
+    return own + [(z, z) for z in zones_of().get(city.removesuffix("市"), ())]
+
+
+# (position, city, zone) of a mention; a later position wins, then the longer name
+_Hit = tuple[int, str, str | None]
+
+
+def _last_before(text: str, end: int, cities: Iterable[str]) -> _Hit | None:
+    best: tuple[int, int, str, str | None] | None = None
     for c in cities:
-        for name in _names(c):
+        for name, zone in _names(c):
             i = text.rfind(name, 0, end)
-            if i >= 0 and (best is None or i > best[0]):
-                best = (i, c)
-    return best
+            if i >= 0 and (best is None or (i + len(name), len(name)) > (best[0], best[1])):
+                best = (i + len(name), len(name), c, zone)
+    return (best[0], best[2], best[3]) if best else None
 
 
-def _first_after(text: str, start: int, cities: Iterable[str]) -> tuple[int, str] | None:
-    best: tuple[int, str] | None = None
+def _first_after(text: str, start: int, cities: Iterable[str]) -> _Hit | None:
+    best: tuple[int, int, str, str | None] | None = None
     for c in cities:
-        for name in _names(c):
+        for name, zone in _names(c):
             j = text.find(name, start)
-            if j >= 0 and (best is None or j < best[0]):
-                best = (j, c)
-    return best
+            if j >= 0 and (best is None or (j, -len(name)) < (best[0], -best[1])):
+                best = (j, len(name), c, zone)
+    return (best[0], best[2], best[3]) if best else None
+
+
+def _referred_zone(head: str, before: list[str], cities: Sequence[str]) -> Owner | None:
+    """The zone that ``head`` (the sentence up to the figure) refers back to by its short
+    form (合作区), when the article named that zone earlier (``before``: the text before
+    the sentence, nearest first)."""
+    shorts = zone_short_forms()
+    for text in before:
+        hits = []
+        for c in cities:
+            for _, zone in _names(c):
+                if zone and shorts.get(zone) and shorts[zone] in head and (i := text.rfind(zone)) >= 0:
+                    hits.append((i, Owner(c, zone)))
+        if hits:
+            return max(hits, key=lambda h: h[0])[1]
+    return None
+
+
+def _earlier_text(fact: Fact, ex: Excerpt, start: int, excerpts: dict[str, Excerpt]) -> list[str]:
+    """The article's text before the fact's sentence, nearest first: its own paragraph's
+    start, then the paragraphs before it."""
+    out = [ex.text[:start]] if start > 0 else []
+    for n in range(ex.n - 1, 0, -1):
+        prev = excerpts.get(f"{ex.doc_id}:p{n}")
+        if prev is not None:
+            out.append(prev.text)
+    return out
+
+
+def place_at(text: str, at: int, cities: Sequence[str]) -> Owner | None:
+    """Whose a figure at ``at`` in ``text`` (one sentence) is by its own words: the city or
+    zone named last before it, else the first named after it; None when none is named."""
+    hit = _last_before(text, at, cities) or _first_after(text, at, cities)
+    return Owner(hit[1], hit[2]) if hit is not None else None
+
+
+def fact_owner(
+    fact: Fact,
+    doc_cities: Sequence[str],
+    known_cities: Iterable[str] = (),
+    excerpts: dict[str, Excerpt] | None = None,
+) -> Owner | None:
+    """The city ``fact`` belongs to (with the zone of it the text names), or ``None`` when
+    the text does not say.
+
+    ``doc_cities``: its article's cities; ``known_cities``: every city of the brief
+    (a single-city article quoting another city's figure names that city);
+    ``excerpts``: the excerpt index, to read the text before the sentence.
+    """
+    cities = list(dict.fromkeys([*doc_cities, *known_cities]))
+    q = quantity_of(fact)
+    at = fact.at if fact.at is not None else (q.start if q is not None else len(fact.sentence))
+    if (own := place_at(fact.sentence, at, cities)) is not None:
+        return own
+    if excerpts is not None and fact.cites and (ex := excerpts.get(fact.cites[0])) is not None:
+        start = ex.text.find(fact.sentence)
+        if start > 0 and (hit := _last_before(ex.text, start, cities)) is not None:
+            return Owner(hit[1], hit[2])
+        referred = _referred_zone(fact.sentence[:at], _earlier_text(fact, ex, start, excerpts), cities)
+        if referred is not None:
+            return referred
+    return Owner(doc_cities[0]) if len(doc_cities) == 1 else None
 
 
 def fact_city(
@@ -48,23 +131,10 @@ def fact_city(
     known_cities: Iterable[str] = (),
     excerpts: dict[str, Excerpt] | None = None,
 ) -> str | None:
-    """The city ``fact`` belongs to, or ``None`` when the text does not say.
-
-    ``doc_cities``: its article's cities; ``known_cities``: every city of the brief
-    (a single-city article quoting another city's figure names that city);
-    ``excerpts``: the excerpt index, to read the paragraph before the sentence.
-    """
-    cities = list(dict.fromkeys([*doc_cities, *known_cities]))
-    q = quantity_of(fact)
-    at = fact.at if fact.at is not None else (q.start if q is not None else len(fact.sentence))
-    hit = _last_before(fact.sentence, at, cities) or _first_after(fact.sentence, at, cities)
-    if hit is not None:
-        return hit[1]
-    if excerpts is not None and fact.cites and (ex := excerpts.get(fact.cites[0])) is not None:
-        start = ex.text.find(fact.sentence)
-        if start > 0 and (hit := _last_before(ex.text, start, cities)) is not None:
-            return hit[1]
-    return doc_cities[0] if len(doc_cities) == 1 else None
+    """The city ``fact`` belongs to, or ``None`` when the text does not say (see
+    :func:`fact_owner`, which also says which zone of the city the text names)."""
+    owner = fact_owner(fact, doc_cities, known_cities, excerpts)
+    return owner.city if owner is not None else None
 
 
-__all__ = ["fact_city"]
+__all__ = ["Owner", "fact_city", "fact_owner", "place_at"]

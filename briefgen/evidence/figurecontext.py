@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from briefgen.core.types import Quantity
+from briefgen.corpus.vocab import zones
 from briefgen.evidence.glossary import load_glossary
 from briefgen.text.numbers import LEXICONS, find_quantities, find_years
 
@@ -80,6 +81,8 @@ def _vocab() -> _Vocab:
         if len(base) >= 2:
             places_zh[base] = base
             places_zh[base + "市"] = base
+    for zone, city in zones().items():  # 前海, 深汕特别合作区: a zone's figure is its city's
+        places_zh.setdefault(zone, city.removesuffix("市"))
     places_en: dict[str, str] = {}
     for zh_name, en_name in cities.items():  # Suzhou is 苏州 before 宿州: the first listed wins
         if en_name:

@@ -24,8 +24,7 @@ from briefgen.core.statuses import NOT_FOUND_EN, NOT_FOUND_ZH
 from briefgen.core.types import ArticleSummary, Cell, Claim, Corpus, Fact
 from briefgen.corpus.metadata import zh_date
 from briefgen.engines.owner import fact_city
-from briefgen.evidence.factlex import fact_lexicon
-from briefgen.evidence.facts import as_of_date, figure_as_written
+from briefgen.evidence.facts import as_of_date, figure_as_written, is_opinion
 from briefgen.output.backrefs import anchor_id, cited_by
 from briefgen.output.quality import source_quality
 from briefgen.output.report import (
@@ -234,8 +233,7 @@ class Templates:
 def is_view(text: str) -> bool:
     """A sentence that is someone's view (业内人士认为, 专家建议: lexicons/opinions.tsv) or a
     question: the article page marks it as a view, not as the article's statement."""
-    s = (text or "").rstrip()
-    return s.endswith(("？", "?")) or any(w in s for w in fact_lexicon().opinions)
+    return is_opinion(text or "")  # one test for views: brief.json, cells and facts use it too
 
 
 def _claim_view(c: Claim) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from briefgen.core.types import (
     Usage,
 )
 from briefgen.engines.engine import ModelFailure
-from briefgen.evidence.facts import as_of_date, figure_as_written
+from briefgen.evidence.facts import as_of_date, figure_as_written, is_opinion
 from briefgen.output.quality import source_quality
 
 
@@ -100,6 +100,16 @@ def _checked_json(item: Claim | Cell, known: set[str]) -> dict[str, Any]:
         out["unknown_cites"] = unknown
     if item.reasons:
         out["reasons"] = list(item.reasons)
+    return out
+
+
+def _article_claim_json(claim: Claim, known: set[str]) -> dict[str, Any]:
+    """An article's claim; ``"view": true`` when it is someone's view or a question
+    (业内人士认为, 专家建议, a reporter's question: ``facts.is_opinion``), which the
+    brief never uses as a cell or a key figure; absent for the article's own statements."""
+    out = _checked_json(claim, known)
+    if is_opinion(claim.zh):
+        out["view"] = True
     return out
 
 
@@ -196,7 +206,7 @@ def brief_to_json(brief: Brief) -> dict[str, Any]:
                 "source": art.source,
                 "cities": list(art.cities),
                 "engine": art.engine,
-                "claims": [_checked_json(c, known) for c in art.claims],
+                "claims": [_article_claim_json(c, known) for c in art.claims],
                 "facts": [fact_json(f) for f in art.facts],
                 "rejected": [_checked_json(c, known) for c in art.rejected],
                 "error": art.error,

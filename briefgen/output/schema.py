@@ -47,6 +47,11 @@ class ClaimJson(_Keyed):
     status: StatusName
     unknown_cites: list[str] | None = Field(None, description="cited IDs that do not exist")
     reasons: list[str] | None = Field(None, description="why the claim failed verification")
+    view: bool | None = Field(
+        None,
+        description="true on an article's claim that is someone's view or a question (业内人士认为, "
+        "专家建议, a reporter's question), not the article's own statement; never a cell or key figure",
+    )
 
 
 class FactJson(_Keyed):

@@ -1,0 +1,71 @@
+"""A zone's figures are its city's (issue 15: the 深汕 article gave Shenzhen nothing).
+
+Zones, districts and parks whose names do not contain their city (前海, 深汕特别合作区)
+map to the city in ``data/cleaning/zones.tsv``; the owner rule reads a zone's name as
+its city's, a later 合作区 (the zone's short form there) as that zone, and a cell names
+the zone beside the figure.  The texts below are written for these tests.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from briefgen.core.types import Document, Excerpt
+from briefgen.corpus.cities import zone_short_forms, zones_of
+from briefgen.engines.owner import fact_city, fact_owner
+from briefgen.evidence.facts import extract_facts
+from briefgen.pipeline import BuildSettings, build_brief
+
+PARAS = [
+    "汕尾与深圳两市领导日前调研深汕特别合作区，合作区新建成的智能装备产业园已引进企业36家。",
+    "今年前三季度，合作区固定资产投资完成85亿元。",
+    "汕尾市今年前三季度地区生产总值完成1020亿元。",
+    "据了解，两地今年共同引进高层次人才200名。",
+]
+
+
+def _doc(paras: list[str], cities: list[str]) -> Document:
+    exs = [Excerpt(f"z:p{i}", "z", i, p, p) for i, p in enumerate(paras, 1)]
+    return Document("z", "z.txt", "标题", "2024-10-20", None, None, cities, "\n".join(paras), exs)
+
+
+def test_the_data_maps_the_zone_and_its_short_form() -> None:
+    assert "深汕特别合作区" in zones_of()["深圳"]
+    assert zone_short_forms()["深汕特别合作区"] == "合作区"
+
+
+def test_a_zones_figure_is_its_citys_and_says_which_zone() -> None:
+    doc = _doc(PARAS, ["深圳", "汕尾"])
+    index = {e.id: e for e in doc.excerpts}
+    owner = {f.value + f.unit: fact_owner(f, doc.cities, (), index) for f in extract_facts(doc)}
+    # the zone is named after both cities, just before the figure: the zone's city
+    assert owner["36家"] is not None and (owner["36家"].city, owner["36家"].zone) == ("深圳", "深汕特别合作区")
+    # 合作区 in a later paragraph refers back to the zone named before
+    assert owner["85亿元"] is not None and owner["85亿元"].city == "深圳"
+    assert owner["1020亿元"] is not None and owner["1020亿元"].city == "汕尾"  # the city itself, named
+    assert owner["1020亿元"].zone is None
+    assert owner["200名"] is None  # 两地: the text gives it to neither city
+
+
+def test_without_the_zone_the_short_form_is_no_one() -> None:
+    """合作区 refers back only to a zone the article named: alone it gives no city."""
+    doc = _doc([PARAS[1], PARAS[2]], ["深圳", "汕尾"])
+    index = {e.id: e for e in doc.excerpts}
+    facts = {f.value + f.unit: f for f in extract_facts(doc)}
+    assert fact_city(facts["85亿元"], doc.cities, (), index) is None
+
+
+def test_the_citys_cell_shows_the_zones_figure_with_the_zones_name(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    body = "\n\n".join(PARAS)
+    (folder / "a.txt").write_text(f"深汕特别合作区产业发展提速\n\n2024-10-20 南方日报\n\n{body}\n", encoding="utf-8")
+    brief = build_brief(folder, settings=BuildSettings(engine="extractive"))
+    assert set(brief.corpus.documents[0].cities) >= {"深圳", "汕尾"}
+    shenzhen = [c for c in brief.comparison.cells if c.city == "深圳" and c.status == "verified"]
+    with_figure = [c for c in shenzhen if "85亿元" in c.zh or "36家" in c.zh]
+    assert with_figure, [c.zh for c in shenzhen]
+    assert all("深汕特别合作区" in c.zh for c in with_figure)
+    # nor does Shanwei's column quote the sentence of the zone's figures
+    shanwei = [c.zh for c in brief.comparison.cells if c.city == "汕尾"]
+    assert not any("85亿元" in z or "36家" in z for z in shanwei), shanwei
