@@ -90,3 +90,64 @@ def test_whose_figure_it_is() -> None:
     assert fact_place(got["420亿元"]) == "衢州"  # "同期" sentence part names its own city
     assert fact_place(got["1/9"]) == "华研生物"  # a company's national share, not the city's
     assert fact_place(got["120家"]) is None  # no one named: the article's own city stands
+
+
+@pytest.mark.parametrize(
+    ("paras", "figure"),
+    [
+        # a cap on support, a one-off award, a subsidy rate, a tax rate: a policy's terms
+        (("对新落户的研发机构，最高给予800万元奖励。",), "800万元"),
+        (("对首次营收突破20亿元的企业，一次性奖励300万元。",), "300万元"),
+        (("按设备投资额给予最高12%的补贴，单个项目最高2500万元。",), "2500万元"),
+        (("对符合条件的企业减按12%的税率征收企业所得税优惠。",), "12%"),
+        # a fund's size, also in a clause that only names the size
+        (("全市将设立新材料产业基金，总规模40亿元，首期15亿元。",), "15亿元"),
+        # a yearly budget after a plan's targets: no target, and not the plan's year
+        (("到2028年，临江市力争产值突破900亿元。", "全市每年安排不少于6亿元专项资金。"), "6亿元"),
+    ],
+)
+def test_a_policy_provision_is_no_target_and_has_no_year_of_its_own(
+    paras: tuple[str, ...], figure: str
+) -> None:
+    f = _facts(*paras)[figure]
+    assert fact_kind(f) == "provision"
+    assert not f.is_target and f.year_source == "date"  # shown as "reported <date>", not a year
+
+
+def test_support_money_paid_out_is_a_result_not_a_provision() -> None:
+    f = _facts("去年，全市共有35家企业获得720万元奖励。")["720万元"]
+    assert (fact_kind(f), f.year) == ("achieved", 2023)
+
+
+def test_that_year_is_the_year_named_before_it() -> None:
+    got = _facts("截至2022年底，全市储能装机约60GWh；当年新增装机约18GWh。")
+    assert (got["18GWh"].year, got["18GWh"].year_source) == (2022, "explicit")
+    assert fact_kind(got["18GWh"]) == "achieved"
+
+
+def test_a_full_year_target_is_this_years() -> None:
+    f = _facts("下一步，临江将精准招商，力争全年新引进亿元以上项目45个。")["45个"]
+    assert (fact_kind(f), f.year) == ("target", 2024)
+
+
+def test_capacity_once_in_full_production_is_a_forecast() -> None:
+    f = _facts("该基地全部达产后，可形成年产电芯30GWh的生产能力。")["30GWh"]
+    assert (fact_kind(f), f.is_target) == ("forecast", False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2020—2023年，临江市产值年均增长17%。",
+        "临江市产值从2020年的210亿元增长至2023年的340亿元，年均增长17%。",
+    ],
+)
+def test_an_average_over_a_period_is_dated_by_its_end(text: str) -> None:
+    f = _facts(text)["17%"]
+    assert (fact_kind(f), f.year, f.year_source) == ("achieved", 2023, "explicit")
+
+
+def test_this_year_in_a_target_sentence_is_not_the_targets_year() -> None:
+    # the plan starts this year; its goals (三年全建成, 千亿级) name no year of their own
+    got = _facts("今年，临江市启动算力枢纽建设，力争三年全建成、五年见成效，培育算力企业60家。")
+    assert (fact_kind(got["60家"]), got["60家"].year) == ("target", None)

@@ -1,5 +1,5 @@
-"""The fact extractor's vocabulary: cue words per dimension, target and present
-markers, relative years, label fillers, verbs and nouns.
+"""The fact extractor's vocabulary: cue words per dimension, target, forecast and present
+markers, relative years, the words of a policy provision, label fillers, verbs and nouns.
 
 All of it is data (``briefgen/data/lexicons/*.tsv`` and the dimensions file) so an
 analyst can tune what counts as a target or which words name a measure without
@@ -45,6 +45,8 @@ class FactLexicon:
     present_re: re.Pattern[str]
     forecast_re: re.Pattern[str]
     relative_re: re.Pattern[str]
+    kind_words: dict[str, str]  # fact_kinds.tsv: word -> role (cap, support, backref ...)
+    kind_re: re.Pattern[str]
 
 
 def alternation(words: Iterable[str]) -> re.Pattern[str]:
@@ -90,6 +92,7 @@ def fact_lexicon(dims_path: Path | None = None) -> FactLexicon:
     targets = lexicon_lines("targets.tsv")
     present = lexicon_lines("present_markers.tsv")
     forecasts = lexicon_lines("forecasts.tsv")
+    kind_words = dict(line.split("\t")[:2] for line in lexicon_lines("fact_kinds.tsv"))
     cue_dims = {d for _, d, _ in cues}
     return FactLexicon(
         cues=tuple(cues),
@@ -111,6 +114,10 @@ def fact_lexicon(dims_path: Path | None = None) -> FactLexicon:
         cue_of={w: (d, wt) for w, d, wt in reversed(cues)},
         target_re=alternation(targets),
         present_re=alternation(present),
-        forecast_re=alternation(forecasts),
+        forecast_re=alternation(
+            forecasts + [w for w, role in kind_words.items() if role == "forecast"]
+        ),
         relative_re=alternation(relative),
+        kind_words=kind_words,
+        kind_re=alternation(kind_words),
     )

@@ -33,6 +33,7 @@ from briefgen.evidence.facttime import (
     clause_at,
     clauses,
     events_of,
+    is_provision,
     mask_titles,
     sentence_target,
     time_of,
@@ -254,14 +255,22 @@ def fact_place(fact: Fact) -> str | None:
     return mine[0].place if mine else None
 
 
+FACT_KINDS = ("target", "forecast", "achieved", "provision")
+
+
 def fact_kind(fact: Fact) -> str:
-    """ "target", "forecast" (预计, 有望) or "achieved": what kind of figure a fact is.
+    """What kind of figure a fact is, one of :data:`FACT_KINDS`: a plan's "target", a
+    "forecast" (预计, 有望, 达产后可形成), a "provision" (a policy's own term: a subsidy or
+    award cap, a tax rate, a fund's size; never a target) or "achieved".
 
     Read from the fact's own sentence, the way the verifier reads it, so a forecast is
-    never shown as a plan's target nor as a result."""
+    never shown as a plan's target nor as a result, and a subsidy cap never as a goal."""
+    lex = fact_lexicon()
+    q = quantity_of(fact)
+    if q is not None and is_provision(fact.sentence, q.start, lex):
+        return "provision"
     if fact.is_target:
         return "target"
-    lex = fact_lexicon()
     at = fact.at if fact.at is not None else len(fact.sentence)
     head = fact.sentence[:at]
     cues = [(m.start(), "forecast") for m in lex.forecast_re.finditer(head)]
