@@ -34,6 +34,7 @@ import json
 import math
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +154,27 @@ def measure(
 
 
 SEEDS = ROOT.parent / "shared" / "corpus" / "seeds"
+# Issue 17's settings: (completion tokens/s, concurrency).  Default settings otherwise.
+ISSUE17 = ((30.0, 16), (60.0, 16), (30.0, 4))
+# USD per 1M prompt / completion tokens: gpt-4o-mini in briefgen/data/prices.toml.  Issue 17
+# prices completion tokens at 4x prompt tokens; any price with that ratio gives the same ratios.
+PRICE = (0.15, 0.60)
+
+
+def cost(prompt_tokens: int, completion_tokens: int) -> float:
+    """USD at ``PRICE`` for these tokens."""
+    return (prompt_tokens * PRICE[0] + completion_tokens * PRICE[1]) / 1_000_000
+
+
+def commit() -> str:
+    """The commit measured: git's short HEAD of this checkout, else $BENCH_COMMIT (a copy
+    made with ``git archive``), else "?"."""
+    import os
+    import subprocess
+
+    done = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                          capture_output=True, text=True, check=False)
+    return done.stdout.strip() or os.environ.get("BENCH_COMMIT", "?")
 
 
 def summarised(out: Path) -> tuple[int, int]:
@@ -162,12 +184,24 @@ def summarised(out: Path) -> tuple[int, int]:
     return sum(a.get("engine") == "model" and not a.get("error") for a in arts), len(arts)
 
 
+def brief_usage(out: Path) -> dict[str, int]:
+    """The model calls a build's brief.json reports: calls, attempts, failed, retries,
+    timeouts, cached (0 for a key the brief does not have)."""
+    path = out / "brief.json"
+    usage = json.loads(path.read_text(encoding="utf-8")).get("usage", {}) if path.exists() else {}
+    keys = ("calls", "attempts", "failed", "retries", "timeouts", "cached")
+    return {k: int(usage.get(k) or 0) for k in keys}
+
+
 def measure_realistic(
     folder: Path, *, decode_rate: float = 30.0, concurrency: int = 16, extra: tuple[str, ...] = ()
 ) -> dict[str, Any]:
     """briefgen's default build beside the map-reduce baseline against a server that answers
     at a real model's speed (0.5 s + prompt/4,000 + completion/decode_rate seconds per call,
-    answers as long as each prompt allows), at the same concurrency (issue 17's targets)."""
+    answers as long as each prompt allows), at the same concurrency (issue 17's targets).
+
+    The build runs with its default settings (the response cache on, in a fresh home), then
+    once more in the same home: that rerun must make no model call."""
     import mapreduce_baseline
 
     speed = {"latency": 0.5, "prefill_rate": 4000.0, "decode_rate": decode_rate}
@@ -176,56 +210,125 @@ def measure_realistic(
         with BenchServer(latency=speed["latency"], prefill_rate=speed["prefill_rate"],
                          decode_rate=decode_rate, fill=True, max_seconds=3600) as server:
             run = run_build(folder, work / "out", server=server, home=work / "home",
-                            concurrency=concurrency, extra=extra, timeout=3000)
+                            concurrency=concurrency, no_cache=False, extra=extra, timeout=3000)
+            again = run_build(folder, work / "again", server=server, home=work / "home",
+                              concurrency=concurrency, no_cache=False, extra=extra, timeout=600)
         done, total = summarised(work / "out") if (work / "out" / "brief.json").exists() else (0, 0)
+        usage = brief_usage(work / "out")
     mr = mapreduce_baseline.measure(folder, concurrency=concurrency, **speed)
+    st = run.stats
+    bg = {"wall_seconds": round(run.wall, 2), "calls": run.calls, **usage,
+          "summarised": done, "articles": total, "load_average": round(run.load, 2),
+          "prompt_tokens": st["prompt_tokens"], "completion_tokens": st["completion_tokens"],
+          "cost": round(cost(st["prompt_tokens"], st["completion_tokens"]), 6),
+          "max_in_flight": st["max_in_flight"], "steps": step_calls(st["records"]),
+          "rerun_calls": again.calls, "rerun_exit_code": again.returncode,
+          "rerun_wall_seconds": round(again.wall, 2)}
+    mr["cost"] = round(cost(mr["prompt_tokens"], mr["completion_tokens"]), 6)
     return {
         "folder": folder.parent.name if folder.name == "articles" else folder.name,
         "decode_rate": decode_rate, "concurrency": concurrency,
         "extra": list(extra), "exit_code": run.returncode,
-        "briefgen": {"wall_seconds": round(run.wall, 2), "calls": run.calls,
-                     "summarised": done, "articles": total,
-                     "prompt_tokens": run.stats["prompt_tokens"],
-                     "completion_tokens": run.stats["completion_tokens"]},
+        "briefgen": bg,
         "mapreduce": mr,
         "wall_ratio": round(run.wall / max(mr["wall_seconds"], 0.01), 2),
+        "cost_ratio": round(bg["cost"] / max(mr["cost"], 1e-9), 2),
     }
 
 
+def _row_or_error(folder: Path, rate: float, c: int) -> dict[str, Any]:
+    """One row; a crash is recorded in the row (with the folder and setting), not fatal to
+    the other rows of a long run."""
+    try:
+        row = measure_realistic(folder, decode_rate=rate, concurrency=c)
+    except Exception as exc:  # noqa: BLE001 - reported in the table
+        name = folder.parent.name if folder.name == "articles" else folder.name
+        row = {"folder": name, "decode_rate": rate, "concurrency": c,
+               "error": f"{type(exc).__name__}: {exc}"[:500]}
+    print(json.dumps(row), flush=True)
+    return row
+
+
 def measure_realistic_all(
-    generated: int = 50, decode_rates: tuple[float, ...] = (30.0,), concurrencies: tuple[int, ...] = (16,)
+    generated: int = 50, decode_rates: tuple[float, ...] = (30.0,),
+    concurrencies: tuple[int, ...] = (16,), *, speeds: tuple[tuple[float, int], ...] = (),
+    jobs: int = 1,
 ) -> dict[str, Any]:
-    """``measure_realistic`` over examples, seeds and ``generated`` generated articles."""
-    rows = []
+    """``measure_realistic`` over examples, seeds and ``generated`` generated articles, at
+    each (tokens/s, concurrency) of ``speeds`` (default: every decode rate x concurrency).
+
+    ``jobs`` > 1 measures that many rows at a time (each row keeps its own servers; its
+    briefgen build and its map-reduce run still follow each other), longest rows first."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    settings = speeds or tuple((r, c) for r in decode_rates for c in concurrencies)
+    started = time.time()
     with tempfile.TemporaryDirectory(prefix="bench-real-gen-") as tmp:
         folders = [ROOT / "examples" / "articles", SEEDS]
         if generated:
             generate(generated, Path(tmp) / f"generated-{generated}")
             folders.append(Path(tmp) / f"generated-{generated}")
-        for folder in (f for f in folders if f.is_dir()):
-            for rate in decode_rates:
-                for c in concurrencies:
-                    rows.append(measure_realistic(folder, decode_rate=rate, concurrency=c))
-                    print(json.dumps(rows[-1]), flush=True)
-    return {"rows": rows}
+        todo = [(f, r, c) for f in folders if f.is_dir() for r, c in settings]
+        # longest first: most articles, slowest decoding, fewest calls at once
+        order = sorted(range(len(todo)), key=lambda i: (
+            -len(list(todo[i][0].iterdir())), todo[i][1], todo[i][2]))
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            futures = {i: pool.submit(_row_or_error, *todo[i]) for i in order}
+            rows = [futures[i].result() for i in range(len(todo))]
+    return {"rows": rows, "commit": commit(), "jobs": jobs, "generated": generated,
+            "price_per_million": list(PRICE), "seconds": round(time.time() - started, 1),
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started))}
+
+
+def _met(good: bool) -> str:
+    return "met" if good else "**not met**"
+
+
+def realistic_targets(r: dict[str, Any]) -> str:
+    """Issue 17's targets for one row: every article summarised, wall <= 1.5x and cost <= 2x
+    map-reduce's, and the cached rerun makes no call."""
+    bg = r["briefgen"]
+    checks = [
+        ("all summarised", bg["articles"] > 0 and bg["summarised"] == bg["articles"]),
+        ("wall ≤ 1.5×", r["wall_ratio"] <= 1.5),
+        ("cost ≤ 2×", r.get("cost_ratio", math.inf) <= 2.0),
+        ("rerun 0 calls", bg.get("rerun_calls", 0) == 0 and bg.get("rerun_exit_code", 0) == 0),
+    ]
+    failed = [name for name, ok in checks if not ok]
+    return "all met" if not failed else "**not met**: " + ", ".join(failed)
 
 
 def realistic_table(result: dict[str, Any]) -> str:
     """Issue 17's comparison: briefgen's default build vs map-reduce at a real model's speed."""
+    price = result.get("price_per_million", PRICE)
     lines = [
         "Each call takes 0.5 s + prompt tokens/4,000 + completion tokens/decode rate; answers are "
-        "as long as each prompt allows (`--fill`).",
+        "as long as each prompt allows (`--fill`). Cost in USD at "
+        f"${price[0]:g} / ${price[1]:g} per million prompt / completion tokens (completion 4×). "
+        "briefgen calls: requests the server answered (brief.json's attempts / failed / retries); "
+        "rerun: the same build again with its cache.",
         "",
-        "| folder | tok/s | concurrency | briefgen wall s | calls | articles summarised | "
-        "completion tokens | map-reduce wall s | calls | completion tokens | wall ratio |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| folder | tok/s | c | briefgen wall s | calls (attempts / failed / retries) | articles "
+        "summarised | prompt tok | completion tok | cost $ | map-reduce wall s | calls | prompt tok "
+        "| completion tok | cost $ | wall ratio | cost ratio | rerun calls | issue 17 targets |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in result["rows"]:
+        if "error" in r:
+            lines.append(f"| {r['folder']} | {r['decode_rate']:g} | {r['concurrency']} | "
+                         f"run failed: {r['error'][:200]} |" + " |" * 13 + " **not measured** |")
+            continue
         bg, mr = r["briefgen"], r["mapreduce"]
+        calls = f"{bg['calls']}"
+        if "attempts" in bg:
+            calls += f" ({bg['attempts']} / {bg['failed']} / {bg['retries']})"
         lines.append(
             f"| {r['folder']} | {r['decode_rate']:g} | {r['concurrency']} | {bg['wall_seconds']} "
-            f"| {bg['calls']} | {bg['summarised']}/{bg['articles']} | {bg['completion_tokens']:,} "
-            f"| {mr['wall_seconds']} | {mr['calls']} | {mr['completion_tokens']:,} | {r['wall_ratio']} |"
+            f"| {calls} | {bg['summarised']}/{bg['articles']} | {bg.get('prompt_tokens', 0):,} "
+            f"| {bg['completion_tokens']:,} | {bg.get('cost', 0):.4f} | {mr['wall_seconds']} "
+            f"| {mr['calls']} | {mr['prompt_tokens']:,} | {mr['completion_tokens']:,} "
+            f"| {mr.get('cost', 0):.4f} | {r['wall_ratio']} | {r.get('cost_ratio', '?')} "
+            f"| {bg.get('rerun_calls', '?')} | {realistic_targets(r)} |"
         )
     return "\n".join(lines)
 
@@ -252,6 +355,17 @@ def table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _speed(text: str) -> tuple[tuple[float, int], ...]:
+    """``30:16`` -> ((30.0, 16),); ``issue17`` -> ISSUE17."""
+    if text == "issue17":
+        return ISSUE17
+    rate, _, c = text.partition(":")
+    try:
+        return ((float(rate), int(c)),)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: want TOKENS_PER_S:CONCURRENCY") from None
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description="Wall time vs critical path at several concurrencies.")
     p.add_argument("--articles", type=int, default=50)
@@ -266,15 +380,23 @@ def main(argv: list[str] | None = None) -> int:
                         "with no folder on examples, seeds and --articles generated ones "
                         "(written to results/realistic.json)")
     p.add_argument("--decode-rate", type=float, default=30.0, help="with --realistic: tokens/s")
+    p.add_argument("--speeds", type=_speed, nargs="+", default=None, metavar="TOKS:C",
+                   help="with --realistic: (tokens/s:concurrency) settings instead of "
+                        "--decode-rate x --concurrency; 'issue17' for 30:16 60:16 30:4")
+    p.add_argument("--jobs", type=int, default=1,
+                   help="with --realistic: rows measured at a time (default 1, one after another)")
+    p.add_argument("--tag", default="",
+                   help="with --realistic and no folder: write results/realistic-TAG.json")
     args = p.parse_args(argv)
     if args.realistic is not None:
+        speeds = tuple(s for group in args.speeds or () for s in group) or tuple(
+            (args.decode_rate, c) for c in args.concurrency)
         if args.realistic:
-            rows = [measure_realistic(f.resolve(), decode_rate=args.decode_rate, concurrency=c)
-                    for f in args.realistic for c in args.concurrency]
+            rows = [_row_or_error(f.resolve(), rate, c) for f in args.realistic for rate, c in speeds]
             print(realistic_table({"rows": rows}))
             return 0
-        real = measure_realistic_all(args.articles, (args.decode_rate,), tuple(args.concurrency))
-        out = RESULTS / "realistic.json"
+        real = measure_realistic_all(args.articles, speeds=speeds, jobs=args.jobs)
+        out = RESULTS / (f"realistic-{args.tag}.json" if args.tag else "realistic.json")
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(real, indent=1) + "\n", encoding="utf-8")
         print(realistic_table(real))

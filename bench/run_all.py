@@ -3,7 +3,9 @@
     python bench/run_all.py                 # tokens, time, rerun, plot (about 5 minutes)
     python bench/run_all.py --with-ingest   # also bench/bench_ingest.py (10,000 articles)
     python bench/run_all.py --only tokens   # one of: tokens time rerun realistic
-    python bench/run_all.py --only realistic   # briefgen vs map-reduce at 30 tok/s, c=16 (long)
+    python bench/run_all.py --only realistic   # issue 17's table: briefgen vs map-reduce on
+        # examples, seeds and 50 generated articles at 30 tok/s c=16, 60 tok/s c=16, 30 tok/s c=4,
+        # with the cached rerun (long: --jobs 3 measures three rows at a time)
 
 Each benchmark writes its raw numbers to bench/results/<name>.json; this script then
 replaces only the text between its own ``<!-- BEGIN name -->`` / ``<!-- END name -->``
@@ -147,11 +149,24 @@ def render_sections() -> dict[str, str]:
         )
     if rerun:
         out["rerun"] = f"Reproduce: `{PY} bench/bench_rerun.py`\n\n{bench_rerun.table(rerun)}"
-    real = _load("realistic")
-    if real:
-        out["realistic"] = (f"Reproduce: `{PY} bench/bench_time.py --realistic --concurrency 16`"
-                            f"\n\n{bench_time.realistic_table(real)}")
+    for path in sorted((BENCH / "results").glob("realistic*.json")):
+        real = json.loads(path.read_text(encoding="utf-8"))
+        tag = path.stem.removeprefix("realistic").lstrip("-")
+        cmd = realistic_command(real, tag)
+        when = f"{real['date']}, " if real.get("date") else ""
+        at = f"commit `{real['commit']}`, " if real.get("commit") else ""
+        took = f"whole run {real['seconds']:.0f} s" if real.get("seconds") else ""
+        out[path.stem] = (f"Reproduce: `{cmd}` ({when}{at}{took})"
+                          f"\n\n{bench_time.realistic_table(real)}")
     return out
+
+
+def realistic_command(real: dict[str, Any], tag: str = "") -> str:
+    """The command that measured a realistic*.json (older files: the one used then)."""
+    if "jobs" not in real:
+        return f"{PY} bench/bench_time.py --realistic --concurrency 16"
+    return (f"{PY} bench/run_all.py --only realistic --jobs {real['jobs']}"
+            + (f" --tag {tag}" if tag else ""))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -159,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--only", choices=["tokens", "time", "rerun", "realistic"], action="append")
     p.add_argument("--with-ingest", action="store_true", help="also run bench/bench_ingest.py")
     p.add_argument("--no-run", action="store_true", help="only re-render RESULTS.md from JSON")
+    p.add_argument("--jobs", type=int, default=1, help="realistic: rows measured at a time")
+    p.add_argument("--tag", default="", help="realistic: results/realistic-TAG.json, its own section")
     args = p.parse_args(argv)
     todo = args.only or ["tokens", "time", "rerun"]
     if not args.no_run:
@@ -170,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
         if "rerun" in todo:
             bench_rerun.main([])
         if "realistic" in todo:  # only when asked: real-speed builds take minutes each
-            bench_time.main(["--realistic", "--concurrency", "16"])
+            bench_time.main(["--realistic", "--speeds", "issue17", "--jobs", str(args.jobs),
+                             *(["--tag", args.tag] if args.tag else [])])
         ingest_script = BENCH / "bench_ingest.py"
         if args.with_ingest and ingest_script.exists():
             subprocess.run([sys.executable, str(ingest_script)], cwd=ROOT, check=True, timeout=1800)

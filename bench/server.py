@@ -229,8 +229,47 @@ _FIGURE = re.compile(
     r"(\d+(?:\.\d+)?)\s*(%|亿元|万元|元|亿|万|平方公里|平方米|亩|家|个|项|人|名|所|倍)?"
 )
 _NUMBERISH = re.compile(r"[0-9０-９〇零一二三四五六七八九十百千万亿两%％]")
-_CLAUSE_SPLIT = re.compile(r"[，。；！？、,;:：\n（）()“”\"《》<>]+")
 FINDINGS_PER_CITY = 3  # dimensions a fake answer reports per city of an article
+_CLAUSE = re.compile(r"[^，。；！？、,;:：\n（）()“”\"《》<>]+")
+# Tokens of a fake Chinese statement, about: the authored and recorded answers in
+# tests/responses average 16.5 tokens per Chinese claim or finding (46) and 5.8 per fact
+# label (``what``, 10).
+ZH_TOKENS = 16
+LABEL_TOKENS = 6
+
+
+def _plain(text: str) -> bool:
+    """No number (the verifier checks every figure) and no line or field break."""
+    return not _NUMBERISH.search(text) and ":" not in text and "：" not in text and "\n" not in text
+
+
+TITLE_LINE = re.compile(r"^title:[ \t]*(.*)$", re.M)
+# English tokens per Chinese token of the same statement: the authored and recorded answers
+# in tests/responses (56 zh/en pairs: claims, findings, fact labels) have 885 English tokens
+# for 819 Chinese ones (o200k), i.e. 1.08; a fake English string is that long.
+EN_PER_ZH = 1.08
+# Plain words that read as a policy statement: one token each, no digits, nothing that reads
+# as an instruction to a model, so the English passes briefgen's checks like the Chinese.
+_EN_WORDS = (
+    "the city plans to expand its industrial cluster and support local enterprises with new "
+    "policy measures for research platforms talent funding land use and market access while "
+    "the provincial government backs major projects in the park"
+).split()
+
+
+def english_for(zh: str) -> str:
+    """A fake English rendering of ``zh`` as long as a translation would be: EN_PER_ZH
+    tokens per Chinese token (at least three), words from a fixed list, starting at a place
+    chosen by the text so that different statements read differently.  Deterministic."""
+    want = max(3, round(EN_PER_ZH * count_tokens(zh)))
+    start = int(hashlib.sha1(zh.encode("utf-8")).hexdigest()[:6], 16) % len(_EN_WORDS)
+    words = [_EN_WORDS[(start + i) % len(_EN_WORDS)] for i in range(want)]
+    while count_tokens(" ".join(words) + ".") < want:  # a word merged with the full stop
+        words.append(_EN_WORDS[(start + len(words)) % len(_EN_WORDS)])
+    while len(words) > 1 and count_tokens(" ".join(words) + ".") > want:
+        words.pop()
+    text = " ".join(words)
+    return text[:1].upper() + text[1:] + "."
 _ASKED_COUNT = re.compile(r"\b([a-z_]+): (?:up to |at most )?(?:\d+\s*[-–]\s*)?(\d+)\b")
 
 
@@ -246,6 +285,7 @@ class Section:
     key: str
     excerpts: list[tuple[str, str]]  # (label as shown, p3; text)
     cities: list[str]
+    title: str = ""
 
 
 @dataclass
@@ -274,7 +314,10 @@ def find_sections(prompt: str) -> list[Section]:
             end = heads[i + 1].start() if i + 1 < len(heads) else len(block)
             body = block[head.end() : end]
             lines = [(m.group(1), m.group(2)) for m in LABEL_LINE.finditer(body)]
-            sections.append(Section(head.group(1), lines, _cities(body)))
+            title = TITLE_LINE.search(body)
+            sections.append(
+                Section(head.group(1), lines, _cities(body), title.group(1).strip() if title else "")
+            )
     return sections
 
 
@@ -314,6 +357,7 @@ class PromptContext:
     # "facts: up to 8"), and every dimension per city, like a diligent model
     counts: dict[str, int] = field(default_factory=dict)
     fill: bool = False
+    title: str = ""  # the article's title line (a batch: the current article's)
 
     @classmethod
     def from_text(cls, prompt: str) -> PromptContext:
@@ -324,7 +368,9 @@ class PromptContext:
             for label, text in labelled:
                 texts.setdefault(label, text)
             sections = {s.key: s for s in find_sections(prompt)}
-            return cls(ids=list(texts), texts=texts, sections=sections)
+            title = TITLE_LINE.search(prompt)
+            return cls(ids=list(texts), texts=texts, sections=sections,
+                       title=title.group(1).strip() if title else "")
         hits = list(EXCERPT_ID.finditer(prompt))
         # IDs given as data (id="..." or [id]) win over IDs quoted as examples in instructions.
         tagged = [
@@ -366,17 +412,26 @@ class PromptContext:
     def enter_section(self, key: str) -> tuple[Any, ...]:
         """Build an article's item of a batch from that article alone: its bare labels (p3),
         its texts and its cities.  Returns what ``leave_section`` restores."""
-        saved = (self.ids, self.texts, self.cursor, self.current, self.cities, self.section)
+        saved = (self.ids, self.texts, self.cursor, self.current, self.cities, self.section,
+                 self.title)
         sec = self.sections.get(key, Section(key, [], []))
         self.texts = {}
         for label, text in sec.excerpts:
             self.texts.setdefault(label, text)
         self.ids, self.cursor, self.current = list(self.texts), 0, None
-        self.cities, self.section = list(sec.cities), key
+        self.cities, self.section, self.title = list(sec.cities), key, sec.title
         return saved
 
     def leave_section(self, saved: tuple[Any, ...]) -> None:
-        self.ids, self.texts, self.cursor, self.current, self.cities, self.section = saved
+        (self.ids, self.texts, self.cursor, self.current, self.cities, self.section,
+         self.title) = saved
+
+    def en_text(self, name: str) -> str:
+        """English as long as a translation of what the sibling Chinese field says (the
+        quoted text, a fact label for ``what_en``; for ``title_en`` the article's title)."""
+        if name.startswith("title") and self.title:
+            return english_for(self.title)
+        return english_for(self.zh_text(LABEL_TOKENS if name == "what_en" else ZH_TOKENS))
 
     def take_id(self) -> str | None:
         if not self.ids:
@@ -392,13 +447,27 @@ class PromptContext:
         """The first figure (number, unit as written) in the current excerpt that is not a year."""
         return self._figure_in(self.current or "") or ("1", "")
 
-    def zh_text(self) -> str:
-        """A clause quoted from the current excerpt without any number, so it verifies."""
+    def zh_text(self, tokens: int = ZH_TOKENS) -> str:
+        """Text quoted from the current excerpt without any number, so it verifies: the first
+        number-free clause, continued through the number-free clauses after it while it is
+        shorter than ``tokens`` (an authored statement's length) and stays under 1.5 times
+        that."""
         source = self.texts.get(self.current or "", "")
-        for clause in _CLAUSE_SPLIT.split(source):
-            clause = clause.strip(" \t*-_>[]")
-            if 6 <= len(clause) <= 60 and not _NUMBERISH.search(clause) and ":" not in clause:
-                return clause
+        pieces = [(m.start(), m.end()) for m in _CLAUSE.finditer(source)]
+        for i, (start, end) in enumerate(pieces):
+            clause = source[start:end].strip(" \t*-_>[]")
+            if not (6 <= len(clause) <= 60) or not _plain(clause):
+                continue
+            start = source.index(clause, start)
+            end = start + len(clause)
+            for _, nxt_end in pieces[i + 1 :]:
+                longer = source[start:nxt_end].rstrip(" \t*-_>[]")
+                if count_tokens(source[start:end]) >= tokens or not _plain(longer):
+                    break
+                if count_tokens(longer) > tokens * 3 // 2:
+                    break
+                end = start + len(longer)
+            return source[start:end]
         return "来源摘录所述要点"
 
 
@@ -582,6 +651,9 @@ def _fake_array(
         n = min(n, int(schema["maxItems"]))
     if isinstance(items, list):  # tuple form
         return [fake_instance(i, ctx, root=root, name=name, depth=depth + 1) for i in items]
+    choices = _enum(items, root) if isinstance(items, dict) else []
+    if choices:  # IDs to pick (fact IDs f1, f2 ...): distinct ones, as a model would
+        return choices[: min(n, len(choices))]
     return [fake_instance(items, ctx, root=root, name=name, depth=depth + 1) for _ in range(n)]
 
 
@@ -594,13 +666,13 @@ def _fake_string(schema: dict[str, Any], ctx: PromptContext, name: str) -> str:
     if _CITE_NAME.search(name):
         text = ctx.take_id() or "none:p1"
     elif _EN_NAME.search(name):
-        text = "Point stated in the cited source excerpt."
+        text = ctx.en_text(name)
     elif _VALUE_NAME.search(name):
         text = ctx.figure()[0]
     elif _UNIT_NAME.search(name):
         text = ctx.figure()[1]
     else:
-        text = ctx.zh_text()
+        text = ctx.zh_text(LABEL_TOKENS if name == "what" else ZH_TOKENS)
     lo, hi = int(schema.get("minLength", 0)), schema.get("maxLength")
     if len(text) < lo:
         text = text + "。" * (lo - len(text))

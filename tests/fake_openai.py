@@ -157,6 +157,26 @@ def sse_events(done: dict[str, Any], pieces: int = 1) -> list[bytes]:
     return events + [b"data: [DONE]\n\n"]
 
 
+# The listen backlog is fixed when the constructor calls listen(), so it must be a class
+# attribute: setting it on the instance afterwards changed nothing and the backlog stayed at
+# socketserver's 5.  With 16 clients connecting at once (a pool of --concurrency connections
+# opening together) the kernel's SYN queue overflowed, it answered with SYN cookies and reset
+# connections whose cookie it could not check: the client read "connection reset" before any
+# reply (httpx.ReadError, openai.APIConnectionError), and connections whose SYN was dropped
+# waited a second for the retransmit, which also added to benchmark wall times.
+BACKLOG = 512
+
+
+class _ThreadedServer(ThreadingHTTPServer):
+    request_queue_size = BACKLOG
+    daemon_threads = True
+    block_on_close = False
+
+
+class _SerialServer(HTTPServer):
+    request_queue_size = BACKLOG
+
+
 class FakeOpenAI:
     """``with FakeOpenAI() as srv: srv.add(Reply(...)); ... srv.url``.
 
@@ -176,12 +196,8 @@ class FakeOpenAI:
         self.in_flight = 0
         self.max_in_flight = 0  # most requests being answered at once
         self.lock = threading.Lock()
-        server_class = HTTPServer if serial else ThreadingHTTPServer
+        server_class = _SerialServer if serial else _ThreadedServer
         self._httpd = server_class(("127.0.0.1", port), self._handler(serial))
-        self._httpd.request_queue_size = 128
-        if isinstance(self._httpd, ThreadingHTTPServer):
-            self._httpd.daemon_threads = True
-            self._httpd.block_on_close = False
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._stopped = False

@@ -213,3 +213,69 @@ def test_fill_mode_answers_as_long_as_the_prompt_allows() -> None:
     assert [len(a.claims) for a in full.articles] == [8, 8] and len(full.overview) == 6
     assert len(full.articles[0].findings) == 2 * len(dims)  # two cities, every dimension
     assert bench.count_tokens(full.model_dump_json()) > 2 * bench.count_tokens(short.model_dump_json())
+
+
+def test_many_clients_connecting_at_once_are_all_answered() -> None:
+    """A pool of connections opening together (the map-reduce baseline at concurrency 16) is
+    answered on every connection: the listen backlog was socketserver's 5, the kernel's SYN
+    queue overflowed and some connections were reset before any reply (httpx.ReadError)."""
+    import asyncio
+
+    import httpx
+
+    bench = _load_server_module()
+    clients = 64
+    with bench.BenchServer(latency=0.2, max_seconds=30) as server:
+        async def ask_all() -> list[Any]:
+            limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+            async with httpx.AsyncClient(limits=limits, timeout=20) as http:
+                body = {"model": "bench", "messages": [{"role": "user", "content": "Summarise: 中山"}]}
+                ask = [http.post(f"{server.base_url}/chat/completions", json=body)
+                       for _ in range(clients)]
+                return list(await asyncio.gather(*ask, return_exceptions=True))
+
+        replies = asyncio.run(ask_all())
+    failed = [repr(r) for r in replies if not isinstance(r, httpx.Response) or r.status_code != 200]
+    assert failed == []
+
+
+def _zh_en_pairs(value: Any) -> list[tuple[str, str]]:
+    """(Chinese, English) of every statement in an answer: zh/en, what/what_en."""
+    if isinstance(value, list):
+        return [p for v in value for p in _zh_en_pairs(v)]
+    if not isinstance(value, dict):
+        return []
+    pairs = [(value[z], value[e]) for z, e in (("zh", "en"), ("what", "what_en"))
+             if isinstance(value.get(z), str) and isinstance(value.get(e), str)]
+    return pairs + [p for v in value.values() for p in _zh_en_pairs(v)]
+
+
+def test_fake_statements_are_as_long_as_authored_ones() -> None:
+    """English is as long as a translation (not an 8-token stock phrase) and Chinese about
+    as long as an authored statement: the lengths the constants take from tests/responses."""
+    import json
+
+    bench = _load_server_module()
+    authored = [p for f in sorted((ROOT / "tests" / "responses").rglob("*.json"))
+                for p in _zh_en_pairs(json.loads(f.read_text(encoding="utf-8")))]
+    zh_tokens = sum(bench.count_tokens(z) for z, _ in authored)
+    en_tokens = sum(bench.count_tokens(e) for _, e in authored)
+    assert len(authored) >= 40
+    assert abs(en_tokens / zh_tokens - bench.EN_PER_ZH) < 0.05
+    statements = [(z, e) for f in sorted((ROOT / "tests" / "responses").rglob("*.json"))
+                  for z, e in _zh_en_pairs(json.loads(f.read_text(encoding="utf-8")))
+                  if bench.count_tokens(z) > 8]  # claims and findings, not fact labels
+    mean = sum(bench.count_tokens(z) for z, _ in statements) / len(statements)
+    assert abs(mean - bench.ZH_TOKENS) < 2
+
+    for zh in ("中山市加快建设健康医药产业集群", "佛山市出台专项政策，支持医疗器械企业扩大生产规模", "湾区"):
+        en = bench.english_for(zh)
+        assert en == bench.english_for(zh) and not any(ch.isdigit() for ch in en)
+        assert abs(bench.count_tokens(en) - round(bench.EN_PER_ZH * bench.count_tokens(zh))) <= 1
+
+    text = "中山市建设医药集群，推动企业创新，打造湾区医药高地，扩大开放合作，到2025年产值达到500亿元。"
+    ctx = bench.PromptContext.from_text(f"<data>\n[p1] {text}\n</data>")
+    ctx.current = "p1"
+    zh = ctx.zh_text()
+    assert zh.startswith("中山市建设医药集群，推动") and zh in text and "2025" not in zh
+    assert abs(bench.count_tokens(zh) - bench.ZH_TOKENS) <= 4
