@@ -12,7 +12,7 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ import jinja2
 from briefgen.core.errors import ConfigError
 from briefgen.core.paths import TEMPLATES_DIR
 from briefgen.core.statuses import NOT_FOUND_EN, NOT_FOUND_ZH
-from briefgen.core.types import ArticleSummary, Cell, Claim, Corpus, Fact
+from briefgen.core.types import ArticleSummary, Cell, Claim, Corpus, Document, Excerpt, Fact
 from briefgen.corpus.metadata import zh_date
 from briefgen.engines.owner import fact_city
 from briefgen.evidence.facts import as_of_date, figure_as_written, is_opinion
@@ -277,12 +277,26 @@ def _cell_view(cell: Cell | None, known: set[str]) -> dict[str, Any]:
     }
 
 
+def documents_by_id(corpus: Corpus) -> dict[str, Document]:
+    """Each document by its ID (the first, as a search would find it): built once per
+    rendering, where a search per article page made a build quadratic (issue 17)."""
+    docs: dict[str, Document] = {}
+    for d in corpus.documents:
+        docs.setdefault(d.id, d)
+    return docs
+
+
 def article_context(
-    art: ArticleSummary, corpus: Corpus, city_en: dict[str, str], lang: str = "both"
+    art: ArticleSummary,
+    corpus: Corpus,
+    city_en: dict[str, str],
+    lang: str = "both",
+    *,
+    docs: Mapping[str, Document] | None = None,
 ) -> dict[str, Any]:
-    """What ``article.md.j2`` receives for one article."""
-    index = corpus.excerpt_index()
-    doc = next((d for d in corpus.documents if d.id == art.doc_id), None)
+    """What ``article.md.j2`` receives for one article (``docs``: ``documents_by_id``,
+    built once by a caller that renders many articles)."""
+    doc = (docs if docs is not None else documents_by_id(corpus)).get(art.doc_id)
     wanted: set[str] = set()
     for c in art.claims:
         wanted.update(c.cites)
@@ -291,7 +305,7 @@ def article_context(
     sources = [
         {"id": e.id, "anchor": anchor(e.id), "text": e.text, "original": e.original}
         for e in (doc.excerpts if doc else [])
-        if e.id in wanted and e.id in index
+        if e.id in wanted
     ]
     return {
         "id": art.doc_id,
@@ -316,12 +330,13 @@ def article_context(
 FIGURES_PER_CITY = 12  # rows in a city's key-figures table; the rest are counted, not hidden
 
 
-def _figures(brief: Brief, city: str, limit: int = FIGURES_PER_CITY) -> tuple[list[dict[str, Any]], int]:
+def _figures(brief: Brief, city: str, index: dict[str, Excerpt],
+             limit: int = FIGURES_PER_CITY) -> tuple[list[dict[str, Any]], int]:  # fmt: skip
     """The city's own figures (``engines.owner.fact_city``: the city the text gives each
     figure to, not every city its article names), best dimension order first, and how
-    many more there were than ``limit`` (the table says so instead of cutting silently)."""
+    many more there were than ``limit`` (the table says so instead of cutting silently).
+    ``index``: the corpus' excerpt index, built once by the caller for every city."""
     order = {d.id: i for i, d in enumerate(brief.comparison.dimensions)}
-    index = brief.corpus.excerpt_index()
     seen: set[tuple[Any, ...]] = set()
     figures: list[Fact] = []
     unlabelled = 0  # a label with no meaning (one character, or the English fallback "... figure")
@@ -352,10 +367,22 @@ def _placeholder_label(f: Fact) -> bool:
     return len(f.what.strip()) < 2 or en == "figure" or en.endswith(" figure")
 
 
-def _article_ref(brief: Brief, doc_id: str) -> dict[str, Any]:
+class _Lookup:
+    """Documents and summaries by ID and the excerpt index, built once per rendering
+    (issue 17: a search per article or excerpt made rendering quadratic)."""
+
+    def __init__(self, brief: Brief) -> None:
+        self.index = brief.corpus.excerpt_index()
+        self.docs = documents_by_id(brief.corpus)
+        self.arts: dict[str, ArticleSummary] = {}
+        for a in brief.articles:
+            self.arts.setdefault(a.doc_id, a)  # the first, as a search would find
+
+
+def _article_ref(look: _Lookup, doc_id: str) -> dict[str, Any]:
     """How the brief names an article wherever it points to one."""
-    d = next((x for x in brief.corpus.documents if x.id == doc_id), None)
-    art = next((a for a in brief.articles if a.doc_id == doc_id), None)
+    d = look.docs.get(doc_id)
+    art = look.arts.get(doc_id)
     return {
         "id": doc_id,
         "title": (d.title if d else None) or doc_id,
@@ -367,14 +394,14 @@ def _article_ref(brief: Brief, doc_id: str) -> dict[str, Any]:
     }
 
 
-def _cities_view(brief: Brief, dims: list[dict[str, Any]], known: set[str]) -> list[dict[str, Any]]:
+def _cities_view(brief: Brief, dims: list[dict[str, Any]], known: set[str], look: _Lookup) -> list[dict[str, Any]]:
     comp = brief.comparison
     cells = {(c.city, c.dimension): c for c in comp.cells}
     return [
         {
             "zh": city,
             "en": brief.city_name_en(city),
-            "articles": [_article_ref(brief, d.id) for d in brief.corpus.documents if city in d.cities],
+            "articles": [_article_ref(look, d.id) for d in brief.corpus.documents if city in d.cities],
             "cells": [
                 {"dimension": dim, "cell": _cell_view(cells.get((city, dim["id"])), known)}
                 for dim in dims
@@ -383,7 +410,7 @@ def _cities_view(brief: Brief, dims: list[dict[str, Any]], known: set[str]) -> l
             "figures_omitted": omitted,
         }
         for city in comp.cities
-        for figs, omitted in [_figures(brief, city)]
+        for figs, omitted in [_figures(brief, city, look.index)]
     ]
 
 
@@ -407,14 +434,14 @@ def _rows_view(brief: Brief, dims: list[dict[str, Any]], known: set[str]) -> lis
     ]
 
 
-def _excerpts_view(brief: Brief, refs: dict[str, list[dict[str, str]]] | None = None) -> list[dict[str, Any]]:
+def _excerpts_view(brief: Brief, look: _Lookup,
+                   refs: dict[str, list[dict[str, str]]] | None = None) -> list[dict[str, Any]]:  # fmt: skip
     """The appendix: each cited excerpt with its article and (``cited_by``) the places
     in the brief that cite it."""
-    index = brief.corpus.excerpt_index()
     out = []
     for eid in brief.cited_ids():
-        e = index[eid]
-        ref = _article_ref(brief, e.doc_id)
+        e = look.index[eid]
+        ref = _article_ref(look, e.doc_id)
         out.append({**ref, "id": eid, "anchor": anchor(eid), "doc": e.doc_id, "text": e.text,
                     "original": e.original, "cited_by": (refs or {}).get(eid, [])})  # fmt: skip
     return out
@@ -423,13 +450,14 @@ def _excerpts_view(brief: Brief, refs: dict[str, list[dict[str, str]]] | None = 
 def brief_context(brief: Brief, lang: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
     """What ``brief.md.j2`` receives (see templates/README.md)."""
     data = data if data is not None else brief_to_json(brief)
-    known = set(brief.corpus.excerpt_index())
+    look = _Lookup(brief)
+    known = set(look.index)
     comp = brief.comparison
     dims = [{"id": d.id, "zh": d.zh, "en": d.en} for d in comp.dimensions]
-    cities = _cities_view(brief, dims, known)
+    cities = _cities_view(brief, dims, known, look)
     rows = _rows_view(brief, dims, known)
     summary = [_claim_view(c) for c in brief.verified_summary()]
-    articles = [article_context(a, brief.corpus, brief.city_en, lang) for a in brief.articles]
+    articles = [article_context(a, brief.corpus, brief.city_en, lang, docs=look.docs) for a in brief.articles]
     refs = cited_by(summary, rows, cities, articles, _translator(lang))
     # per dimension, the cities whose sources are silent on it (from the cells, so it is
     # "not found in sources" exactly where the table says so)
@@ -468,7 +496,7 @@ def brief_context(brief: Brief, lang: str, data: dict[str, Any] | None = None) -
         "cities": cities,
         "articles": articles,
         "verification": {**verification_counts(brief), "rejected": data["verification"]["rejected"]},
-        "excerpts": _excerpts_view(brief, refs),
+        "excerpts": _excerpts_view(brief, look, refs),
         "warnings": list(brief.warnings),
         "model_failures": data["model_failures"],
         "data": data,
@@ -500,8 +528,10 @@ def markdown_to_html(md: str, css: str, lang: str = "both", *, toc: bool = False
     )
 
 
-def render_article(art: ArticleSummary, corpus: Corpus, city_en: dict[str, str], templates: Templates, lang: str = "both") -> str:
-    ctx = {**templates.globals(lang), **article_context(art, corpus, city_en, lang)}
+def render_article(art: ArticleSummary, corpus: Corpus, city_en: dict[str, str], templates: Templates,
+                   lang: str = "both", *, docs: Mapping[str, Document] | None = None) -> str:  # fmt: skip
+    """One article's Markdown page (``docs`` as for ``article_context``)."""
+    ctx = {**templates.globals(lang), **article_context(art, corpus, city_en, lang, docs=docs)}
     return _render(templates.article, ARTICLE_TEMPLATE, ctx)
 
 
@@ -520,9 +550,10 @@ def write_articles(
     brief's stylesheet."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
+    docs = documents_by_id(corpus)  # once for all pages, not a search per page
     for art in articles:
         path = out_dir / f"{art.doc_id}.md"
-        md = render_article(art, corpus, city_en, templates, lang)
+        md = render_article(art, corpus, city_en, templates, lang, docs=docs)
         path.write_text(md, encoding="utf-8")
         paths.append(path)
         if html_pages:
