@@ -100,6 +100,7 @@ def test_whose_figure_it_is() -> None:
         (("对首次营收突破20亿元的企业，一次性奖励300万元。",), "300万元"),
         (("按设备投资额给予最高12%的补贴，单个项目最高2500万元。",), "2500万元"),
         (("对符合条件的企业减按12%的税率征收企业所得税优惠。",), "12%"),
+        (("全市将发放数据券，每年发放总额不超过8000万元。",), "8000万元"),
         # a fund's size, also in a clause that only names the size
         (("全市将设立新材料产业基金，总规模40亿元，首期15亿元。",), "15亿元"),
         # a yearly budget after a plan's targets: no target, and not the plan's year
@@ -147,7 +148,20 @@ def test_an_average_over_a_period_is_dated_by_its_end(text: str) -> None:
     assert (fact_kind(f), f.year, f.year_source) == ("achieved", 2023, "explicit")
 
 
-def test_this_year_in_a_target_sentence_is_not_the_targets_year() -> None:
-    # the plan starts this year; its goals (三年全建成, 千亿级) name no year of their own
-    got = _facts("今年，临江市启动算力枢纽建设，力争三年全建成、五年见成效，培育算力企业60家。")
-    assert (fact_kind(got["60家"]), got["60家"].year) == ("target", None)
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        ("今年，临江市启动算力枢纽建设，力争三年全建成、五年见成效，培育算力企业60家。", "60家"),
+        ("今年初，临江市印发行动方案，提出打造千亿级新材料产业集群。", "千亿级"),
+    ],
+)
+def test_this_year_in_a_target_sentence_is_not_the_targets_year(text: str, figure: str) -> None:
+    # the plan starts (or is issued) this year; its goals name no year of their own
+    f = _facts(text)[figure]
+    assert (fact_kind(f), f.year) == ("target", None)
+
+
+def test_a_target_word_already_done_is_no_target() -> None:
+    got = _facts("去年，临江市打造了众创空间14个。", "临江市已打造孵化器9个。")
+    assert (fact_kind(got["14个"]), got["14个"].year) == ("achieved", 2023)
+    assert fact_kind(got["9个"]) == "achieved" and not got["9个"].is_target

@@ -93,7 +93,12 @@ def _is_topic(masked: str, clause_start: int, pos: int) -> bool:
 
 def events_of(masked: str, spans: list[tuple[int, int]], doc_year: int | None,
             lex: FactLexicon) -> list[Event]:  # fmt: skip
-    cue_pos = [m.start() for m in lex.target_re.finditer(masked)]
+    # a target word already done is none: 打造了 / 已打造 tell what was built
+    cue_pos = [
+        m.start()
+        for m in lex.target_re.finditer(masked)
+        if not masked.startswith("了", m.end()) and not masked[: m.start()].endswith("已")
+    ]
     forecast_pos = [m.start() for m in lex.forecast_re.finditer(masked)]
 
     def has_cue(pos: int) -> bool:
