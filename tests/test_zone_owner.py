@@ -19,7 +19,7 @@ from briefgen.pipeline import BuildSettings, build_brief
 PARAS = [
     "汕尾与深圳两市领导日前调研深汕特别合作区，合作区新建成的智能装备产业园已引进企业36家。",
     "今年前三季度，合作区固定资产投资完成85亿元。",
-    "汕尾市今年前三季度地区生产总值完成1020亿元。",
+    "汕尾市今年前三季度地区生产总值完成1020亿元，两地合计引进产业项目45个。",
     "据了解，两地今年共同引进高层次人才200名。",
 ]
 
@@ -45,6 +45,7 @@ def test_a_zones_figure_is_its_citys_and_says_which_zone() -> None:
     assert owner["1020亿元"] is not None and owner["1020亿元"].city == "汕尾"  # the city itself, named
     assert owner["1020亿元"].zone is None
     assert owner["200名"] is None  # 两地: the text gives it to neither city
+    assert owner["45个"] is None  # 两地 after 汕尾市: a joint figure, not Shanwei's
 
 
 def test_without_the_zone_the_short_form_is_no_one() -> None:

@@ -10,6 +10,7 @@ city is named by its own name or by one of its zones, districts and parks
 stated for a zone is its city's, shown with the zone's name (:func:`fact_owner`).
 A sentence that names no place but refers back to a zone named earlier in the
 article (合作区 after 深汕特别合作区, the short form in zones.tsv) is that zone's.  A
+figure the sentence gives to several places together (两地合计, 双方) is no one city's.  A
 single-city article's figure whose sentence and paragraph name no other city is
 that city's.  When the text does not say, the answer is ``None`` and the figure
 stays on its article page only: an unattributed figure is never given to a city.
@@ -19,9 +20,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from briefgen.core.types import Excerpt, Fact
 from briefgen.corpus.cities import zone_short_forms, zones_of
+from briefgen.evidence.factlex import lexicon_lines
 from briefgen.evidence.facts import quantity_of
 
 
@@ -90,11 +93,30 @@ def _earlier_text(fact: Fact, ex: Excerpt, start: int, excerpts: dict[str, Excer
     return out
 
 
+@lru_cache(maxsize=1)
+def _joint_words() -> tuple[str, ...]:
+    return tuple(lexicon_lines("joint_places.tsv"))
+
+
+_JOINT = Owner("")  # the sentence gives the figure to several places together
+
+
+def _sentence_owner(text: str, at: int, cities: Sequence[str]) -> Owner | None:
+    before = _last_before(text, at, cities)
+    joint = max((text.rfind(w, 0, at) for w in _joint_words()), default=-1)
+    if joint >= 0 and (before is None or joint >= before[0]):
+        return _JOINT  # 两地合计…, 深汕两地…: a joint figure, no single city's
+    hit = before or _first_after(text, at, cities)
+    return Owner(hit[1], hit[2]) if hit is not None else None
+
+
 def place_at(text: str, at: int, cities: Sequence[str]) -> Owner | None:
     """Whose a figure at ``at`` in ``text`` (one sentence) is by its own words: the city or
-    zone named last before it, else the first named after it; None when none is named."""
-    hit = _last_before(text, at, cities) or _first_after(text, at, cities)
-    return Owner(hit[1], hit[2]) if hit is not None else None
+    zone named last before it, else the first named after it; None when none is named or
+    when a joint word (两地, 双方: ``lexicons/joint_places.tsv``) stands after the last city
+    named before it."""
+    own = _sentence_owner(text, at, cities)
+    return None if own is _JOINT else own
 
 
 def fact_owner(
@@ -113,7 +135,10 @@ def fact_owner(
     cities = list(dict.fromkeys([*doc_cities, *known_cities]))
     q = quantity_of(fact)
     at = fact.at if fact.at is not None else (q.start if q is not None else len(fact.sentence))
-    if (own := place_at(fact.sentence, at, cities)) is not None:
+    own = _sentence_owner(fact.sentence, at, cities)
+    if own is _JOINT:
+        return None
+    if own is not None:
         return own
     if excerpts is not None and fact.cites and (ex := excerpts.get(fact.cites[0])) is not None:
         start = ex.text.find(fact.sentence)
