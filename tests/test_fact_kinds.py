@@ -69,7 +69,8 @@ def test_units_of_other_industries() -> None:
 
 def test_a_rank_moved_up_is_not_a_number_of_people() -> None:
     got = _facts("全市排名上升1位，拥有院士5名。")
-    assert list(got) == ["5名"]
+    assert list(got) == ["1位", "5名"]
+    assert got["1位"].value_en == "1" and got["1位"].what_en == "places up in the ranking"
 
 
 def test_same_measure_keeps_its_label() -> None:
@@ -146,6 +147,14 @@ def test_capacity_once_in_full_production_is_a_forecast() -> None:
 def test_an_average_over_a_period_is_dated_by_its_end(text: str) -> None:
     f = _facts(text)["17%"]
     assert (fact_kind(f), f.year, f.year_source) == ("achieved", 2023, "explicit")
+
+
+def test_the_base_of_a_change_over_a_range_is_the_ranges_first_year() -> None:
+    got = _facts("2020年至2023年，临江市规上企业从140家增加到230家。")
+    assert (got["140家"].year, got["230家"].year) == (2020, 2023)
+    plan = _facts("2024—2027年，临江市力争规上企业由230家增加到400家。")
+    assert (fact_kind(plan["230家"]), plan["230家"].year) == ("achieved", 2024)
+    assert (fact_kind(plan["400家"]), plan["400家"].year) == ("target", 2027)
 
 
 @pytest.mark.parametrize(

@@ -108,8 +108,9 @@ def events_of(masked: str, spans: list[tuple[int, int]], doc_year: int | None,
     events: list[Event] = []
     for y, s, e in find_years(masked):
         after, before = masked[e : e + 8], masked[max(0, s - 4) : s].strip()
-        if _RANGE_FIRST.match(after):
-            continue  # "2023—2025年": the end year speaks for the range
+        if _RANGE_FIRST.match(after):  # "2023—2025年": the end year speaks for the range,
+            events.append(Event(s, "range_start", y, False, "explicit"))  # but for 从… (below)
+            continue
         topic = _is_topic(masked, clause_at(spans, s)[0], s)
         if _SINCE_AFTER.match(after) or before.endswith("自"):
             events.append(Event(s, "since", None, topic, ""))
@@ -131,6 +132,11 @@ def events_of(masked: str, spans: list[tuple[int, int]], doc_year: int | None,
         events.append(Event(m.start(), "since", None, True, ""))
     events += [Event(p, "cue", None, True, "") for p in cue_pos]
     events += [Event(p, "forecast", None, True, "") for p in forecast_pos]
+    if any(ev.kind == "range_start" for ev in events):
+        events += [
+            Event(m.start(), _FROM_TO[m.group()], None, False, "")
+            for m in _FROM_TO_RE.finditer(masked)
+        ]
     events.sort(key=lambda ev: (ev.pos, ev.kind != "cue"))
     return events
 
@@ -184,6 +190,9 @@ def _kind_events(masked: str, spans: list[tuple[int, int]], doc_year: int | None
     return events
 
 
+_FROM_TO = {"从": "from", "由": "from", "到": "to", "至": "to"}
+# 从 / 由 as "from" a figure (not 从业, 从事, 由…牵头); 到 / 至 as "to"
+_FROM_TO_RE = re.compile(r"从(?![业事而严来未中头容属])|由(?=\s*[约近超逾\d])|[到至]")
 _PROVISION_ROLES = ("cap", "support", "spent", "head")
 _TIME_KINDS = ("point", "target", "since", "cue", "forecast")
 _MAGNITUDES = ("亿", "万", "万亿")  # "100亿…基金": an amount of money without 元
@@ -294,6 +303,26 @@ def time_of(pos: int, spans: list[tuple[int, int]], events: list[Event], start: 
             # 从2021年的…增长至2024年的…，年均增长18%: the period ends with the last year named
             named = [ev for ev in events if ev.pos < cs and ev.kind in ("point", "target")]
             state = apply_event(state, named[-1], target_year) if named else state
+    return _range_start(pos, (cs, ce), events, state)
+
+
+def _range_start(pos: int, span: tuple[int, int], events: list[Event], state: When) -> When:
+    """2021—2024年，企业从100家增加到160家: under a range, the figure after 从 (and before
+    到) is the range's first year's, and no target: the base the change starts from."""
+    years = [ev for ev in events if ev.kind in ("point", "target")]
+    mine = [
+        a
+        for a in events
+        if a.kind == "range_start"
+        and a.pos < pos
+        and any(b.pos > a.pos for b in years)
+        and next(b for b in years if b.pos > a.pos).year == state.year
+    ]
+    if not mine or state.year is None:
+        return state
+    marks = [ev for ev in events if span[0] <= ev.pos < pos and ev.kind in ("from", "to")]
+    if marks and marks[-1].kind == "from":
+        return When(mine[-1].year, False, "explicit", state.cite)
     return state
 
 
