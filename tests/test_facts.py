@@ -183,10 +183,12 @@ def test_demonstrative_and_its_noun_leave_the_label_together() -> None:
     assert what["1000"] == "国家高新技术企业"
 
 
-def test_share_keeps_what_and_of_what() -> None:
+def test_share_keeps_what_and_of_what_and_whose() -> None:
     doc = make_doc(["泰邦生物是全省唯一的血液制品企业，其产值约占全国血液制品产业的1/7。"])
     (share,) = [f for f in extract_facts(doc) if f.value == "1/7"]
-    assert share.what == "产值约占全国血液制品产业"
+    assert share.what.endswith("产值约占全国血液制品产业")
+    assert share.what.startswith("泰邦生物")  # the company's share, not the city's
+    assert share.what_en.startswith("one company's national share")
 
 
 def test_figure_as_written_keeps_its_own_qualifier() -> None:

@@ -291,8 +291,21 @@ def test_both_languages_read_to_the_same_figure(zh: str, en: str) -> None:
     assert same_quantity(a, b), (a, b)
 
 
-def test_a_rank_move_and_first_half_are_not_figures() -> None:
-    assert find_quantities("排名上升1位") == []
+def test_a_rank_move_is_places_moved_not_people() -> None:
+    (q,) = find_quantities("排名上升1位")
+    assert (q.number, q.unit) == ("1", "rank_up")  # not 1 person
+    (q,) = find_quantities("综合实力名次下降两名")
+    assert (q.value, q.unit) == (2.0, "rank_down")
+    assert not same_quantity(one("排名上升1位"), one("排名上升2位"))
+    assert one("来自海内外20余位院士专家").unit == "人"  # 位 after a noun of people still counts people
+
+
+def test_counted_items_say_items_in_english() -> None:
+    assert format_en(one("突破29项核心技术")) == "over 29 items"
+    assert format_en(one("启动研发计划1项")) == "1 item"
+
+
+def test_first_half_is_not_a_figure() -> None:
     assert find_quantities("in the first half of the year") == []
 
 

@@ -266,7 +266,7 @@ def _place_marks(text: str, lang: str) -> list[tuple[int, str]]:
 # --------------------------------------------------------------- qualifiers
 
 _WINDOW_QUAL = (
-    (re.compile(r"最高(?:给予|可获得?|可获|补助|奖励|支持|可达)?\s*$"), "at most"),
+    (re.compile(r"最高(?:给予|可获得?|可获|补助|补贴|奖励|支持|可达)?\s*$"), "at most"),
     (re.compile(r"(?<![经通不越跨超])过\s*$"), "over"),
 )
 
@@ -329,12 +329,15 @@ _AREA = {
     "en": re.compile(r"\b(?:district|zone|park|area|base|town|ETDZ|E-Town)\b", re.I),
 }
 _FIRM = re.compile(
-    r"([\u4e00-\u9fff]{2,12}(?:公司|集团|药业|制药|股份|生物))(?:是|为|，|,)[^。]*?其"
+    r"(?:像|如|例如|比如)?(?!这|该|此)([\u4e00-\u9fff]{2,12}(?:公司|集团|药业|制药|股份|生物))"
+    r"(?:[，,](?:这家|该)(?:公司|企业))?"
+    r"(?:(?:是|为|，|,)[^。]*?其|(?:是|为)[^。]*?(?:企业|公司)[，,])"
 )
 
 
-def _firm_subject(text: str, start: int, pos: int) -> str | None:
-    """山东泰邦生物是…企业，其产值约占全国的1/7: the figure is the company's, not its city's."""
+def firm_subject(text: str, start: int, pos: int) -> str | None:
+    """山东泰邦生物是…企业，其产值约占全国的1/7 (or …企业，产值占全国…): the figure is the
+    company's, not its city's."""
     m = _FIRM.search(text, start, pos)
     return m.group(1) if m else None
 
@@ -493,7 +496,7 @@ def read_figures(text: str, lang: str = "zh", doc_years: tuple[int, ...] = (),
         part = bool(
             (_DISTRICT if role == "source" else _AREA[lang]).search(masked, sentence[0], q.start)
         )
-        if role == "source" and (firm := _firm_subject(masked, sentence[0], q.start)):
+        if role == "source" and (firm := firm_subject(masked, sentence[0], q.start)):
             place = firm
         label = frozenset[str]()
         if lang == "zh":

@@ -202,6 +202,25 @@ def _a_rank_move(s: _Span) -> int | None:
     return u[1] if u and u[0].written in ("位", "名") and moved else None
 
 
+_RANK_MOVE = re.compile(
+    r"(?:排名|位次|名次|排位)[^，。；,;\d]{0,4}?(上升|提升|前移|跃升|攀升|前进|下降|后移|下滑|后退)了?\s*"
+    r"(\d+|[一二两三四五六七八九十]+)\s*(位|名)"
+)
+_DOWN = ("下降", "后移", "下滑", "后退")
+
+
+def rank_moves(t: str) -> list[Quantity]:
+    """排名上升1位 / 名次下降2名: places moved in a ranking, a figure of its own (unit
+    rank_up / rank_down), neither a number of people nor a place in the ranking."""
+    out = []
+    for m in _RANK_MOVE.finditer(t):
+        value = float(m.group(2)) if m.group(2).isdigit() else cn_to_number(m.group(2))
+        if value:
+            unit = "rank_down" if m.group(1) in _DOWN else "rank_up"
+            out.append(finish(t, m.start(2), m.end(), m.group(2), value, unit, None, None, m.group(3)))
+    return out
+
+
 _NOT_BARE: tuple[Callable[[str, int, Bare], int | None], ...] = (_a_code, _a_label_or_inside_a_word)
 _NOT_A_FIGURE: tuple[Callable[[_Span], int | None], ...] = (
     _a_date,
@@ -379,7 +398,7 @@ def _scan(text: str) -> tuple[Quantity, ...]:
             out.append(replace(q, raw=text[q.start : q.end]))
         pos = max(hit.end, m.start() + 1)
     # "one in three" is one ratio and "10-fold" one multiple, not the bare numbers inside
-    words = en_fractions(t) + multiples(t) + halves(t) + tops(t) + ranks(t)
+    words = en_fractions(t) + multiples(t) + halves(t) + tops(t) + ranks(t) + rank_moves(t)
     if words:
         out = [q for q in out if not any(f.start < q.end and q.start < f.end for f in words)]
         out += [replace(q, raw=text[q.start : q.end]) for q in words]
