@@ -74,6 +74,16 @@ def test_the_nations_figure_says_national() -> None:
     assert not _facts("无锡新能源汽车产量12万辆。")["12万辆"].what_en.startswith("national")
 
 
+def test_a_districts_figure_says_district() -> None:
+    f = _facts("到2027年，全区集成电路产业产值力争达到600亿元。", city="北京")["600亿元"]
+    assert f.what == "全区集成电路产业产值" and f.what_en.startswith("district-wide output value")
+
+
+def test_a_companys_own_figure_names_no_companies() -> None:
+    f = _facts("远航汽车股份有限公司是省内最大的整车企业，其年产量达到30万辆。")["30万辆"]
+    assert f.what.startswith("远航汽车公司") and f.what_en == "one company's output"
+
+
 def test_firms_counted_in_a_chain_are_the_chains() -> None:
     f = _facts("全市生物医药产业链现有近90家企业，其中规上企业40家。")["90家"]
     assert f.what == "生物医药产业链企业"
@@ -108,6 +118,11 @@ def test_a_count_out_of_a_group_is_not_labelled_with_a_pronoun() -> None:
     f = _facts("全球前十的医疗器械企业中有6家在此设立生产基地。")["6家"]
     assert f.what not in PRONOUNS and "医疗器械企业" in f.what
     assert not _placeholder(f)
+
+
+def test_a_count_out_of_a_demonstrative_group_says_what_they_do() -> None:
+    f = _facts("这些企业中有8家已在科创板上市。")["8家"]
+    assert f.what == "科创板上市的企业" and f.what_en == "enterprises (listed on the STAR Market)"
 
 
 def test_words_are_not_cut_inside() -> None:

@@ -40,7 +40,7 @@ class LabelRules:
     firm_nouns: tuple[str, ...]
     firm_prefix: str
     name_endings: tuple[str, ...]
-    nation: tuple[str, ...]
+    scopes: dict[str, str]  # 全国 -> national, 全区 -> district-wide …
     group_markers: tuple[str, ...]
     predicates: tuple[tuple[str, str, str], ...]
     generic: frozenset[str]
@@ -77,7 +77,7 @@ def label_rules() -> LabelRules:
         firm_nouns=_longest(firm["nouns"]),
         firm_prefix=firm["prefix"],
         name_endings=_longest(firm["name_endings"]),
-        nation=_longest(d["nation"]["words"]),
+        scopes=dict(d["scope"]["words"]),
         group_markers=_longest(d["group"]["markers"]),
         predicates=tuple((a, m, v) for a, m, v in d["predicate"]["rules"]),
         generic=frozenset(d["predicate"]["generic"]),
@@ -278,15 +278,17 @@ def _group(label: str, sentence: str, masked: str, clause: tuple[int, int], q: Q
            r: LabelRules) -> str | None:  # fmt: skip
     """全球排名前20的制药企业中有14家在此设立研发中心 -> 在此设立研发中心的制药企业: the
     count is out of a group, and says what those members do."""
-    if label and label not in r.pronouns:
-        return None
     head = masked[clause[0] : q.start].strip(EDGE_PUNCT)
     for m in r.group_markers:
-        if head.endswith(m):
+        if head.endswith(m) and (m != "中" or not label or label in r.pronouns):
             group = head[: -len(m)].split("的")[-1]
-            group = re.sub(r"^[\d前第]+", "", group)
+            group = re.sub(r"^(?:[\d前第]+|这些|上述|其中|该批|此类)", "", group)
+            if len(group) < 2:
+                return None
             does = masked[q.end : clause[1]]
-            does = re.sub(r"^(?:在此|在这里|在当地|在该地)", "", does.strip(EDGE_PUNCT))
+            does = re.sub(
+                r"^(?:已|均|都)?(?:在此|在这里|在当地|在该地|在)?", "", does.strip(EDGE_PUNCT)
+            )
             does = tidy(does[:14], label_rules()) if does else ""
             return f"{does}的{group}" if does else group
     return None
@@ -321,7 +323,7 @@ def _holder(head: str, r: LabelRules) -> str:
 
 
 def _owner(label: str, masked: str, clause: tuple[int, int], q: Quantity, r: LabelRules) -> str:
-    """A named company's figure keeps the company's name; 全国's keeps 全国."""
+    """A named company's figure keeps the company's name; 全国's keeps 全国, 全区's 全区."""
     if not label:
         return label
     sentence_start = 0
@@ -332,9 +334,9 @@ def _owner(label: str, masked: str, clause: tuple[int, int], q: Quantity, r: Lab
         return label if label.startswith(name) else f"{name}{label}"
     head = masked[clause[0] : q.start].replace(MASK, "")
     head = re.sub(r"^(?:截至|到|至|在)?[\d年月底末初前后以来]*[，,]?", "", head)
-    if head.startswith(r.nation) and not re.match(r"(?:全国|国内|我国)(?:第|前|排名)", head):
-        nation = next(w for w in r.nation if head.startswith(w))
-        return label if label.startswith(nation) else f"{nation}{label}"
+    scope = next((w for w in r.scopes if head.startswith(w)), None)
+    if scope and not re.match(scope + r"(?:第|前|排名)", head):
+        return label if label.startswith(scope) else f"{scope}{label}"
     return label
 
 
@@ -364,6 +366,8 @@ def en_form(what: str, core_en: Any) -> str | None:
         key = r.per_noun.get(firm, r.firm_prefix) + firm
         if what.startswith(key):
             return f"{core_en(what[len(key) :])} {en['per'].get(key, 'per ' + core_en(firm))}"
+    if (firm := _firm_name(what)) and not re.search(r"占(?!地)", what):
+        return f"{en['company']} {core_en(what[len(firm) :]) or 'figure'}"
     if (cmp := re.search(r"较(.{1,8})(低|高|少|多)$", what)) is not None:
         side = en["lower"] if cmp.group(2) in ("低", "少") else en["higher"]
         head, mods = _split(core_en(what[: cmp.start()]))
@@ -377,7 +381,7 @@ def en_form(what: str, core_en: Any) -> str | None:
         head, mods = _split(core_en(bare.replace("占全国", "").replace("占", "")))
         word = en["national_share"] if "占全国" in what else en["share"]
         rest = ", ".join(x for x in (head, mods.strip("()")) if x)
-        return _with_owner(what, f"{word} ({rest})" if rest else word, r)
+        return owner_en(what, f"{word} ({rest})" if rest else word)
     if what.endswith(r.saving_suffix):
         head, mods = _split(core_en(what[: -len(r.saving_suffix)]))
         rest = ", ".join(x for x in (head, mods.strip("()")) if x)
@@ -397,11 +401,12 @@ def _with_owner(what: str, text: str, r: LabelRules) -> str:
 
 
 def owner_en(what: str, text: str) -> str:
-    """A nation's or a company's figure says so in English too."""
+    """A nation's, district's or province's figure, or a company's, says so in English too."""
     r = label_rules()
     ranked = "排名" in what  # 全国城市排名: the scope of a ranking, not the nation's figure
-    if what.startswith(r.nation) and not ranked and not text.startswith(r.en["national"]):
-        return f"{r.en['national']} {text}"
+    scope = next((w for w in r.scopes if what.startswith(w)), None)
+    if scope and not ranked and not text.startswith(r.scopes[scope]):
+        return f"{r.scopes[scope]} {text}"
     return _with_owner(what, text, r) if not text.startswith(r.en["company"]) else text
 
 
