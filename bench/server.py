@@ -591,6 +591,32 @@ def _fake_findings(
     return out
 
 
+def _fake_points(
+    item: dict[str, Any], ctx: PromptContext, root: dict[str, Any], depth: int, n: int
+) -> list[Any]:
+    """Summary points tagged with the dimensions they speak to (a ``dims`` enum array) and,
+    where the schema asks, a city (``city`` enum): the article's cities and the dimensions
+    in turn, one dimension a point, each citing an excerpt that speaks for its city."""
+    props = item.get("properties", {})
+    dims = _enum(props["dims"].get("items", {}), root)
+    cities = _enum(props["city"], root) if "city" in props else []
+    saved = ctx.cities
+    if ctx.section is not None:  # an article of a batch: only its own cities
+        cities = [c for c in cities if str(c) in ctx.cities] or cities[:1]
+    elif cities:
+        ctx.cities = [str(c) for c in cities]
+    out: list[Any] = []
+    for i in range(n):
+        city = cities[i % len(cities)] if cities else None
+        ctx.city = str(city) if city is not None else None
+        ctx.fixed = {"dims": [dims[i % len(dims)]] if dims else []}
+        if city is not None:
+            ctx.fixed["city"] = city
+        out.append(_fake_object(item, ctx, root, depth + 1))
+    ctx.city, ctx.cities = None, saved
+    return out
+
+
 def _fake_articles(
     item: dict[str, Any], ctx: PromptContext, root: dict[str, Any], depth: int
 ) -> list[Any]:
@@ -651,6 +677,9 @@ def _fake_array(
         n = min(n, int(schema["maxItems"]))
     if isinstance(items, list):  # tuple form
         return [fake_instance(i, ctx, root=root, name=name, depth=depth + 1) for i in items]
+    point = _resolve(items, root) if isinstance(items, dict) else {}
+    if "dims" in point.get("properties", {}) and "zh" in point["properties"]:
+        return _fake_points(point, ctx, root, depth, n)
     choices = _enum(items, root) if isinstance(items, dict) else []
     if choices:  # IDs to pick (fact IDs f1, f2 ...): distinct ones, as a model would
         return choices[: min(n, len(choices))]

@@ -124,6 +124,6 @@ def test_batch_over_the_budget_is_split_so_what_fits_still_runs(tmp_path: Path) 
     mock.enqueue("summary:*", {"title_en": "t", "claims": [], "facts": [], "findings": []}, repeat=True)
     client = mock.client(no_cache=True, cache_dir=tmp_path / "c", budget_tokens=5000)
     result = run(client)
-    assert [c.purpose for c in mock.calls] == ["summary:zs-biomed"]  # a batch (8,000 answer tokens) cannot fit
+    assert [c.purpose for c in mock.calls] == ["summary:zs-biomed"]  # a batch (4,000 answer tokens) cannot fit
     assert result.articles[0].error is None and "budget" in (result.articles[1].error or "")
     assert client.usage.skipped_for_budget == ["summary:cd-health"]

@@ -121,12 +121,11 @@ def test_batch_answer_gives_each_article_its_own_cites_and_cities() -> None:
     assert [a.doc for a in answer.articles] == ["a1", "a2"]
     for part in answer.articles:
         own = texts[part.doc]
-        cited = [c for item in (*part.claims, *part.facts, *part.findings) for c in item.cites]
+        cited = [c for item in part.claims for c in item.cites]
         assert cited and set(cited) <= set(own)  # bare labels of this article only
-        for fact in part.facts:
-            assert all(fact.value in own[c] for c in fact.cites)
-        assert part.findings and {f.city for f in part.findings} == set(sections[part.doc].cities)
-        for f in part.findings:
+        assert all(isinstance(f, str) for f in part.facts)  # figures are picked by ID
+        assert part.claims and {f.city for f in part.claims} <= set(sections[part.doc].cities)
+        for f in part.claims:
             others = [c for c in sections[part.doc].cities if c != f.city]
             for c in f.cites:  # a paragraph naming the city, or none of the article's others
                 name = f.city.removesuffix("市")
@@ -211,7 +210,8 @@ def test_fill_mode_answers_as_long_as_the_prompt_allows() -> None:
     full = BatchAnswer.model_validate_json(bench.answer(body, summary_tokens=50, fill=True).content)
     assert [len(a.claims) for a in short.articles] == [1, 1]
     assert [len(a.claims) for a in full.articles] == [8, 8] and len(full.overview) == 6
-    assert len(full.articles[0].findings) == 2 * len(dims)  # two cities, every dimension
+    points = full.articles[0].claims  # its two cities and every dimension, in turn
+    assert {p.city for p in points} == {"中山市", "佛山市"} and {d for p in points for d in p.dims} == set(dims)
     assert bench.count_tokens(full.model_dump_json()) > 2 * bench.count_tokens(short.model_dump_json())
 
 

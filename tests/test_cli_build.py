@@ -28,6 +28,7 @@ def test_build_without_a_model_writes_the_brief_and_a_closing_line(tmp_path: Pat
 
 def test_build_with_a_model_counts_calls_and_writes_the_log(mock_model: MockModel, tmp_path: Path) -> None:
     mock_model.enqueue("summary:*", {"title_en": "T", "claims": [], "facts": [], "findings": []}, repeat=True)
+    mock_model.enqueue("exec-summary", {"claims": []})  # 6 articles > 4 parallel calls: a model writes it
     out = tmp_path / "out"
     result = runner.invoke(app, ["build", str(EXAMPLES), "-o", str(out)])
     assert result.exit_code == 0, result.output

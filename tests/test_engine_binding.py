@@ -32,16 +32,16 @@ GF = _doc("gf", ["广州", "佛山"], [
     "佛山规划建设生物医药产业园区，面积5平方公里。",
 ])  # fmt: skip
 
-FINDINGS = [
+POINTS = [
     # Foshan's figure given to Guangzhou: the excerpt names both cities, the figure is Foshan's,
-    # and the finding's text names no city (only its ``city`` field says Guangzhou).
-    {"city": "广州", "dim": "scale", "zh": "2022年生物医药产值462.2亿元。",
+    # and the point's text names no city (only its ``city`` field says Guangzhou).
+    {"city": "广州", "dims": ["scale"], "zh": "2022年生物医药产值462.2亿元。",
      "en": "Biomedicine output was CNY 46.22 billion in 2022.", "cites": ["p1"]},
-    {"city": "佛山", "dim": "scale", "zh": "2022年佛山生物医药产值462.2亿元。",
+    {"city": "佛山", "dims": ["scale"], "zh": "2022年佛山生物医药产值462.2亿元。",
      "en": "Foshan's biomedicine output was CNY 46.22 billion in 2022.", "cites": ["p1"]},
-    {"city": "广州", "dim": "talent", "zh": "广州新增博士后工作站12个。",
+    {"city": "广州", "dims": ["talent"], "zh": "广州新增博士后工作站12个。",
      "en": "Guangzhou added 12 postdoctoral workstations.", "cites": ["p2"]},
-    {"city": "佛山", "dim": "parks", "zh": "佛山规划建设生物医药产业园区，面积5平方公里。",
+    {"city": "佛山", "dims": ["parks"], "zh": "佛山规划建设生物医药产业园区，面积5平方公里。",
      "en": "Foshan's biomedicine park covers 5 km².", "cites": ["p3"]},
 ]  # fmt: skip
 
@@ -53,7 +53,7 @@ def _client(mock: MockModel, tmp_path: Path) -> ModelClient:
 def test_neighbours_figure_is_rejected_and_reaches_neither_cell_nor_overview(mock_model: MockModel, tmp_path: Path) -> None:
     client = _client(mock_model, tmp_path)
     dims = load_dimensions()
-    mock_model.enqueue("summary:*", {"title_en": "Guangzhou-Foshan", "claims": [], "facts": [], "findings": FINDINGS})
+    mock_model.enqueue("summary:*", {"title_en": "Guangzhou-Foshan", "claims": POINTS, "facts": []})
     corpus = Corpus([GF], [])
     (summary,) = summarize(corpus, client, load_prompts(), load_glossary(), dims, batch_articles=1)
     by = {(f.city, f.dimension): f for f in summary.findings}

@@ -28,31 +28,36 @@ def _sentence(text: str) -> str:
     return re.split(r"(?<=[。；！？])", text)[0][:90]
 
 
-def _article(block: str, dims: list[str]) -> dict[str, Any]:
-    """One article's answer, with the mistakes models make: one true claim and one with an
-    invented figure; for each of the article's cities one finding per dimension from the
-    first paragraph naming that city, except "finance" (cites an invented label) and
-    "cooperation" (none)."""
+def _article(block: str, dims: list[str], with_city: bool) -> dict[str, Any]:
+    """One article's answer, with the mistakes models make: one true claim, one with an
+    invented figure; for each of the article's cities one point on every dimension but
+    "finance" and "cooperation", from the first paragraph naming that city, and one on
+    "finance" citing an invented label; the first listed figure and one never listed."""
     lines = _LINE.findall(block)
     label, text = lines[0]
     s = _sentence(text)
     cities = [c for c in _CITIES.search(block).group(1).split("、") if c != "(none)"]  # type: ignore[union-attr]
-    findings = []
+    points = []
     for city in cities:
         own = next(((lb, t) for lb, t in lines if city in t), lines[0])
-        for dim in dims:
-            if dim != "cooperation":
-                cites = ["p99"] if dim == "finance" else [own[0]]
-                findings.append({"city": city, "dim": dim, "zh": _sentence(own[1]), "en": f"(en) {_sentence(own[1])}", "cites": cites})
+        said = {"zh": _sentence(own[1]), "en": f"(en) {_sentence(own[1])}", **({"city": city} if with_city else {})}
+        points.append({**said, "cites": [own[0]], "dims": [d for d in dims if d not in ("finance", "cooperation")]})
+        points.append({**said, "cites": ["p99"], "dims": ["finance"]})
+    blank = {"city": ""} if with_city else {}
     return {
         "title_en": f"Article {label}",
         "claims": [
-            {"zh": s, "en": f"(en) {s}", "cites": [label]},
-            {"zh": "产值达98765亿元", "en": "output CNY 9,876.5 billion", "cites": [label]},
+            {"zh": s, "en": f"(en) {s}", "cites": [label], "dims": [], **blank},
+            {"zh": "产值达98765亿元", "en": "output CNY 9,876.5 billion", "cites": [label], "dims": [], **blank},
+            *points,
         ],
-        "facts": [],
-        "findings": findings,
+        "facts": (["f1"] if "\nf1 " in block else []) + ["f99"],
     }
+
+
+def _point_schema(props: dict[str, Any]) -> tuple[list[str], bool]:
+    point = props["claims"]["items"]["properties"]
+    return point["dims"]["items"]["enum"], "city" in point
 
 
 def answer_from_data(seen: Seen) -> Reply:
@@ -64,17 +69,15 @@ def answer_from_data(seen: Seen) -> Reply:
     answer: dict[str, Any]
     props = seen.schema_json["properties"]
     if "articles" in props:  # several articles in one call
-        item = props["articles"]["items"]["properties"]
-        dims = item["findings"]["items"]["properties"]["dim"]["enum"]
+        dims, with_city = _point_schema(props["articles"]["items"]["properties"])
         blocks = re.split(r"^## (a\d+)$", data.group(1), flags=re.M)[1:]
-        articles = [{"doc": k, **_article(b, dims)} for k, b in zip(blocks[::2], blocks[1::2], strict=True)]
+        articles = [{"doc": k, **_article(b, dims, with_city)} for k, b in zip(blocks[::2], blocks[1::2], strict=True)]
         answer = {"articles": articles}
         if "overview" in props:
             firsts = [(k, _LINE.findall(b)[0]) for k, b in zip(blocks[::2], blocks[1::2], strict=True)][:3]
             answer["overview"] = [{"zh": _sentence(t), "en": f"(en) {_sentence(t)}", "cites": [f"{k}.{lb}"]} for k, (lb, t) in firsts]
     elif seen.purpose.startswith("summary:"):
-        dims = props["findings"]["items"]["properties"]["dim"]["enum"]
-        answer = _article(data.group(1), dims)
+        answer = _article(data.group(1), *_point_schema(props))
     else:
         cells = _CELL.findall(data.group(1))[:3]
         answer = {"claims": [{"zh": zh, "en": f"(en) {zh}", "cites": [label]} for label, zh in cells]}
@@ -142,17 +145,20 @@ def test_model_build_cites_verifies_and_replays(fake_model: MockModel, tmp_path:
     assert brief.engine == "model" and (out / "briefgen-log.db").exists()
     cells = data["comparison"]["cells"]
     assert len(cells) == len(data["comparison"]["cities"]) * len(data["comparison"]["dimensions"]) > 0
-    statuses = {c["dimension"]: c["status"] for c in cells if c["dimension"] in ("finance", "cooperation")}
     assert set(c["status"] for c in cells) <= {"verified", "rejected", "not_found"}
     assert "rejected" not in [c["status"] for c in cells if c["dimension"] not in ("finance",)]
-    assert set(statuses.values()) <= {"rejected", "not_found"}
-    # the invented figure is rejected in every article, with its reason; so is every finance finding
+    # the invented figure is rejected in every article, with its reason; so is every
+    # finance point, and the figure ID that was never listed; each is listed once
     for a in data["articles"]:
         invented = [r for r in a["rejected"] if "98765" in r["zh"]]
         assert len(invented) == 1 and "number 98765亿元 not in cited text" in invented[0]["reasons"]
         assert all(r["reasons"] for r in a["rejected"]) and not any("98765" in c["zh"] for c in a["claims"])
+        assert [r["reasons"] for r in a["rejected"] if "f99" in r["zh"]] == [["f99 is not one of the figures listed for this article"]]
+        assert a["facts"] and all(f["cites"] for f in a["facts"])  # the picked f1: the code's fact
     finance = [c for c in cells if c["dimension"] == "finance"]
     assert finance and all(c["status"] == "rejected" and "unknown citation" in c["reasons"][0] for c in finance)
+    # cells no point spoke to (cooperation) come from the code-found cells, or say not found
+    assert all(c["status"] in ("verified", "not_found") for c in cells if c["dimension"] == "cooperation")
     assert data["summary"]["zh"] and data["summary"]["en"]
     md = (out / "brief.md").read_text(encoding="utf-8")
     assert "### 中文" in md and "### English" in md and "98765" not in md.split("## 核验")[0]
@@ -166,29 +172,28 @@ def test_model_build_cites_verifies_and_replays(fake_model: MockModel, tmp_path:
     ]
 
 
-def test_default_batching_keeps_every_call_in_one_round(fake_model: MockModel) -> None:
-    """Six articles at the default concurrency of 4: two articles a call, three calls in
-    parallel, then the summary; never one long six-article answer (issue 17)."""
+def test_default_is_one_call_per_article_with_the_summary_alongside(fake_model: MockModel) -> None:
+    """Six ordinary articles at the default concurrency of 4: one call each (a batch writes
+    its articles' answers one after another, so it would only lengthen the longest call),
+    and the executive-summary call, written from the code-found cells, among the first
+    four sent: it does not wait for the article calls (issue 17)."""
     brief = build_brief(EXAMPLES, None, BuildSettings(workers=1))
     calls = purposes(fake_model)
     summaries = [p for p in calls if p.startswith("summary:")]
     assert len(brief.corpus.documents) == 6
-    assert len(summaries) == 3 and all(p.count("+") == 1 for p in summaries)
-    assert calls.count("exec-summary") == 1
+    assert sorted(summaries) == sorted(f"summary:{d.id}" for d in brief.corpus.documents)
+    assert calls.count("exec-summary") == 1 and calls.index("exec-summary") < 4
     assert brief.verified_summary()
 
 
-def test_auto_batch_articles() -> None:
-    from briefgen.engines.summarize import auto_batch_articles
-
-    assert auto_batch_articles(6, 16) == 1
-    assert auto_batch_articles(6, 4) == 2
-    assert auto_batch_articles(50, 16) == 4
-    assert auto_batch_articles(500, 4) == 6  # the cap keeps each answer within output limits
-    assert auto_batch_articles(0, 4) == 1
+def test_folder_in_one_round_gets_its_summary_without_a_model(fake_model: MockModel) -> None:
+    brief = build_brief(EXAMPLES, None, BuildSettings(workers=1, model_flags={"concurrency": 8}))
+    assert "exec-summary" not in purposes(fake_model) and len(purposes(fake_model)) == 6
+    summary = brief.verified_summary()  # written from the verified cells and facts, cited
+    assert summary and all(c.cites for c in summary)
 
 
-def test_small_folder_is_one_call_that_also_writes_the_summary(fake_model: MockModel, tmp_path: Path) -> None:
+def test_one_batch_of_every_article_is_one_call(fake_model: MockModel, tmp_path: Path) -> None:
     brief = build_brief(EXAMPLES, None, BuildSettings(workers=1, batch_articles=6))
     assert purposes(fake_model) == ["summary:" + "+".join(d.id for d in brief.corpus.documents)]
     verified = [c for c in brief.comparison.cells if c.status == "verified"]
@@ -201,7 +206,7 @@ def test_small_folder_is_one_call_that_also_writes_the_summary(fake_model: MockM
     assert not any(tmp_path.iterdir())
 
 
-def test_one_article_per_call_then_one_summary_call(fake_model: MockModel) -> None:
+def test_one_article_per_call_and_one_summary_call(fake_model: MockModel) -> None:
     brief = build_brief(EXAMPLES, None, BuildSettings(workers=1, batch_tokens=0))
     summaries = sorted(p for p in purposes(fake_model) if p.startswith("summary:"))
     assert summaries == sorted(f"summary:{d.id}" for d in brief.corpus.documents)

@@ -9,7 +9,7 @@ import pytest
 from briefgen.core.errors import ConfigError
 from briefgen.model.prompts import load_prompts, parse_prompt
 
-SUMMARY_VARS = {"title": "标题", "date": "2024-01-02", "source": "来源", "cities": "中山", "dimensions": "scale: 产业规模", "excerpts": "<excerpt id=\"a:p1\">正文</excerpt>", "glossary": ""}
+SUMMARY_VARS = {"title": "标题", "date": "2024-01-02", "source": "来源", "cities": "中山", "dimensions": "scale: 产业规模", "excerpts": "<excerpt id=\"a:p1\">正文</excerpt>", "facts": "f1 462.2亿元 产值 2023年 (p1)", "glossary": ""}
 
 
 def _write(folder: Path, name: str, variables: str, body: str) -> Path:
@@ -25,6 +25,7 @@ def test_shipped_summarize_prompt_renders_system_and_user_messages() -> None:
     assert [m["role"] for m in messages] == ["system", "user"]
     assert '<excerpt id="a:p1">正文</excerpt>' in messages[1]["content"]
     assert "instructions" in messages[0]["content"]  # excerpts-are-data rule is present
+    assert "f1 462.2亿元 产值 2023年 (p1)" in messages[1]["content"]  # the figures to pick, as data
     assert prompts.sources["summarize"] == "shipped"
 
 

@@ -101,16 +101,31 @@ def test_request_sends_each_excerpt_once_as_labelled_data(tmp_path: Path) -> Non
     assert "[p2] 2023年，中山市生物医药产业规模达462.2亿元" in data
     assert all(data.count(e.text) == 1 for e in ZS.excerpts)
     assert "never instructions" in system and "生物医药=biomedicine" in system  # data rule + glossary
-    assert "中山=Zhongshan" in system and "scale: 产业规模" in system  # city name, dimension list
+    assert "中山=Zhongshan" in system and "scale=产业规模" in system  # city name, dimension list
+    figures = data.split("figures:")[1]  # the code-found figures to pick from, as data
+    assert "462.2亿元 生物医药产业规模 2023年 (p2)" in figures and "超1000亿元" in figures
 
 
-def test_schema_is_compact_and_names_the_allowed_cities_and_dimensions() -> None:
+def test_schema_is_compact_and_asks_only_for_points_and_fact_ids() -> None:
     req = build_request(ZS, load_prompts(), load_glossary(), DIMS)
     schema = req.schema.model_json_schema()
-    finding = schema["properties"]["findings"]["items"]["properties"]
-    assert finding["city"]["enum"] == ["中山"] and finding["dim"]["enum"] == ["scale", "parks"]
+    props = schema["properties"]
+    assert set(props) == {"title_en", "claims", "facts"} == set(schema["required"])  # no findings
+    point = props["claims"]["items"]
+    assert set(point["properties"]) == {"zh", "en", "cites", "dims"} == set(point["required"])  # one city: none asked
+    assert point["properties"]["dims"]["items"]["enum"] == ["scale", "parks"]
+    listed = [line.split()[0] for line in req.messages[1]["content"].split("figures:\n")[1].splitlines()[:-1]]
+    assert props["facts"]["items"]["enum"] == listed and listed[0] == "f1"
     assert "description" not in json.dumps(schema) and "$defs" not in schema
     assert req.schema.__name__ == "SummaryAnswer"
+
+
+def test_two_city_article_is_asked_which_city_a_point_is_about() -> None:
+    req = build_request(GF, load_prompts(), load_glossary(), DIMS)
+    point = req.schema.model_json_schema()["properties"]["claims"]["items"]["properties"]
+    assert point["city"]["enum"] == ["广州", "佛山"]
+    assert "city: the city the point is about" in req.messages[0]["content"]
+    assert "city:" not in build_request(ZS, load_prompts(), load_glossary(), DIMS).messages[0]["content"]
 
 
 def test_glossary_block_keeps_only_terms_in_the_text_and_not_their_parts() -> None:

@@ -24,7 +24,7 @@ from briefgen.core.types import (
 )
 from briefgen.corpus.injection import echoes, looks_like_instruction
 from briefgen.engines.prompting import shipped_dimensions
-from briefgen.engines.schemas import BatchAnswer, FindingOut, SummaryAnswer
+from briefgen.engines.schemas import BatchAnswer, FactOut, FindingOut, PointOut, SummaryAnswer
 from briefgen.engines.selection import (
     ArticleEvidence,
     city_excerpts,
@@ -32,6 +32,8 @@ from briefgen.engines.selection import (
     doc_year,
     doc_years,
     evidence,
+    fact_candidates,
+    fact_ids,
     injected_lines,
 )
 from briefgen.engines.verify import claim_from_answer, normalise_cite, verify_claim, verify_fact
@@ -44,6 +46,8 @@ if TYPE_CHECKING:
 ECHO_REASON = "repeats text from a line addressed to a model"
 OTHER_CITY_REASON = "citation to an excerpt about another city"
 _KEYED = re.compile(r"(a\d+)[.:\s]*(p\d+)")
+_FACT_ID = re.compile(r"(?:a\d+[.:\s]*)?(f\d+)")
+NOT_LISTED_REASON = "is not one of the figures listed for this article"
 
 
 def empty_summary(doc: Document, error: str | None) -> ArticleSummary:
@@ -207,8 +211,10 @@ def read_answer(
     known_ids: set[str],
     glossary: Glossary,
     dims: Sequence[Dimension] = (),
+    candidates: Sequence[Fact] | None = None,
 ) -> ArticleSummary:
-    """Turn one model result into a checked summary (errors become ``error``, not exceptions)."""
+    """Turn one model result into a checked summary (errors become ``error``, not exceptions).
+    ``candidates``: the figures the prompt listed (found again from the call's excerpts when None)."""
     if result.parsed is None:
         return empty_summary(doc, failure(result))
     answer = (
@@ -216,7 +222,8 @@ def read_answer(
         if isinstance(result.parsed, SummaryAnswer)
         else SummaryAnswer.model_validate(result.parsed.model_dump())
     )
-    return check_answer(doc, answer, set(result.request.context_ids), known_ids, glossary, dims)
+    return check_answer(doc, answer, set(result.request.context_ids), known_ids, glossary, dims,
+                        candidates=candidates)  # fmt: skip
 
 
 class _Echo:
@@ -233,6 +240,21 @@ class _Echo:
         return echoes(f"{zh}\n{en}", self.injected, self.legit)
 
 
+def _picked_fact(summary: ArticleSummary, raw: str, listed: dict[str, Fact], keys: dict[str, str] | None,
+                 seen: set[tuple[str, str, tuple[str, ...]]]) -> None:  # fmt: skip
+    """A fact the model picked by ID: the code's fact when the ID was listed for this
+    article, else a rejected item saying so (never silently dropped)."""
+    m = _FACT_ID.fullmatch(normalise_cite(raw).lower())
+    fact = listed.get(m.group(1)) if m else None
+    if fact is None:
+        shown = raw.strip() or "(empty)"
+        summary.rejected.append(Claim(zh=f"【关键数据】{shown}", en=f"[key fact] {shown}", cites=[],
+                                      status="rejected", reasons=[f"{shown} {NOT_LISTED_REASON}"]))  # fmt: skip
+    elif _fact_key(fact) not in seen:
+        seen.add(_fact_key(fact))
+        summary.facts.append(fact)
+
+
 def _check_facts(
     summary: ArticleSummary,
     answer: SummaryAnswer,
@@ -242,10 +264,18 @@ def _check_facts(
     glossary: Glossary,
     keys: dict[str, str] | None,
     dims: Sequence[Dimension] = (),
+    candidates: Sequence[Fact] = (),
 ) -> None:
-    extracted = _extracted_facts(doc, glossary, dims)
+    """Picked IDs become the listed code facts; written-out facts (older prompts) are
+    verified figure by figure, as before."""
+    listed = dict(zip(fact_ids(candidates), candidates, strict=True))
+    written = [f for f in answer.facts if isinstance(f, FactOut)]
+    extracted = _extracted_facts(doc, glossary, dims) if written else []
     seen: set[tuple[str, str, tuple[str, ...]]] = set()
     for fo in answer.facts:
+        if isinstance(fo, str):
+            _picked_fact(summary, fo, listed, keys, seen)
+            continue
         fo = fo.model_copy(update={"cites": full_cites(fo.cites, doc, keys)})
         check = verify_fact(fo, context, known_ids, extra_years=_own_years(doc))
         fact = check.fact
@@ -266,6 +296,27 @@ def _check_facts(
             )
 
 
+def _point_city(out: PointOut, doc: Document) -> str:
+    """The city a point is about: the one it names (``city``), the article's only city, or
+    the only one of the article's cities its Chinese text names; "" when unclear."""
+    if out.city.strip():
+        return out.city
+    if len(doc.cities) == 1:
+        return doc.cities[0]
+    named = [c for c in doc.cities if any(n in out.zh for n in city_names(c))]
+    return named[0] if len(named) == 1 else ""
+
+
+def _point_findings(out: PointOut, claim: Claim, doc: Document) -> list[FindingOut]:
+    """A point as the findings of the cells it speaks to (one per dimension id): checked
+    like any finding, and rejected with the point's reasons when the point was."""
+    city = _point_city(out, doc)
+    return [
+        FindingOut(city=city, dim=d, zh=claim.zh, en=claim.en, cites=list(claim.cites))
+        for d in dict.fromkeys(d.strip() for d in out.dims if d.strip())
+    ]
+
+
 def check_answer(
     doc: Document,
     answer: SummaryAnswer,
@@ -274,15 +325,25 @@ def check_answer(
     glossary: Glossary,
     dims: Sequence[Dimension] = (),
     keys: dict[str, str] | None = None,
+    *,
+    candidates: Sequence[Fact] | None = None,
 ) -> ArticleSummary:
-    """Verify one article's answer against the excerpts of it that the call showed."""
+    """Verify one article's answer against the excerpts of it that the call showed.
+
+    A verified point that names dimensions also fills those cells: it goes through the
+    same city and dimension checks as a finding (``check_finding``).  ``candidates``:
+    the figures the prompt listed (found again from the shown excerpts when None)."""
     dims = list(dims) or shipped_dimensions()
     context = {e.id: e for e in doc.excerpts if e.id in context_ids}
+    if candidates is None:
+        candidates = fact_candidates(doc, list(context.values()), glossary, dims)
     summary = empty_summary(doc, None)
     title_en = answer.title_en.strip()
     summary.title_en = title_en if title_en and not looks_like_instruction(title_en) else None
 
     echo = _Echo([doc], with_titles=True)
+    # (finding, the point's own rejection reasons or None for a finding written on its own)
+    found: list[tuple[FindingOut, list[str] | None]] = []
     for out in answer.claims:
         out = out.model_copy(update={"cites": full_cites(out.cites, doc, keys)})
         claim = verify_claim(claim_from_answer(out), context, known_ids, extra_years=_own_years(doc))
@@ -290,16 +351,21 @@ def check_answer(
             claim.status = "rejected"
             claim.reasons.append(ECHO_REASON)
         (summary.claims if claim.status == "verified" else summary.rejected).append(claim)
+        found += [(f, list(claim.reasons)) for f in _point_findings(out, claim, doc)]
 
-    _check_facts(summary, answer, doc, context, known_ids, glossary, keys, dims)
+    _check_facts(summary, answer, doc, context, known_ids, glossary, keys, dims, candidates)
 
-    for found in answer.findings:
-        finding = check_finding(found, doc, context, known_ids, dims, glossary, keys)
+    for out_f, point_reasons in [*found, *((f, None) for f in answer.findings)]:
+        finding = check_finding(out_f, doc, context, known_ids, dims, glossary, keys)
         if finding.status == "verified" and echo(finding.zh, finding.en):
             finding.status = "rejected"
             finding.reasons.append(ECHO_REASON)
+        if point_reasons and finding.status == "verified":  # a rejected point fills no cell
+            finding.status, finding.reasons = "rejected", point_reasons
         summary.findings.append(finding)
-        if finding.status != "verified":
+        # a rejected point is listed once (above); a verified point whose cell check
+        # failed (another city's paragraph) is listed as that comparison item
+        if finding.status != "verified" and not point_reasons:
             summary.rejected.append(_finding_claim(finding, dims, glossary))
     return summary
 
@@ -333,7 +399,9 @@ def read_batch(
         single = SummaryAnswer(
             title_en=part.title_en, claims=part.claims, facts=part.facts, findings=part.findings
         )
-        out[doc_id] = check_answer(docs[doc_id], single, context_ids, known_ids, glossary, dims, keys)
+        unit = next(u for u in units if u.doc.id == doc_id)
+        out[doc_id] = check_answer(docs[doc_id], single, context_ids, known_ids, glossary, dims, keys,
+                                   candidates=unit.candidates)  # fmt: skip
     for d, doc in docs.items():
         if d not in out:
             out[d] = empty_summary(doc, "the model's answer left this article out")

@@ -1,14 +1,16 @@
 """Model engine for the cross-city comparison and the executive summary.
 
 The comparison costs no model call of its own: each article's summary call
-already answered ``findings`` (what the article says about each of its cities
-on each dimension), and ``summarize`` verified every one against the excerpts
-of that article that speak for that city.  Here the cells are assembled from
+already answered points tagged with the dimensions they speak to (and older
+answers ``findings``), and ``summarize`` verified every one, as a finding of
+its city and dimension, against the excerpts of that article that speak for
+that city.  Here the cells are assembled from
 them: the verified findings of a city x dimension, from all of that city's
 articles, are joined (newest article first, each with its year); a cell whose
 only findings were rejected is "rejected" with their reasons; a cell with no
-finding is "not_found".  The executive summary is one small call over the
-verified cells of every dimension (bounded by tokens).
+finding is "not_found" (the engine then takes the extractive engine's cell, when it
+found one).  The executive summary is one small call over verified cells
+(bounded by tokens); the engine decides when, and whether, to make it.
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ MAX_EXEC_TERMS = 8  # glossary terms in the executive summary prompt
 __all__ = [
     "compare",
     "executive_summary",
+    "read_summary",
+    "summary_call",
     "group_by_city",
     "load_dimensions",
     "model_failed",
@@ -271,26 +275,28 @@ def expand_cites(cites: Sequence[str], labels: dict[str, list[str]]) -> list[str
     return list(dict.fromkeys(out))
 
 
-def executive_summary(
+def summary_call(
+    corpus: Corpus, comparison: Comparison, prompts: PromptSet, glossary: Glossary
+) -> tuple[ModelRequest, dict[str, list[str]]] | None:
+    """The executive-summary request over the verified cells of ``comparison``, and its cell
+    labels (``c3`` -> excerpt IDs); None when no cell is verified (nothing to summarise)."""
+    lines = cell_lines(comparison)
+    if not lines:
+        return None
+    labels = {label: ids for label, _, ids in lines}
+    return summary_request(comparison, lines, prompts, glossary), labels
+
+
+def read_summary(
     corpus: Corpus,
-    comparison: Comparison,
-    client: ModelClient,
-    prompts: PromptSet,
-    glossary: Glossary,
+    request: ModelRequest,
+    labels: dict[str, list[str]],
+    result: ModelResult,
     *,
     warnings: list[str] | None = None,
 ) -> list[Claim]:
-    """Cross-city claims from the verified cells, each verified against the excerpts those cells cite.
-
-    Returns verified and rejected claims (status set); no verified cell means
-    no call; a failed call returns no claims and adds a line to ``warnings``.
-    """
-    lines = cell_lines(comparison)
-    if not lines:
-        return []
-    labels = {label: ids for label, _, ids in lines}
-    request = summary_request(comparison, lines, prompts, glossary)
-    (result,) = client.run([request])
+    """The executive summary's claims, each verified against the excerpts its cells cite.
+    A failed call gives no claims and a line in ``warnings`` (never an empty "summary")."""
     if result.parsed is None:
         if warnings is not None:
             warnings.append(f"executive summary: {_failure(result)}")
@@ -309,3 +315,25 @@ def executive_summary(
         claim.cites = expand_cites(claim.cites, labels)
         claims.append(verify_claim(claim, context, set(index), extra_years=years))
     return claims
+
+
+def executive_summary(
+    corpus: Corpus,
+    comparison: Comparison,
+    client: ModelClient,
+    prompts: PromptSet,
+    glossary: Glossary,
+    *,
+    warnings: list[str] | None = None,
+) -> list[Claim]:
+    """Cross-city claims from the verified cells, each verified against the excerpts those cells cite.
+
+    Returns verified and rejected claims (status set); no verified cell means
+    no call; a failed call returns no claims and adds a line to ``warnings``.
+    """
+    call = summary_call(corpus, comparison, prompts, glossary)
+    if call is None:
+        return []
+    request, labels = call
+    (result,) = client.run([request])
+    return read_summary(corpus, request, labels, result, warnings=warnings)

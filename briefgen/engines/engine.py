@@ -11,15 +11,15 @@ failed is summarised by the extractive engine instead, and recorded in
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from briefgen.core.types import ArticleSummary, Claim, Comparison, Corpus, Dimension, Usage
-from briefgen.engines.summarize import SummaryRun
+from briefgen.engines.summarize import SummaryPlan, SummaryRun
 
 if TYPE_CHECKING:
     from briefgen.evidence.glossary import Glossary
-    from briefgen.model.client import CallProgress, ModelClient
+    from briefgen.model.client import CallProgress, ModelClient, ModelRequest
     from briefgen.model.prompts import PromptSet
 
 EngineName = Literal["model", "extractive"]
@@ -146,12 +146,14 @@ class ModelEngine:
         self.batch_tokens = batch_tokens
         self.batch_articles = batch_articles
 
-    def _summary_run(self, corpus: Corpus) -> SummaryRun:
+    def _summary_run(self, corpus: Corpus, extra: Sequence[ModelRequest] = (),
+                     plan: SummaryPlan | None = None) -> SummaryRun:  # fmt: skip
         from briefgen.engines.summarize import summarize_corpus
 
         return summarize_corpus(
             corpus, self.client, self.prompts, self.glossary, self.dims,
             batch_tokens=self.batch_tokens, batch_articles=self.batch_articles,
+            overview=False, plan=plan, extra=extra,
         )  # fmt: skip
 
     def _fallback(self, corpus: Corpus, run: SummaryRun) -> list[ModelFailure]:
@@ -169,8 +171,9 @@ class ModelEngine:
                 run.articles[i] = fallback
         return failures
 
-    def summarize(self, corpus: Corpus) -> tuple[list[ArticleSummary], EngineRun]:
-        self._run = self._summary_run(corpus)
+    def summarize(self, corpus: Corpus, extra: Sequence[ModelRequest] = (),
+                  plan: SummaryPlan | None = None) -> tuple[list[ArticleSummary], EngineRun]:  # fmt: skip
+        self._run = self._summary_run(corpus, extra, plan)
         failures = self._fallback(corpus, self._run)
         out = EngineRun(self._run.articles, Comparison([], [], []), [], self.client.usage,
                         model_failures=failures)  # fmt: skip
@@ -178,25 +181,42 @@ class ModelEngine:
         return self._run.articles, out
 
     def run(self, corpus: Corpus, bar: Stages) -> EngineRun:
-        from briefgen.engines.compare import compare, executive_summary
+        """Summaries, cells, executive summary; the executive summary never waits for the
+        article calls: with every call in one round (a small folder) it is written without a
+        model from the verified cells (``executive_digest``); otherwise its call is written
+        from the code-found cells and sent with the first round of article calls."""
+        from briefgen.engines import extractive
+        from briefgen.engines.compare import compare, read_summary, summary_call
+        from briefgen.engines.summarize import plan_summaries
+        from briefgen.evidence.facts import extract_facts
 
         self.client.listener = bar.calls  # per-call progress and retries on a terminal
         bar.start("summarising articles")
-        articles, out = self.summarize(corpus)
+        # every figure code finds, once: the figures a prompt lists, the code-found cells
+        # (which fill the cells no point spoke to) and the summary written without a model
+        facts = {d.id: extract_facts(d, self.glossary, dimensions=self.dims) for d in corpus.documents}
+        plan = plan_summaries(corpus, self.glossary, self.dims, batch_tokens=self.batch_tokens,
+                              batch_articles=self.batch_articles, facts=facts)  # fmt: skip
+        backup = extractive.compare(corpus, self.dims, self.glossary, facts)  # code-found cells
+        small = len(plan.batches) <= self.client.config.concurrency
+        call = None if small else summary_call(corpus, backup, self.prompts, self.glossary)
+        articles, out = self.summarize(corpus, [call[0]] if call else [], plan)
         bar.start("comparing cities")
         lost = {f.doc_id for f in out.model_failures if f.doc_id}
         out.comparison = compare(corpus, articles, self.glossary, self.dims, failed=lost)
-        if lost:
-            self._fill_from_extractive(corpus, articles, out.comparison)
+        self._fill_from_extractive(out.comparison, backup)
         bar.start("executive summary")
         notes = list(self._run.notes)
-        if self._run.overview is not None:  # the one summary call saw every article
-            out.summary = self._run.overview
+        if call is None:
+            from briefgen.engines.digest import executive_digest
+
+            # from all the figures code found, not only those the model picked for display
+            found = [replace(a, facts=facts.get(a.doc_id, a.facts)) for a in articles]
+            out.summary = executive_digest(found, out.comparison, self.glossary, corpus.excerpt_index())
         else:
             failed: list[str] = []
-            out.summary = executive_summary(
-                corpus, out.comparison, self.client, self.prompts, self.glossary, warnings=failed
-            )
+            (result,) = self._run.extra
+            out.summary = read_summary(corpus, call[0], call[1], result, warnings=failed)
             notes += failed
             out.model_failures += [
                 ModelFailure(None, w.removeprefix("executive summary: "), "summary") for w in failed
@@ -207,19 +227,14 @@ class ModelEngine:
         out.warnings = _warnings(out, [*self.client.notes, *notes])
         return out
 
-    def _fill_from_extractive(
-        self, corpus: Corpus, articles: list[ArticleSummary], comparison: Comparison
-    ) -> None:
-        """Cells left ``model_failed`` take the extractive engine's cell when it found
-        something verified (quoted and cited, like the fallback summaries); the others
-        stay ``model_failed``: a weaker reading finding nothing is no "not found"."""
-        from briefgen.engines import extractive
-
-        facts = {a.doc_id: a.facts for a in articles if a.engine == "extractive"}
-        backup = extractive.compare(corpus, self.dims, self.glossary, facts)
+    def _fill_from_extractive(self, comparison: Comparison, backup: Comparison) -> None:
+        """Cells no verified point filled (``not_found``) or whose calls failed
+        (``model_failed``) take the extractive engine's cell when it found something
+        verified (quoted and cited, like the fallback summaries); the others keep their
+        status: a failed call is never shown as "not found in sources"."""
         found = {(c.city, c.dimension): c for c in backup.cells if c.status == "verified"}
         comparison.cells = [
-            found.get((c.city, c.dimension), c) if c.status == "model_failed" else c
+            found.get((c.city, c.dimension), c) if c.status in ("model_failed", "not_found") else c
             for c in comparison.cells
         ]
 

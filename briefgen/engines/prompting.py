@@ -10,10 +10,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from briefgen.core.types import Dimension, Document, Excerpt
+from briefgen.core.types import Dimension, Document, Excerpt, Fact
 from briefgen.corpus.injection import looks_like_instruction
 from briefgen.engines.schemas import batch_answer_for, summary_answer_for
-from briefgen.engines.selection import DEFAULT_CONTEXT_TOKENS, ArticleEvidence, choose_evidence
+from briefgen.engines.selection import (
+    DEFAULT_CONTEXT_TOKENS,
+    ArticleEvidence,
+    choose_evidence,
+    fact_candidates,
+    fact_ids,
+)
 from briefgen.model.client import ModelRequest
 from briefgen.model.prompts import PromptSet
 
@@ -22,8 +28,11 @@ if TYPE_CHECKING:
 
 PROMPT = "summarize"
 BATCH_PROMPT = "summarize_batch"
-DEFAULT_ANSWER_TOKENS = 3500
-BATCH_ANSWER_TOKENS = 8000
+# Output limits: an answer is now a few points and fact IDs (about 300-500 tokens an
+# article); the limit only stops a runaway reply, and a batch holds at most a few
+# very short articles (``summarize.plan_short``).
+DEFAULT_ANSWER_TOKENS = 2000
+BATCH_ANSWER_TOKENS = 4000
 BATCH_GLOSSARY_TERMS = 8
 MAX_GLOSSARY_TERMS = 12
 
@@ -65,7 +74,8 @@ def excerpts_block(excerpts: Sequence[Excerpt]) -> str:
 
 
 def dimensions_block(dims: Sequence[Dimension]) -> str:
-    return "\n".join(f"{d.id}: {d.zh}" for d in dims)
+    """``scale=规模; target=目标 ...``: the ids a point's ``dims`` may name."""
+    return "; ".join(f"{d.id}={d.zh}" for d in dims)
 
 
 def glossary_terms(text: str, glossary: Glossary, limit: int = MAX_GLOSSARY_TERMS) -> list[tuple[str, str]]:
@@ -90,6 +100,22 @@ def glossary_block(doc: Document, excerpts: Sequence[Excerpt], glossary: Glossar
     return "; ".join(f"{zh}={en}" for zh, en in pairs)
 
 
+def facts_block(candidates: Sequence[Fact]) -> str:
+    """One ``f3 462.2亿元 产值 2023年 (p2)`` line per code-found figure, for the model to
+    pick from by ID; the label is page text, so it is written as data."""
+    from briefgen.evidence.facts import figure_as_written
+
+    lines = []
+    for fid, f in zip(fact_ids(candidates), candidates, strict=True):
+        # a year the text states (not the publication date, which the prompt gives anyway)
+        stated = f.is_target or f.year_source in ("explicit", "relative", "context")
+        when = f" {f.year}年" if f.year and stated else ""
+        goal = " 目标" if f.is_target else ""
+        cite = f.cites[0].rsplit(":", 1)[-1]  # its excerpt's label in the call: p2
+        lines.append(f"{fid} {as_data(figure_as_written(f))} {as_data(f.what or '-')}{goal}{when} ({cite})")
+    return "\n".join(lines)
+
+
 def title_data(doc: Document) -> str:
     """The title as prompt data; a title that addresses a model is not sent."""
     ok = doc.title and not looks_like_instruction(doc.title)
@@ -107,8 +133,9 @@ def build_request(
 ) -> ModelRequest:
     """The one-article request for a document; ``context_ids`` lists the excerpts it shows."""
     dims = list(dims) or shipped_dimensions()
-    chosen = choose_evidence(doc, dims, max_context_tokens)
-    return single_request(chosen, prompts, glossary, dims, max_tokens=max_answer_tokens)
+    unit = choose_evidence(doc, dims, max_context_tokens)
+    unit.candidates = fact_candidates(doc, unit.chosen, glossary, dims)
+    return single_request(unit, prompts, glossary, dims, max_tokens=max_answer_tokens)
 
 
 def single_request(
@@ -129,25 +156,29 @@ def single_request(
         cities="、".join(doc.cities) or "(none)",
         dimensions=dimensions_block(dims),
         excerpts=excerpts_block(chosen),
+        facts=facts_block(unit.candidates),
         glossary=glossary_block(doc, chosen, glossary),
     )
     return ModelRequest(
         purpose=purpose(doc),
         messages=messages,
-        schema=summary_answer_for(doc.cities, [d.id for d in dims]),
+        schema=summary_answer_for(doc.cities, [d.id for d in dims], fact_ids(unit.candidates)),
         max_tokens=max_tokens,
         context_ids=tuple(e.id for e in chosen),
     )
 
 
-def article_block(key: str, doc: Document, excerpts: Sequence[Excerpt]) -> str:
-    """One article of a batch: a ``## a1`` heading, its metadata line and ``[p3] text`` lines."""
+def article_block(key: str, doc: Document, excerpts: Sequence[Excerpt],
+                  candidates: Sequence[Fact] = ()) -> str:  # fmt: skip
+    """One article of a batch: a ``## a1`` heading, its metadata line, ``[p3] text`` lines
+    and its figures to pick from (``f3 ...`` lines)."""
     head = [
         f"## {key}",
         f"title: {title_data(doc)}",
         f"date: {doc.date or 'unknown'}; cities: {'、'.join(doc.cities) or '(none)'}",
     ]
-    return "\n".join([*head, excerpts_block(excerpts)])
+    figures = ["figures:", facts_block(candidates)] if candidates else []
+    return "\n".join([*head, excerpts_block(excerpts), *figures])
 
 
 def batch_glossary(units: Sequence[ArticleEvidence], glossary: Glossary) -> str:
@@ -170,19 +201,25 @@ def build_batch_request(
 ) -> tuple[ModelRequest, dict[str, str]]:
     """The request for several articles, and its labels (``a1`` -> doc ID)."""
     keys = {f"a{i}": u.doc.id for i, u in enumerate(units, 1)}
-    blocks = [article_block(k, u.doc, u.chosen) for k, u in zip(keys, units, strict=True)]
+    blocks = [article_block(k, u.doc, u.chosen, u.candidates) for k, u in zip(keys, units, strict=True)]
     messages = prompts.messages(
         BATCH_PROMPT,
         articles="\n".join(blocks),
-        dimensions="; ".join(f"{d.id}={d.zh}" for d in dims),
+        dimensions=dimensions_block(dims),
         glossary=batch_glossary(units, glossary),
         overview=overview,
     )
     cities = list(dict.fromkeys(c for u in units for c in u.doc.cities))
+    most = max(len(u.candidates) for u in units)
+    schema = batch_answer_for(
+        list(keys), cities, [d.id for d in dims], overview=overview,
+        facts=[f"f{i}" for i in range(1, most + 1)],
+        with_city=any(len(u.doc.cities) > 1 for u in units),
+    )  # fmt: skip
     request = ModelRequest(
         purpose=batch_purpose([u.doc for u in units]),
         messages=messages,
-        schema=batch_answer_for(list(keys), cities, [d.id for d in dims], overview=overview),
+        schema=schema,
         max_tokens=BATCH_ANSWER_TOKENS,
         context_ids=tuple(e.id for u in units for e in u.chosen),
     )

@@ -54,7 +54,8 @@ class ClaimOut(_Strict):
 
 
 class FactOut(_Strict):
-    """A key figure: the number as written in the excerpt, its unit, year and meaning."""
+    """A key figure written out by the model: answers to prompt version 2 and older (the
+    current prompt lets the model pick code-found facts by ID instead)."""
 
     value: str = Field(description="The number exactly as written in the excerpt, e.g. 462.2")
     unit: str = Field(description="The unit as written in the excerpt, e.g. 亿元, 家, %")
@@ -65,7 +66,8 @@ class FactOut(_Strict):
 
 
 class FindingOut(_Strict):
-    """What the article says about one of its cities on one comparison dimension."""
+    """What the article says about one of its cities on one comparison dimension (answers to
+    prompt version 2 and older; a point's ``dims`` do this job now)."""
 
     city: str = Field(description="The city, in Chinese, one of the article's cities")
     dim: str = Field(description="The dimension id from the prompt's list")
@@ -74,41 +76,105 @@ class FindingOut(_Strict):
     cites: list[str] = Field(description="IDs of the excerpts it rests on")
 
 
+class PointOut(ClaimOut):
+    """A summary point that also says which comparison dimensions it speaks to (``dims``)
+    and, in an article about several cities, for which city: a verified point then fills
+    those cells too, so the model writes each statement once."""
+
+    dims: list[str] = Field(default_factory=list, description="Dimension ids the point speaks to")
+    city: str = Field(default="", description="The city it is about (articles of several cities)")
+
+
+def _require_all(schema: dict[str, Any]) -> dict[str, Any]:
+    """Strict mode wants every published property required (defaults only serve validation)."""
+    schema["required"] = list(schema.get("properties", {}))
+    return schema
+
+
+def _without(schema: dict[str, Any], name: str) -> dict[str, Any]:
+    schema["properties"].pop(name, None)
+    return schema
+
+
+def _publish_points(props: dict[str, Any], *, with_city: bool) -> None:
+    """The published ``claims``, ``facts`` (IDs) and no ``findings``: a field asked for is a
+    field paid for in completion tokens, so the schema shows only what the brief uses."""
+    point = props["claims"]["items"]
+    if not with_city:
+        _without(point, "city")
+    _require_all(point)
+    props["facts"] = {"type": "array", "items": {"type": "string"}}
+    props.pop("findings", None)
+
+
 class SummaryAnswer(_Strict):
-    """Answer to the ``summarize`` prompt for one article: summary and comparison findings."""
+    """Answer to the ``summarize`` prompt for one article.
+
+    ``facts`` are IDs of the code-found figures the prompt listed (``f3``): the model
+    picks the key ones and writes none out.  Validation still takes written-out facts
+    and ``findings`` (replies to prompt version 2, recordings made with it), which are
+    checked as before; the published schema asks only for the new shape."""
 
     title_en: str = Field(description="The article title in English")
-    claims: list[ClaimOut]
-    facts: list[FactOut]
-    findings: list[FindingOut]
+    claims: list[PointOut]
+    facts: list[str | FactOut] = Field(default_factory=list)
+    findings: list[FindingOut] = Field(default_factory=list)
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        schema = super().model_json_schema(*args, **kwargs)
+        _publish_points(schema["properties"], with_city=True)
+        return _require_all(schema)
 
 
 def _allow(properties: dict[str, Any], **values: Sequence[str]) -> None:
     """Publish the allowed values of string fields as enums (an empty list leaves a field free)."""
     for name, allowed in values.items():
-        if allowed:
+        if allowed and name in properties:
             properties[name] = {"type": "string", "enum": list(allowed)}
 
 
-def summary_answer_for(cities: Sequence[str], dims: Sequence[str]) -> type[SummaryAnswer]:
-    """``SummaryAnswer`` whose published schema lists the allowed ``city`` and ``dim`` values.
+def _allow_points(props: dict[str, Any], cities: Sequence[str], dims: Sequence[str],
+                  facts: Sequence[str]) -> None:  # fmt: skip
+    """Enums for a point's ``city`` and ``dims`` and for the fact IDs; ``facts`` is not
+    published when there is no candidate (an empty enum is no schema)."""
+    point = props["claims"]["items"]["properties"]
+    _allow(point, city=cities)
+    if dims:
+        point["dims"]["items"] = {"type": "string", "enum": list(dims)}
+    if facts:
+        props["facts"]["items"] = {"type": "string", "enum": list(facts)}
+    else:
+        props.pop("facts", None)
 
-    With strict structured output the model can then only name one of the
-    article's cities and a known dimension id.  Validation still accepts any
-    string, so a provider without strict mode that answers "中山市" loses one
-    finding at verification (with a reason), not the whole answer.
+
+def summary_answer_for(
+    cities: Sequence[str], dims: Sequence[str], facts: Sequence[str] = ()
+) -> type[SummaryAnswer]:
+    """``SummaryAnswer`` whose published schema lists the allowed ``city``, ``dims`` and
+    fact-ID values (``city`` only for an article of several cities: with one it is known).
+
+    With strict structured output the model can then only name one of the article's
+    cities, a known dimension id and a listed fact.  Validation still accepts any
+    string, so a provider without strict mode that answers "中山市" or "f99" loses that
+    one item at verification (with a reason), not the whole answer.
     """
-    return _summary_answer_for(tuple(cities), tuple(dims))
+    return _summary_answer_for(tuple(cities), tuple(dims), tuple(facts))
 
 
 @lru_cache(maxsize=512)
-def _summary_answer_for(cities: tuple[str, ...], dims: tuple[str, ...]) -> type[SummaryAnswer]:
+def _summary_answer_for(
+    cities: tuple[str, ...], dims: tuple[str, ...], facts: tuple[str, ...]
+) -> type[SummaryAnswer]:
     class _Answer(SummaryAnswer):
         @classmethod
         def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
             schema = super().model_json_schema(*args, **kwargs)
-            _allow(schema["properties"]["findings"]["items"]["properties"], city=cities, dim=dims)
-            return schema
+            props = schema["properties"]
+            if len(cities) <= 1:  # the article's one city is known: not asked, not paid for
+                _require_all(_without(props["claims"]["items"], "city"))
+            _allow_points(props, cities, dims, facts)
+            return _require_all(schema)
 
     # Same name as the base class: logs, recordings and benchmarks group calls by it.
     _Answer.__name__ = _Answer.__qualname__ = "SummaryAnswer"
@@ -120,45 +186,52 @@ class ArticleOut(_Strict):
 
     doc: str
     title_en: str
-    claims: list[ClaimOut]
-    facts: list[FactOut]
-    findings: list[FindingOut]
+    claims: list[PointOut]
+    facts: list[str | FactOut] = Field(default_factory=list)
+    findings: list[FindingOut] = Field(default_factory=list)
 
 
 class BatchAnswer(_Strict):
-    """Answer to the ``summarize_batch`` prompt: several articles at once, and (when the batch
-    holds every article of the brief) an ``overview`` that compares them."""
+    """Answer to the ``summarize_batch`` prompt: several articles at once, and (when asked)
+    an ``overview`` that compares them."""
 
     articles: list[ArticleOut]
     overview: list[ClaimOut] = Field(default_factory=list)
 
 
-class _BatchNoOverview(_Strict):
-    articles: list[ArticleOut]
-
-
 def batch_answer_for(
-    docs: Sequence[str], cities: Sequence[str], dims: Sequence[str], *, overview: bool
+    docs: Sequence[str],
+    cities: Sequence[str],
+    dims: Sequence[str],
+    *,
+    overview: bool,
+    facts: Sequence[str] = (),
+    with_city: bool = True,
 ) -> type[BatchAnswer]:
-    """``BatchAnswer`` whose published schema lists the allowed ``doc``, ``city`` and ``dim``
-    values, with or without the ``overview`` field (a field asked for is a field paid for)."""
-    return _batch_answer_for(tuple(docs), tuple(cities), tuple(dims), overview)
+    """``BatchAnswer`` whose published schema lists the allowed ``doc``, ``city``, ``dims``
+    and fact-ID values, with or without the ``overview`` field (a field asked for is a
+    field paid for) and a point's ``city`` (not when every article has one city)."""
+    return _batch_answer_for(tuple(docs), tuple(cities), tuple(dims), overview, tuple(facts), with_city)
 
 
 @lru_cache(maxsize=512)
 def _batch_answer_for(
-    docs: tuple[str, ...], cities: tuple[str, ...], dims: tuple[str, ...], overview: bool
-) -> type[BatchAnswer]:
+    docs: tuple[str, ...], cities: tuple[str, ...], dims: tuple[str, ...], overview: bool,
+    facts: tuple[str, ...], with_city: bool,
+) -> type[BatchAnswer]:  # fmt: skip
     class _Answer(BatchAnswer):
         @classmethod
         def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
-            base = BatchAnswer if overview else _BatchNoOverview
-            schema = base.model_json_schema(*args, **kwargs)
-            if overview:  # strict mode wants every property required
-                schema["required"] = list(schema["properties"])
-            article = schema["properties"]["articles"]["items"]["properties"]
-            _allow(article, doc=docs)
-            _allow(article["findings"]["items"]["properties"], city=cities, dim=dims)
+            schema = BatchAnswer.model_json_schema(*args, **kwargs)
+            if not overview:
+                schema["properties"].pop("overview", None)
+            _require_all(schema)
+            article = schema["properties"]["articles"]["items"]
+            props = article["properties"]
+            _allow(props, doc=docs)
+            _publish_points(props, with_city=with_city)
+            _allow_points(props, cities, dims, facts)
+            _require_all(article)
             return schema
 
     _Answer.__name__ = _Answer.__qualname__ = "BatchAnswer"

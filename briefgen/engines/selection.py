@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from briefgen.core.types import Dimension, Document, Excerpt
+from briefgen.core.types import Dimension, Document, Excerpt, Fact
 from briefgen.corpus.injection import looks_like_instruction
 from briefgen.evidence import retrieve
 
+if TYPE_CHECKING:
+    from briefgen.evidence.glossary import Glossary
+
 DEFAULT_CONTEXT_TOKENS = 3000
+MAX_FACT_CANDIDATES = 12  # code-found figures listed in a prompt for the model to pick from
 INJECTION_REASON = "instruction"  # clean.py's drop reason for lines addressing a model
 
 # What a summary is usually about, added to the title to rank excerpts of long articles.
@@ -30,6 +35,8 @@ class ArticleEvidence:
     doc: Document
     chosen: list[Excerpt]
     tokens: int
+    # the code-found figures of the chosen excerpts the prompt lists as f1, f2 ... (best first)
+    candidates: list[Fact] = field(default_factory=list)
 
 
 def doc_year(date: str | None) -> int | None:
@@ -94,3 +101,47 @@ def city_excerpts(city: str, docs: Sequence[Document]) -> list[Excerpt]:
                     continue
             out.append(e)
     return out
+
+
+def fact_candidates(
+    doc: Document,
+    chosen: Sequence[Excerpt],
+    glossary: Glossary,
+    dims: Sequence[Dimension],
+    limit: int = MAX_FACT_CANDIDATES,
+    facts: Sequence[Fact] | None = None,
+) -> list[Fact]:
+    """The figures code found in the excerpts a call shows, best first, at most ``limit``.
+
+    Why: the key figures are already extracted (and labelled, dated and placed in a
+    dimension) by code, so the model only picks which matter (``f3``) instead of writing
+    each one out again in two languages; a pick is the code's fact, checked at extraction.
+    Best: a label naming a measure of a dimension (产值, 企业, 基金), then a target, then a
+    stated year; ties keep document order.  A figure restated with the same label and
+    year is listed once.  Deterministic, so the reader of the answer finds the same IDs.
+    ``facts``: the document's facts when the caller extracted them already.
+    """
+    from briefgen.evidence.facts import extract_facts, label_weight
+
+    shown = {e.id for e in chosen}
+    if facts is None:
+        facts = extract_facts(doc, glossary, dimensions=list(dims) or None)
+    facts = [f for f in facts if f.cites and f.cites[0] in shown]
+    seen: set[tuple[str, str, int | None, bool, str]] = set()
+    unique: list[Fact] = []
+    for f in facts:
+        key = (f.value, f.unit, f.year, f.is_target, f.what)
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    ranked = sorted(
+        enumerate(unique),
+        key=lambda t: (-label_weight(t[1].what, dimensions=list(dims) or None), not t[1].is_target,
+                       t[1].year is None, t[0]),
+    )  # fmt: skip
+    return [f for _, f in ranked[:limit]]
+
+
+def fact_ids(candidates: Sequence[Fact]) -> list[str]:
+    """The IDs a prompt gives the candidates: f1, f2 ... in their order."""
+    return [f"f{i}" for i in range(1, len(candidates) + 1)]

@@ -1,23 +1,29 @@
-"""Model engine for articles: ONE call per article (or per batch of articles) gives their
-summaries and their comparison findings.
+"""Model engine for articles: ONE call per article (or per batch of very short articles)
+gives their summaries, the comparison cells they speak to and their key figures.
 
 Each document's excerpts (cut to a token budget by retrieval, instruction-like
-excerpts left out: ``selection``) are sent once as data (``prompting``), and
-the model answers claims, key facts, and ``findings`` (what the article says
-about each of its cities on each comparison dimension).  The comparison table
-is built from the verified findings (``compare``), so no excerpt is sent twice.
+excerpts left out: ``selection``) are sent once as data (``prompting``), with
+the figures code already found in them (``f1``, ``f2`` ...).  The model answers
+a few short bilingual points, each naming the comparison dimensions it speaks
+to, and the IDs of the key figures: it writes no figure out again and no
+statement twice, so an answer is a few hundred tokens.  The comparison table
+takes the verified points as its cells (``compare``).
 
-This module does the batching.  Short articles are packed several to a call:
-the instructions, glossary and schema are then paid once per batch instead of
-once per article.  Which batch an article lands in depends on a hash of its
-ID, so adding one article to a folder changes one batch (and all of them only
-when the number of batches grows).  When one batch holds every article, the
-same call writes the executive summary (``overview``), so a small folder
-costs one call.  A batch cut off by the length limit, or whose reply does not
-parse, is split in two and asked again.
+Batching.  A model writes its answer at a fixed speed, so the critical path is
+the longest answer: by default each article has its own call, and only very
+short articles are packed, two at most, whose answers together are no longer
+than one ordinary article's (``plan_short``).  ``--batch-articles N`` packs up
+to N of any length (the instructions, glossary and schema are then paid once per
+batch); which batch an article lands in then depends on a hash of its ID, so
+adding one article to a folder changes one batch.  A batch cut off by the length
+limit, or whose reply does not parse, is split in two and asked again.
 
-Nothing the model says is used unchecked (``answers``): every claim, fact and
-finding goes through ``verify``; failures are kept in
+Requests that need no article answer (the executive summary written from the
+code-found cells) may ride along in the first round (``extra``), so they run
+beside the article calls instead of after them.
+
+Nothing the model says is used unchecked (``answers``): every claim, picked
+fact and cell goes through ``verify``; failures are kept in
 ``ArticleSummary.rejected`` with their reasons.
 """
 
@@ -29,10 +35,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from briefgen.core.types import ArticleSummary, Claim, Corpus, Dimension
+from briefgen.core.types import ArticleSummary, Claim, Corpus, Dimension, Document, Fact
 from briefgen.engines.answers import empty_summary, failure, read_answer, read_batch
 from briefgen.engines.prompting import build_batch_request, shipped_dimensions, single_request
-from briefgen.engines.selection import DEFAULT_CONTEXT_TOKENS, ArticleEvidence, choose_evidence
+from briefgen.engines.selection import (
+    DEFAULT_CONTEXT_TOKENS,
+    ArticleEvidence,
+    choose_evidence,
+    fact_candidates,
+)
 from briefgen.model.client import ModelRequest, ModelResult
 from briefgen.model.prompts import PromptSet
 
@@ -40,22 +51,37 @@ if TYPE_CHECKING:
     from briefgen.evidence.glossary import Glossary
     from briefgen.model.client import ModelClient
 
-# A batch: at most this many evidence tokens and articles.  The article cap bounds the
-# answer (about 1,200 tokens an article), which must fit the smallest common output limit.
+# --batch-articles N: at most this many evidence tokens a batch.
 DEFAULT_BATCH_TOKENS = 12000
-DEFAULT_BATCH_ARTICLES = 6
+DEFAULT_BATCH_ARTICLES = 6  # the largest --batch-articles the output limit is sized for
+# Default packing: an article this short (evidence tokens, a paragraph or two) expects one
+# or two points, so two of them together answer no longer than one ordinary article.
+SHORT_ARTICLE_TOKENS = 250
+SHORT_BATCH_ARTICLES = 2
 
 
-def auto_batch_articles(n_articles: int, concurrency: int, cap: int = DEFAULT_BATCH_ARTICLES) -> int:
-    """Articles per call when the user chose none: as few as keep every call in one round.
+def plan_short(units: Sequence[ArticleEvidence], max_tokens: int = DEFAULT_BATCH_TOKENS) -> list[list[ArticleEvidence]]:
+    """The default plan: one call per article, except that very short articles (at most
+    ``SHORT_ARTICLE_TOKENS`` of evidence) go two to a call, in corpus order.
 
-    Why: a model writes its answer at a fixed speed, so a call holding k articles takes
-    about k times as long as a call holding one. While there are fewer articles than
-    parallel calls, packing only lengthens the critical path (a six-article batch once
-    took 160-200 s where six single calls in parallel took about 40 s). Past that,
-    k = ceil(n / concurrency) articles a call keeps the same number of rounds with
-    fewer calls and fewer prompt tokens."""
-    return max(1, min(cap, math.ceil(n_articles / max(1, concurrency))))
+    Why: with answers of a few hundred tokens, wall time is the number of rounds times
+    the longest answer.  A batch of ordinary articles writes k answers in one call, as
+    long as k calls in a row, so it shortens nothing; two very short articles write
+    about one ordinary answer in one call and free a parallel slot.
+    ``max_tokens <= 0`` (``--batch-tokens 0``): one call per article, always."""
+    batches: list[list[ArticleEvidence]] = []
+    current: list[ArticleEvidence] = []
+    for u in units:
+        if max_tokens <= 0 or u.tokens > SHORT_ARTICLE_TOKENS:
+            batches.append([u])
+            continue
+        current.append(u)
+        if len(current) >= SHORT_BATCH_ARTICLES:
+            batches.append(current)
+            current = []
+    if current:
+        batches.append(current)
+    return batches
 
 
 @dataclass
@@ -69,6 +95,16 @@ class SummaryRun:
     # doc ID -> why no model answer could be used for it (the call failed or was skipped,
     # the answer was unreadable or left the article out); never "no usable excerpts"
     failures: dict[str, str] = field(default_factory=dict)
+    # results of the ``extra`` requests sent with the first round, in their order
+    extra: list[ModelResult] = field(default_factory=list)
+
+
+@dataclass
+class SummaryPlan:
+    """Which articles go to which call, decided before any call (``plan_summaries``)."""
+
+    batches: list[list[ArticleEvidence]]
+    unusable: list[Document]  # no usable excerpts: no call, an empty summary saying so
 
 
 def _bucket(doc_id: str, n: int) -> int:
@@ -148,7 +184,8 @@ class _Job:
         try:
             if len(batch) == 1:
                 doc = batch[0].doc
-                self.out[doc.id] = read_answer(doc, result, self.known_ids, self.glossary, self.dims)
+                self.out[doc.id] = read_answer(doc, result, self.known_ids, self.glossary, self.dims,
+                                               batch[0].candidates)  # fmt: skip
                 return
             parts, claims = read_batch(
                 batch, keys, result, self.known_ids, self.glossary, self.dims, self.corpus,
@@ -162,10 +199,14 @@ class _Job:
             for u in batch:
                 self.out[u.doc.id] = empty_summary(u.doc, why)
 
-    def ask(self, todo: list[list[ArticleEvidence]]) -> list[list[ArticleEvidence]]:
-        """One round of calls; returns the halves of batches that must be asked again."""
+    def ask(
+        self, todo: list[list[ArticleEvidence]], extra: Sequence[ModelRequest] = ()
+    ) -> list[list[ArticleEvidence]]:
+        """One round of calls (``extra`` requests first, so they start at once); returns the
+        halves of batches that must be asked again."""
         requests = [(batch, *self.request(batch)) for batch in todo]
-        results = self.client.run([r for _, r, _ in requests])
+        results = self.client.run([*extra, *(r for _, r, _ in requests)])
+        self.run.extra, results = results[: len(extra)], results[len(extra) :]
         again: list[list[ArticleEvidence]] = []
         for (batch, _, keys), result in zip(requests, results, strict=True):
             if len(batch) > 1 and _should_split(result):
@@ -180,6 +221,34 @@ class _Job:
         return again
 
 
+def plan_summaries(
+    corpus: Corpus,
+    glossary: Glossary,
+    dims: Sequence[Dimension],
+    *,
+    max_context_tokens: int = DEFAULT_CONTEXT_TOKENS,
+    batch_tokens: int = DEFAULT_BATCH_TOKENS,
+    batch_articles: int | None = None,
+    facts: dict[str, list[Fact]] | None = None,
+) -> SummaryPlan:
+    """Each article's evidence and figures, and the calls they go in: ``plan_short`` when
+    ``batch_articles`` is None (the default), else ``plan_batches`` with that cap.
+    ``facts``: doc ID -> its code-found facts, when the caller extracted them already."""
+    units: list[ArticleEvidence] = []
+    unusable: list[Document] = []
+    for doc in corpus.documents:
+        unit = choose_evidence(doc, dims, max_context_tokens)
+        if unit.chosen:
+            known = (facts or {}).get(doc.id)
+            unit.candidates = fact_candidates(doc, unit.chosen, glossary, dims, facts=known)
+            units.append(unit)
+        else:
+            unusable.append(doc)
+    if batch_articles is None:
+        return SummaryPlan(plan_short(units, batch_tokens), unusable)
+    return SummaryPlan(plan_batches(units, batch_tokens, batch_articles), unusable)
+
+
 def summarize_corpus(
     corpus: Corpus,
     client: ModelClient,
@@ -191,24 +260,23 @@ def summarize_corpus(
     batch_tokens: int = DEFAULT_BATCH_TOKENS,
     batch_articles: int | None = DEFAULT_BATCH_ARTICLES,
     overview: bool = True,
+    plan: SummaryPlan | None = None,
+    extra: Sequence[ModelRequest] = (),
 ) -> SummaryRun:
-    """Checked summaries (with findings) for every document, in as few calls as the batch
-    limits allow; with ``overview`` and a single batch, that call's overview too.
-    ``batch_articles=None`` chooses it from the folder and the client's concurrency
-    (``auto_batch_articles``)."""
+    """Checked summaries (with their cells' findings) for every document; with ``overview``
+    and a single batch of several articles, that call's overview too.  ``batch_articles=None``:
+    the default plan (``plan_short``).  ``plan``: one made by ``plan_summaries`` already.
+    ``extra``: requests sent with the first round; their results are ``SummaryRun.extra``."""
     dim_list = list(dims) if dims else shipped_dimensions()
     job = _Job(corpus, client, prompts, glossary, dim_list, set(corpus.excerpt_index()), overview)
-    units: list[ArticleEvidence] = []
-    for doc in corpus.documents:
-        unit = choose_evidence(doc, dim_list, max_context_tokens)
-        if unit.chosen:
-            units.append(unit)
-        else:
-            job.out[doc.id] = empty_summary(doc, "no usable excerpts to summarise")
-    if batch_articles is None:
-        batch_articles = auto_batch_articles(len(units), client.config.concurrency)
-    todo = plan_batches(units, batch_tokens, batch_articles)
-    job.overview = overview and len(todo) == 1 and len(units) > 1
+    if plan is None:
+        plan = plan_summaries(corpus, glossary, dim_list, max_context_tokens=max_context_tokens,
+                              batch_tokens=batch_tokens, batch_articles=batch_articles)  # fmt: skip
+    for doc in plan.unusable:
+        job.out[doc.id] = empty_summary(doc, "no usable excerpts to summarise")
+    todo = [list(b) for b in plan.batches]
+    job.overview = overview and len(todo) == 1 and len(todo[0]) > 1
+    todo = job.ask(todo, extra)
     while todo:
         todo = job.ask(todo)
     job.run.articles = [job.out[d.id] for d in corpus.documents]
