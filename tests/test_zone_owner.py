@@ -70,3 +70,17 @@ def test_the_citys_cell_shows_the_zones_figure_with_the_zones_name(tmp_path: Pat
     # nor does Shanwei's column quote the sentence of the zone's figures
     shanwei = [c.zh for c in brief.comparison.cells if c.city == "汕尾"]
     assert not any("85亿元" in z or "36家" in z for z in shanwei), shanwei
+
+
+def test_a_reloaded_figure_gets_the_same_owner() -> None:
+    """brief.json keeps a figure as written, not its sentence: read back, the owner rule
+    sees the paragraph only, and must still give each figure to the same city (or none)."""
+    from dataclasses import replace
+
+    from briefgen.evidence.facts import figure_as_written
+
+    doc = _doc(PARAS, ["深圳", "汕尾"])
+    index = {e.id: e for e in doc.excerpts}
+    for f in extract_facts(doc):
+        bare = replace(f, sentence=figure_as_written(f), at=None)
+        assert fact_city(bare, doc.cities, (), index) == fact_city(f, doc.cities, (), index), f.value + f.unit

@@ -67,7 +67,7 @@ def _first_after(text: str, start: int, cities: Iterable[str]) -> _Hit | None:
 
 
 def _referred_zone(head: str, before: list[str], cities: Sequence[str]) -> Owner | None:
-    """The zone that ``head`` (the sentence up to the figure) refers back to by its short
+    """The zone that ``head`` (the paragraph up to the figure) refers back to by its short
     form (合作区), when the article named that zone earlier (``before``: the text before
     the sentence, nearest first)."""
     shorts = zone_short_forms()
@@ -101,12 +101,14 @@ def _joint_words() -> tuple[str, ...]:
 _JOINT = Owner("")  # the sentence gives the figure to several places together
 
 
-def _sentence_owner(text: str, at: int, cities: Sequence[str]) -> Owner | None:
+def _sentence_owner(text: str, at: int, cities: Sequence[str], *, after: bool = True) -> Owner | None:
+    """The place named last before ``at`` (or, with ``after``, first after it), or _JOINT
+    when a joint word stands after that place (or alone) before ``at``."""
     before = _last_before(text, at, cities)
     joint = max((text.rfind(w, 0, at) for w in _joint_words()), default=-1)
     if joint >= 0 and (before is None or joint >= before[0]):
         return _JOINT  # 两地合计…, 深汕两地…: a joint figure, no single city's
-    hit = before or _first_after(text, at, cities)
+    hit = before or (_first_after(text, at, cities) if after else None)
     return Owner(hit[1], hit[2]) if hit is not None else None
 
 
@@ -142,9 +144,15 @@ def fact_owner(
         return own
     if excerpts is not None and fact.cites and (ex := excerpts.get(fact.cites[0])) is not None:
         start = ex.text.find(fact.sentence)
-        if start > 0 and (hit := _last_before(ex.text, start, cities)) is not None:
-            return Owner(hit[1], hit[2])
-        referred = _referred_zone(fact.sentence[:at], _earlier_text(fact, ex, start, excerpts), cities)
+        # the paragraph up to the figure: a city named before the sentence, unless a joint
+        # word follows it (a reloaded brief's fact has only its figure for a sentence)
+        para = _sentence_owner(ex.text, start + at, cities, after=False) if start > 0 else None
+        if para is _JOINT:
+            return None
+        if para is not None:
+            return para
+        head = ex.text[: start + at] if start >= 0 else fact.sentence[:at]  # the paragraph up to the figure
+        referred = _referred_zone(head, _earlier_text(fact, ex, start, excerpts), cities)
         if referred is not None:
             return referred
     return Owner(doc_cities[0]) if len(doc_cities) == 1 else None
