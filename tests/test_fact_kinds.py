@@ -1,7 +1,10 @@
-"""Key facts on small texts of our own: target / forecast / achieved, the year, units of
-other industries, opinions and questions left out (issue 15, facts side)."""
+"""Key facts on small texts of our own: target / forecast / achieved / provision (a policy's
+cap, award, rate or fund: never a target), the year, units of other industries, opinions
+and questions left out (issue 15, facts side)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -174,3 +177,38 @@ def test_a_target_word_already_done_is_no_target() -> None:
     got = _facts("去年，临江市打造了众创空间14个。", "临江市已打造孵化器9个。")
     assert (fact_kind(got["14个"]), got["14个"].year) == ("achieved", 2023)
     assert fact_kind(got["9个"]) == "achieved" and not got["9个"].is_target
+
+
+_ARTICLE = """临江市新材料产业政策发布
+2024-03-05 来源：临江日报
+2023年，临江市新材料产业实现产值520亿元。
+《临江市新材料产业行动方案》提出，到2026年，全市新材料产业产值力争突破900亿元。
+对新落户的新材料企业，最高给予800万元奖励。
+全市新材料产业园全部达产后，预计年产值将超过300亿元。
+"""
+
+
+def test_brief_json_facts_agree_with_their_kind(tmp_path: Path) -> None:
+    """What an editor reads (brief.json's facts, the key-figures tables) says what fact_kind
+    says: only a target is a target, and a cap or forecast gets no year of its own."""
+    from briefgen import brief_to_json, build_brief
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "linjiang.txt").write_text(_ARTICLE, encoding="utf-8")
+    brief = build_brief(src)
+    facts = {f.value + f.unit: f for art in brief.articles for f in art.facts}
+    shown = {
+        f["value"] + f["unit"]: f for a in brief_to_json(brief)["articles"] for f in a["facts"]
+    }
+    expected = {
+        "520亿元": "achieved",
+        "900亿元": "target",
+        "800万元": "provision",
+        "300亿元": "forecast",
+    }
+    assert {k: fact_kind(facts[k]) for k in expected} == expected
+    for key, kind in expected.items():
+        assert shown[key]["is_target"] == (kind == "target")
+    assert shown["900亿元"]["year"] == 2026 and shown["520亿元"]["year"] == 2023
+    assert shown["800万元"]["as_of"] == "2024-03-05"  # "reported 2024-03-05", not a year of its own
