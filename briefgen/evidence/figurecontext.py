@@ -256,6 +256,16 @@ def _place_pattern(lang: str) -> re.Pattern[str] | None:
     return re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\b")
 
 
+@lru_cache(maxsize=1)
+def _zone_pattern() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, sorted(zones(), key=len, reverse=True))) or r"(?!)")
+
+
+def _names_zone(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] names a zone or district of a city (临港, 前海: zones.tsv)."""
+    return _zone_pattern().search(text, start, end) is not None
+
+
 def _place_marks(text: str, lang: str) -> list[tuple[int, str]]:
     v = _vocab()
     table = v.places_zh if lang == "zh" else v.places_en
@@ -495,7 +505,7 @@ def read_figures(text: str, lang: str = "zh", doc_years: tuple[int, ...] = (),
         place = named[-1] if named else default_place
         part = bool(
             (_DISTRICT if role == "source" else _AREA[lang]).search(masked, sentence[0], q.start)
-        )
+        ) or (role == "claim" and _names_zone(masked, sentence[0], q.start))  # 临港…: a part of 上海
         if role == "source" and (firm := firm_subject(masked, sentence[0], q.start)):
             place = firm
         label = frozenset[str]()
