@@ -81,7 +81,7 @@ def test_a_districts_figure_says_district() -> None:
 
 def test_a_companys_own_figure_names_no_companies() -> None:
     f = _facts("远航汽车股份有限公司是省内最大的整车企业，其年产量达到30万辆。")["30万辆"]
-    assert f.what.startswith("远航汽车公司") and f.what_en == "one company's output"
+    assert f.what.startswith("远航汽车公司") and f.what_en == "one company's annual output"
 
 
 def test_firms_counted_in_a_chain_are_the_chains() -> None:
@@ -103,6 +103,16 @@ def test_firms_preparing_to_list_and_helped_to_list_differ() -> None:
 def test_a_saving_is_not_the_costs() -> None:
     f = _facts("新模式为40余家企业节省物流费用约15%。")["15%"]
     assert f.what == "物流费用节约" and f.what_en.startswith("savings")
+
+
+def test_a_share_or_a_change_with_no_measure_of_its_own_takes_the_one_before() -> None:
+    got = _facts("全市新能源汽车保有量突破50万辆，占汽车总量的18%。")
+    assert got["18%"].what == "新能源汽车保有量占汽车总量" and got["18%"].what_en.startswith(
+        "share"
+    )
+    got = _facts("其中，产值超亿元企业达到56家，比上年增加12家。")
+    assert got["12家"].what == "产值达标企业增加"
+    assert got["12家"].what_en == "increase in enterprises meeting the output value bar"
 
 
 def test_a_lower_price_is_compared_with_its_measure() -> None:

@@ -240,6 +240,11 @@ def borrow_label(
         return last.what + what if last.what not in what else what
     if is_change(q) and re.fullmatch(r"较.{1,8}(?:低|高|少|多)", what):
         return last.what + what  # "平均电价约0.3元，较东部地区低约四成"
+    if (is_change(q) or q.unit == "ratio") and re.match(r"占(?!地)", what):
+        return last.what + what  # "保有量突破50万辆，占汽车总量的18%": whose share
+    moved = re.fullmatch(r"(?:比|较)?(" + "|".join(map(re.escape, lex.growth)) + ")", what)
+    if moved and not is_change(q) and last.what:
+        return last.what + moved.group(1)  # "企业达到56家，比上年增加12家"
     u = unit_info(q.unit)
     shared = u is not None and u.kind in ("money", "area")  # counts name different things
     same_unit = last.unit == q.unit_raw or _unit(last) == q.unit  # 1086亿元 … 千亿级

@@ -359,9 +359,12 @@ def en_form(what: str, core_en: Any) -> str | None:
         per = " ".join(en["per"].get(p, "") for p in pers).strip()
         body = f"{head} {en['cap']}".strip() if head else en["cap"]
         return " ".join(x for x in (body, per, mods) if x)
-    if (bar := re.fullmatch(r"(.+?)" + r.bar_suffix + r"(.+)", what)) is not None:
+    nouns = "|".join(map(re.escape, r.firm_nouns))
+    bar = re.fullmatch(rf"(.+?){r.bar_suffix}({nouns})(增加|增长|减少|下降)?", what)
+    if bar is not None:  # 营收达标企业(增加): firms meeting a bar (and how many more)
         phrase = en["bar"].format(measure=core_en(bar.group(1)) or bar.group(1))
-        return f"{core_en(bar.group(2))} {phrase}"
+        base = f"{core_en(bar.group(2))} {phrase}"
+        return f"{core_en(bar.group(3))} in {base}" if bar.group(3) else base
     for firm in r.firm_nouns:
         key = r.per_noun.get(firm, r.firm_prefix) + firm
         if what.startswith(key):
