@@ -9,9 +9,9 @@ layout.  The templates receive plain dicts and lists (documented in
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from briefgen.corpus.metadata import zh_date
 from briefgen.engines.owner import fact_city
 from briefgen.evidence.facts import as_of_date, figure_as_written, is_opinion
 from briefgen.output.backrefs import anchor_id, cited_by
+from briefgen.output.pages import Converter, markdown_to_html
 from briefgen.output.quality import source_quality
 from briefgen.output.report import (
     Brief,
@@ -33,7 +34,6 @@ from briefgen.output.report import (
     fact_value_en,
     verification_counts,
 )
-from briefgen.output.safehtml import CSP, markdown_body
 
 BRIEF_TEMPLATE = "brief.md.j2"
 ARTICLE_TEMPLATE = "article.md.j2"
@@ -506,28 +506,6 @@ def brief_context(brief: Brief, lang: str, data: dict[str, Any] | None = None) -
 # ------------------------------------------------------------------- output
 
 
-# links between the Markdown files, pointed at their HTML twins in the HTML pages
-_MD_LINK = re.compile(r'href="((?:\.\./)?(?:articles/)?[\w.\-]+)\.md((?:#[^"]*)?)"', re.UNICODE)
-
-
-def markdown_to_html(md: str, css: str, lang: str = "both", *, toc: bool = False) -> str:
-    """Markdown with tables and anchors (see ``safehtml``), wrapped in a standalone page
-    whose Content-Security-Policy forbids scripts.  Links to the brief's Markdown files
-    (``articles/<id>.md``, ``../brief.md``) lead to their HTML pages instead, so a reader
-    of brief.html never lands on raw Markdown; ``toc`` adds a table of contents."""
-    body = _MD_LINK.sub(r'href="\1.html\2"', markdown_body(md, toc=toc))
-    m = re.search(r"^#\s+(.+)$", md, flags=re.MULTILINE)
-    title = html.escape(m.group(1).strip()) if m else "briefgen"
-    html_lang = "en" if lang == "en" else "zh-CN"
-    return (
-        f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{title}</title>\n<style>\n{css}\n</style>\n</head>\n"
-        f'<body>\n<main class="brief">\n{body}\n</main>\n</body>\n</html>\n'
-    )
-
-
 def render_article(art: ArticleSummary, corpus: Corpus, city_en: dict[str, str], templates: Templates,
                    lang: str = "both", *, docs: Mapping[str, Document] | None = None) -> str:  # fmt: skip
     """One article's Markdown page (``docs`` as for ``article_context``)."""
@@ -548,9 +526,19 @@ def write_articles(
     """One Markdown file per article, ``out_dir/<doc-id>.md``; with ``html_pages`` (a
     brief's build: brief.html links to them) also its HTML page ``<doc-id>.html``, in the
     brief's stylesheet."""
+    with Converter(len(articles) if html_pages else 0) as conv:
+        return _write_articles(articles, corpus, city_en, out_dir, templates, lang, html_pages, conv)
+
+
+_AHEAD = 64  # HTML pages converting at once (each held in memory until written)
+
+
+def _write_articles(articles: list[ArticleSummary], corpus: Corpus, city_en: dict[str, str], out_dir: Path,
+                    templates: Templates, lang: str, html_pages: bool, conv: Converter) -> list[Path]:  # fmt: skip
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     docs = documents_by_id(corpus)  # once for all pages, not a search per page
+    pending: deque[tuple[Path, Callable[[], str]]] = deque()
     for art in articles:
         path = out_dir / f"{art.doc_id}.md"
         md = render_article(art, corpus, city_en, templates, lang, docs=docs)
@@ -558,8 +546,13 @@ def write_articles(
         paths.append(path)
         if html_pages:
             page = out_dir / f"{art.doc_id}.html"
-            page.write_text(markdown_to_html(md, templates.css, lang), encoding="utf-8")
+            pending.append((page, conv.submit(markdown_to_html, md, templates.css, lang)))
             paths.append(page)
+        while len(pending) > (_AHEAD if conv.parallel else 0):
+            page, html_of = pending.popleft()
+            page.write_text(html_of(), encoding="utf-8")
+    for page, html_of in pending:
+        page.write_text(html_of(), encoding="utf-8")
     return paths
 
 
@@ -585,9 +578,10 @@ def write_outputs(
     out_dir.mkdir(parents=True, exist_ok=True)
     md_path, html_path, json_path = out_dir / "brief.md", out_dir / "brief.html", out_dir / "brief.json"
     md_path.write_text(md, encoding="utf-8")
-    html_path.write_text(markdown_to_html(md, templates.css, lang, toc=True), encoding="utf-8")
-    json_path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    article_paths = write_articles(
-        brief.articles, brief.corpus, brief.city_en, out_dir / "articles", templates, lang, html_pages=True
-    )
+    with Converter(len(brief.articles) + 1) as conv:  # brief.html converts beside the article pages
+        brief_html = conv.submit(markdown_to_html, md, templates.css, lang, toc=True)
+        json_path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        article_paths = _write_articles(brief.articles, brief.corpus, brief.city_en, out_dir / "articles",
+                                        templates, lang, True, conv)  # fmt: skip
+        html_path.write_text(brief_html(), encoding="utf-8")
     return [md_path, html_path, json_path, *article_paths]
