@@ -331,8 +331,10 @@ def _cell(city: str, dim: Dimension, docs: list[Document], cfacts: list[Fact], g
         chosen = _distinct(sorted(pool, key=lambda f: _fact_rank(f, dim), reverse=True))[:_PER_CELL]
         chosen.sort(key=lambda f: -(f.year or 0))  # a cell reads newest first, each with its year
         zones = [_zone_named(f, city, docs, known, index, glossary) for f in chosen]
-        zh = "；".join(z + _fact_zh(f) for (z, _), f in zip(zones, chosen, strict=True))
-        en = "; ".join(z + _fact_en(f) for (_, z), f in zip(zones, chosen, strict=True))
+        head = zones[0] if len(set(zones)) == 1 else ("", "")  # one zone for all: named once
+        zones = [("", "") if head[0] else z for z in zones]
+        zh = head[0] + "；".join(z + _fact_zh(f) for (z, _), f in zip(zones, chosen, strict=True))
+        en = head[1] + "; ".join(z + _fact_en(f) for (_, z), f in zip(zones, chosen, strict=True))
         cites = list(dict.fromkeys(c for f in chosen for c in f.cites))
         claim = checked(zh, en, cites, index, facts=chosen, city=city, doc_cities=owners)
     else:

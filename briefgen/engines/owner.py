@@ -82,7 +82,7 @@ def _referred_zone(head: str, before: list[str], cities: Sequence[str]) -> Owner
     return None
 
 
-def _earlier_text(fact: Fact, ex: Excerpt, start: int, excerpts: dict[str, Excerpt]) -> list[str]:
+def _earlier_text(ex: Excerpt, start: int, excerpts: dict[str, Excerpt]) -> list[str]:
     """The article's text before the fact's sentence, nearest first: its own paragraph's
     start, then the paragraphs before it."""
     out = [ex.text[:start]] if start > 0 else []
@@ -152,7 +152,7 @@ def fact_owner(
         if para is not None:
             return para
         head = ex.text[: start + at] if start >= 0 else fact.sentence[:at]  # the paragraph up to the figure
-        referred = _referred_zone(head, _earlier_text(fact, ex, start, excerpts), cities)
+        referred = _referred_zone(head, _earlier_text(ex, start, excerpts), cities)
         if referred is not None:
             return referred
     return Owner(doc_cities[0]) if len(doc_cities) == 1 else None
