@@ -84,6 +84,27 @@ def test_a_companys_own_figure_names_no_companies() -> None:
     assert f.what.startswith("远航汽车公司") and f.what_en == "one company's annual output"
 
 
+def test_a_company_referred_back_to_keeps_its_figures() -> None:
+    got = _facts("该公司去年实现营收85亿元，同比增长30%。")
+    assert got["85亿元"].what == "该公司营收" and got["85亿元"].what_en == "one company's revenue"
+    assert got["30%"].what == "该公司营收同比增长"
+
+
+def test_an_award_names_who_gets_it() -> None:
+    got = _facts("对新获批的国家级创新平台给予一次性500万元支持。")
+    assert got["500万元"].what == "国家级创新平台支持"
+
+
+def test_a_share_of_what_follows_wei() -> None:
+    f = _facts("据统计，上述企业中约七成为中小微企业。")["七成"]
+    assert f.what == "中小微企业占比" and f.what_en.startswith("share")
+
+
+def test_a_verb_after_the_figure_leaves_its_noun() -> None:
+    f = _facts("市财政每年安排10亿元设立专项资金。")["10亿元"]
+    assert f.what == "专项资金" and f.what_en == "special fund"
+
+
 def test_firms_counted_in_a_chain_are_the_chains() -> None:
     f = _facts("全市生物医药产业链现有近90家企业，其中规上企业40家。")["90家"]
     assert f.what == "生物医药产业链企业"

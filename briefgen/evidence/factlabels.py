@@ -128,7 +128,11 @@ def _tail_phrase(text: str, lex: FactLexicon) -> str:
         text = text[text.rfind("的", 0, end) + 1 :]
         end = _noun_end(text, lex)
     phrase = (text[:end] if end > 0 else text).strip(EDGE_PUNCT)
-    return "" if phrase.startswith(lex.verbs) else phrase
+    if phrase.startswith(lex.verbs):  # 安排10亿元|设立专项资金: the noun the verb makes
+        verb = next(v for v in lex.verbs if phrase.startswith(v))
+        rest = phrase[len(verb) :]
+        return rest if len(rest) >= 2 and _noun_end(rest, lex) == len(rest) else ""
+    return phrase
 
 
 def _noun_end(text: str, lex: FactLexicon) -> int:

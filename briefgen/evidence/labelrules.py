@@ -40,6 +40,7 @@ class LabelRules:
     firm_nouns: tuple[str, ...]
     firm_prefix: str
     name_endings: tuple[str, ...]
+    company_refs: tuple[str, ...]
     scopes: dict[str, str]  # 全国 -> national, 全区 -> district-wide …
     group_markers: tuple[str, ...]
     predicates: tuple[tuple[str, str, str], ...]
@@ -77,6 +78,7 @@ def label_rules() -> LabelRules:
         firm_nouns=_longest(firm["nouns"]),
         firm_prefix=firm["prefix"],
         name_endings=_longest(firm["name_endings"]),
+        company_refs=_longest(firm["refs"]),
         scopes=dict(d["scope"]["words"]),
         group_markers=_longest(d["group"]["markers"]),
         predicates=tuple((a, m, v) for a, m, v in d["predicate"]["rules"]),
@@ -141,7 +143,7 @@ def reshape(label: str, sentence: str, masked: str, span: tuple[int, int], q: Qu
     a firm's bar, a saving, a group's count, a company's or the nation's figure."""
     r = label_rules()
     clause = _comma_clause(masked, q)
-    for rule in (_rank_move, _cap, _firm_bar, _count_bar, _saving, _group):
+    for rule in (_rank_move, _cap, _award, _firm_bar, _count_bar, _share_of, _saving, _group):
         new = rule(label, sentence, masked, clause, q, r)
         if new is not None:
             return new
@@ -193,6 +195,32 @@ def _cap(label: str, sentence: str, masked: str, clause: tuple[int, int], q: Qua
     return f"{per}{core}{r.cap_suffix}"
 
 
+def _award(label: str, sentence: str, masked: str, clause: tuple[int, int], q: Quantity,
+           r: LabelRules) -> str | None:  # fmt: skip
+    """对新获批的国家级创新平台给予一次性500万元支持 -> 国家级创新平台支持: an award, and
+    who gets it."""
+    after = _after_figures(masked, q, clause[1])
+    noun = next((n for n in r.cap_nouns if after.startswith(n)), None)
+    head = masked[clause[0] : q.start]
+    if noun is None or not re.search(r"给予|予以|奖励|补助|资助", head):
+        return None
+    who = _recipient(re.sub(r"(?:一次性|每年|给予|予以)+$", "", head.strip(EDGE_PUNCT)), r)
+    return f"{who}{noun}" if who else noun
+
+
+def _share_of(label: str, sentence: str, masked: str, clause: tuple[int, int], q: Quantity,
+              r: LabelRules) -> str | None:  # fmt: skip
+    """上述企业中约七成为中小微企业 -> 中小微企业占比: the share is of what comes after 为."""
+    u = unit_info(q.unit)
+    if q.unit != "ratio" and (u is None or u.kind != "percent"):
+        return None
+    m = re.match(
+        r"(?:以上|左右)?(?:为|是)([\u4e00-\u9fff]{2,10}?(?:企业|公司|项目|产品|人才|人员))",
+        masked[q.end :],
+    )
+    return f"{m.group(1)}占比" if m else None
+
+
 def _listed_cap(sentence: str, q: Quantity) -> bool:
     """分别给予最高300万元、800万元、1500万元: 最高 covers each figure of the list."""
     fig = next((f for f in read_figures(sentence) if f.q.start == q.start), None)
@@ -236,7 +264,8 @@ def _firm_bar(label: str, sentence: str, masked: str, clause: tuple[int, int], q
     if not m:
         return None
     firm = m.group(1)
-    measure = label if label and label not in r.firm_nouns else ("规模" if graded else "")
+    named = len(label) >= 2 and label not in r.firm_nouns and not label.endswith("中")
+    measure = label if named else ""
     measure = tidy(re.sub(r"^.*?(?:培育|培育发展|引进|打造|新增)", "", measure), r)
     return f"{r.per_noun.get(firm, r.firm_prefix)}{firm}{measure or '规模'}"
 
@@ -253,7 +282,7 @@ def _count_bar(label: str, sentence: str, masked: str, clause: tuple[int, int], 
         bu = unit_info(bar.unit)
         graded = bar.unit_raw.endswith("级")
         if (graded or (bu is not None and bu.kind == "money")) and re.fullmatch(
-            r"(?:以上|左右)?的?" + re.escape(label) + r"(?:不少于|超过|达到|达|约|近)?", gap
+            r"(?:以上|左右)?的?" + re.escape(label) + r"(?:共有|有|不少于|超过|达到|达|约|近)?", gap
         ):
             words = head[: bar.start]
             measure = next((m for m in r.bar_measures if m in words[-8:]), "规模")
@@ -333,6 +362,10 @@ def _owner(label: str, masked: str, clause: tuple[int, int], q: Quantity, r: Lab
         name = name if name.endswith(("公司", "集团")) else name + "公司"
         return label if label.startswith(name) else f"{name}{label}"
     head = masked[clause[0] : q.start].replace(MASK, "")
+    ref = next((w for w in r.company_refs if w in masked[: q.start]), None)
+    changed = re.match(r"(?:同比|环比)?(?:增长|增速|增幅|下降)", label)  # borrows its measure
+    if ref and not changed and not label.startswith(ref):  # 该公司…营收85亿元: a company's
+        return f"{ref}{label.removeprefix(ref[1:])}"
     head = re.sub(r"^(?:截至|到|至|在)?[\d年月底末初前后以来]*[，,]?", "", head)
     scope = next((w for w in r.scopes if head.startswith(w)), None)
     if scope and not re.match(scope + r"(?:第|前|排名)", head):
@@ -393,13 +426,18 @@ def en_form(what: str, core_en: Any) -> str | None:
 
 
 def _firm_name(what: str) -> str:
-    """The company name a label starts with (山东泰邦生物制品公司|产值…), "" if none."""
+    """The company name a label starts with (山东泰邦生物制品公司|产值…, 该公司|营收), ""
+    if none."""
+    ref = next((w for w in label_rules().company_refs if what.startswith(w)), "")
+    if ref and len(what) > len(ref):
+        return ref
     firm = re.match(r"[\u4e00-\u9fff]{2,14}?(?<!上市)(?:公司|集团)", what)
     return firm.group() if firm and len(what) > firm.end() else ""
 
 
 def _with_owner(what: str, text: str, r: LabelRules) -> str:
-    """A label that starts with a company's name (…公司产值约占全国…) is that company's."""
+    """A label that starts with a company's name (…公司产值约占全国…) or 该公司 is that
+    company's."""
     return f"{r.en['company']} {text}" if _firm_name(what) else text
 
 
