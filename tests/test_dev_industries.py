@@ -172,3 +172,20 @@ def test_no_sentence_in_two_cells(built: tuple[str, Brief]) -> None:
     twice = {s: w for s, w in where.items() if len(w) > 1}
     assert not twice, twice
     assert not [c.zh for c in cells if is_opinion(c.zh)]  # a view is never a cell
+
+
+def test_cells_cite_only_articles_about_their_city(built: tuple[str, Brief]) -> None:
+    """A city's cell quotes only articles about that city (gold ``cities`` where known)."""
+    _, brief = built
+    gold = _gold()
+    cities_of = {
+        d.id: gold[d.path]["cities"] if d.path in gold else list(d.cities) for d in brief.corpus.documents
+    }
+    wrong = [
+        (c.city, c.dimension, cite)
+        for c in brief.comparison.cells
+        if c.status == "verified"
+        for cite in c.cites
+        if c.city not in cities_of[cite.split(":")[0]]
+    ]
+    assert not wrong, wrong
