@@ -98,3 +98,29 @@ def test_a_build_walks_the_corpus_a_fixed_number_of_times(tmp_path: Path, monkey
     assert small["documents"] > 8  # the counting saw the build's walks at all
     # the excerpt index is built a fixed number of times, not once or twice per article
     assert large["excerpt_index"] == small["excerpt_index"] < 8, (small, large)
+
+
+def test_worker_processes_give_the_same_summaries_and_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Big builds summarise and convert pages in worker processes; what they return must be
+    what this process computes (here forced on for a small corpus)."""
+    from briefgen.corpus.ingest import ingest
+    from briefgen.engines import extractive
+    from briefgen.evidence.glossary import load_glossary
+    from briefgen.output import pages
+
+    for i in range(4):
+        (tmp_path / f"a{i}.txt").write_text(_article(i), encoding="utf-8")
+    docs = ingest(tmp_path, workers=1).documents
+    glossary = load_glossary([])
+    here = extractive.summarize_documents(docs, glossary, workers=1)
+    monkeypatch.setattr(extractive, "PARALLEL_FROM", 1)
+    assert extractive.summarize_documents(docs, glossary, workers=2) == here
+    assert [a.doc_id for a in here] == [d.id for d in docs] and any(a.facts for a in here)
+
+    md = "# 标题\n\n| a | b |\n|---|---|\n| 1 | [x](articles/a.md#p1) |\n"
+    monkeypatch.setattr(pages, "PARALLEL_FROM", 1)
+    with pages.Converter(1, workers=2) as conv:
+        assert conv.parallel
+        got = conv.submit(pages.markdown_to_html, md, "body{}", "both", toc=True)()
+    assert got == pages.markdown_to_html(md, "body{}", "both", toc=True)
+    assert 'href="articles/a.html#p1"' in got

@@ -99,9 +99,9 @@ class ExtractiveEngine:
         self.dims = dims
 
     def summarize(self, corpus: Corpus) -> tuple[list[ArticleSummary], EngineRun]:
-        from briefgen.engines.extractive import summarize_document
+        from briefgen.engines.extractive import summarize_documents
 
-        articles = [summarize_document(doc, self.glossary, dims=self.dims) for doc in corpus.documents]
+        articles = summarize_documents(corpus.documents, self.glossary, dims=self.dims)
         return articles, EngineRun(articles, Comparison([], [], []), [], Usage())
 
     def run(self, corpus: Corpus, bar: Stages) -> EngineRun:
