@@ -136,6 +136,13 @@ def test_a_share_or_a_change_with_no_measure_of_its_own_takes_the_one_before() -
     assert got["12家"].what_en == "increase in enterprises meeting the output value bar"
 
 
+def test_higher_than_the_average_is_compared_with_its_measure() -> None:
+    got = _facts("全市新材料企业研发投入强度达到3.2%，高于全市平均水平0.8个百分点。")
+    f = got["0.8个百分点"]
+    assert f.what == "新材料企业研发投入强度高于全市平均水平"
+    assert f.what_en.startswith("R&D intensity (higher than the city average")
+
+
 def test_a_lower_price_is_compared_with_its_measure() -> None:
     got = _facts("当地数据中心平均电价约0.35元/千瓦时，较东部地区低约三成。")
     f = got["三成"]

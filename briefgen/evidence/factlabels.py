@@ -178,9 +178,24 @@ def label_of(sentence: str, masked: str, span: tuple[int, int], q: Quantity,
     if tail in label_rules().milestones:  # 首次跨上千亿级|台阶: the measure is named before
         label = ""
     label = reshape(tidy(_strip(label, lex, ())), sentence, masked, span, q)
+    if is_change(q) and re.fullmatch(r"较.{1,8}(?:低|高|少|多)|(?:高于|低于).{2,8}", label):
+        label = _compared_measure(masked, q, others, lex, cities) + label  # …强度3.2%，高于…
     if not label and counted:  # 建成6-8个|集聚相关产业链的上下游: the source's own description
         label = tidy(_strip(re.split(r"[，,；;。]", after)[0][:_MAX], lex, ()))
     return label
+
+
+def _compared_measure(masked: str, q: Quantity, others: list[Quantity], lex: FactLexicon,
+                      cities: Iterable[str]) -> str:  # fmt: skip
+    """The measure a comparison after a figure is about: the words before the figure just
+    before it in the sentence (研发投入强度达到3.2%，高于… -> 研发投入强度), "" if none."""
+    prev = [o for o in others if o.end <= q.start]
+    if not prev:
+        return ""
+    p = prev[-1]
+    start = max((m.end() for m in re.finditer(r"[，,；;。：:]", masked[: p.start])), default=0)
+    head, _ = _head_phrase(masked[start : p.start], lex, cities)
+    return tidy(head)
 
 
 def what_en(what: str, dim: str, glossary: Glossary, lex: FactLexicon) -> str:
@@ -242,7 +257,7 @@ def borrow_label(
         if not any(w in what for w in lex.growth):
             return what
         return last.what + what if last.what not in what else what
-    if is_change(q) and re.fullmatch(r"较.{1,8}(?:低|高|少|多)", what):
+    if is_change(q) and re.fullmatch(r"较.{1,8}(?:低|高|少|多)|(?:高于|低于).{2,8}", what):
         return last.what + what  # "平均电价约0.3元，较东部地区低约四成"
     if (is_change(q) or q.unit == "ratio") and re.match(r"占(?!地)", what):
         return last.what + what  # "保有量突破50万辆，占汽车总量的18%": whose share

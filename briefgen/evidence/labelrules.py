@@ -404,17 +404,20 @@ def en_form(what: str, core_en: Any) -> str | None:
             return f"{core_en(what[len(key) :])} {en['per'].get(key, 'per ' + core_en(firm))}"
     if (firm := _firm_name(what)) and not re.search(r"占(?!地)", what):
         return f"{en['company']} {core_en(what[len(firm) :]) or 'figure'}"
-    if (cmp := re.search(r"较(.{1,8})(低|高|少|多)$", what)) is not None:
-        side = en["lower"] if cmp.group(2) in ("低", "少") else en["higher"]
+    cmp = re.search(r"较(?P<base>.{1,8})(?P<word>低|高|少|多)$", what) or re.search(
+        r"(?P<word>高|低)于(?P<base>.{2,8})$", what
+    )
+    if cmp is not None:  # 较东部地区低 / 高于全市平均水平
+        word, base = cmp.group("word"), cmp.group("base")
+        side = en["lower"] if word in ("低", "少") else en["higher"]
         head, mods = _split(core_en(what[: cmp.start()]))
-        extra = ", ".join(
-            x for x in (f"{side} {core_en(cmp.group(1)) or cmp.group(1)}", mods.strip("()")) if x
-        )
+        extra = ", ".join(x for x in (f"{side} {core_en(base) or base}", mods.strip("()")) if x)
         return f"{head} ({extra})".strip()
     if re.search(r"占(?!地)", what):
         firm = _firm_name(what)
         bare = what[len(firm) :] if firm else what
-        head, mods = _split(core_en(bare.replace("占全国", "").replace("占", "")))
+        bare = re.sub(r"占全国|占|的?(?:比重|占比)$", "", bare)  # the share word is said once
+        head, mods = _split(core_en(bare))
         word = en["national_share"] if "占全国" in what else en["share"]
         rest = ", ".join(x for x in (head, mods.strip("()")) if x)
         return owner_en(what, f"{word} ({rest})" if rest else word)
