@@ -71,7 +71,7 @@ BatchTokensOpt = Annotated[
     ),
 ]
 BatchArticlesOpt = Annotated[
-    int | None, typer.Option("--batch-articles", min=1, help="At most N articles per call \\[default: as few as keep all calls in one round of --concurrency, at most 6].")
+    int | None, typer.Option("--batch-articles", min=1, help="At most N articles per call \\[default: one per call; very short articles two to a call].")
 ]
 EngineOpt = Annotated[
     str | None,

@@ -82,7 +82,7 @@ def test_help_keeps_default_texts() -> None:
     # rich reads "[...]" as markup: an unescaped "[default: 12000]" vanished from --help
     result = runner.invoke(app, ["build", "--help"], env={"COLUMNS": "250"}, terminal_width=250)
     assert result.exit_code == 0
-    for text in ("[default: 12000]", "[default: as few as keep all calls", "[default: 4]", "[default: model if one is configured"):
+    for text in ("[default: 12000]", "[default: one per call; very short articles two", "[default: 4]", "[default: model if one is configured"):
         assert text in result.stdout, text
 
 
