@@ -34,6 +34,14 @@ def test_the_data_maps_the_zone_and_its_short_form() -> None:
     assert zone_short_forms()["深汕特别合作区"] == "合作区"
 
 
+def test_every_zone_has_a_city_of_the_gazetteer_and_an_english_name() -> None:
+    from briefgen.corpus.cities import load_cities, zone_names_en
+    from briefgen.corpus.vocab import zones
+
+    assert {c for c in zones().values() if c not in load_cities()} == set()
+    assert {z for z in zones() if not zone_names_en().get(z)} == set()
+
+
 def test_a_zones_figure_is_its_citys_and_says_which_zone() -> None:
     doc = _doc(PARAS, ["深圳", "汕尾"])
     index = {e.id: e for e in doc.excerpts}
@@ -67,6 +75,7 @@ def test_the_citys_cell_shows_the_zones_figure_with_the_zones_name(tmp_path: Pat
     with_figure = [c for c in shenzhen if "85亿元" in c.zh or "36家" in c.zh]
     assert with_figure, [c.zh for c in shenzhen]
     assert all("深汕特别合作区" in c.zh for c in with_figure)
+    assert all("Shenzhen-Shanwei Special Cooperation Zone (Shenzhen)" in c.en for c in with_figure)
     # nor does Shanwei's column quote the sentence of the zone's figures
     shanwei = [c.zh for c in brief.comparison.cells if c.city == "汕尾"]
     assert not any("85亿元" in z or "36家" in z for z in shanwei), shanwei

@@ -54,6 +54,13 @@ def zone_short_forms() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def zone_names_en() -> dict[str, str]:
+    """Zone -> its English name (深汕特别合作区 -> Shenzhen-Shanwei Special Cooperation Zone),
+    from the optional fourth column of ``zones.tsv``."""
+    return {r[0]: r[3] for r in rows("zones.tsv") if len(r) > 3 and r[3]}
+
+
+@lru_cache(maxsize=1)
 def _city_regex() -> re.Pattern[str]:
     names = sorted(list(load_cities()) + list(zones()), key=len, reverse=True)
     return re.compile("|".join(re.escape(n) for n in names))

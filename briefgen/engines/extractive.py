@@ -27,6 +27,7 @@ from briefgen.core.types import (
     Excerpt,
     Fact,
 )
+from briefgen.corpus.cities import zone_names_en
 from briefgen.corpus.metadata import zh_date
 from briefgen.engines.owner import fact_city, fact_owner, place_at
 from briefgen.engines.schemas import FactOut
@@ -350,9 +351,10 @@ def _zone_named(fact: Fact, city: str, docs: list[Document], known: Sequence[str
     owner = fact_owner(fact, doc.cities, known, index) if doc is not None else None
     if owner is None or owner.city != city or owner.zone is None or owner.zone in fact.what:
         return "", ""
-    named = [en for zh, en in glossary.terms_in(owner.zone) if zh == owner.zone]
-    zone_en = named[0] if named else f"{glossary.city_en(city)}'s {owner.zone}"
-    return f"{owner.zone}：", f"{zone_en}: "
+    named = zone_names_en().get(owner.zone) or next(
+        (en for zh, en in glossary.terms_in(owner.zone) if zh == owner.zone), owner.zone
+    )
+    return f"{owner.zone}：", f"{named} ({glossary.city_en(city)}): "
 
 
 def _cell(city: str, dim: Dimension, docs: list[Document], cfacts: list[Fact], glossary: Glossary,
