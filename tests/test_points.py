@@ -207,3 +207,29 @@ def test_large_folder_sends_the_executive_summary_with_the_first_article_calls(t
     assert sorted(purposes) == ["exec-summary", "summary:cd-health", "summary:fs", "summary:zs-biomed"]
     assert waited == [True, True, True]
     assert run.summary and run.summary[0].cites and run.model_failures == []
+
+
+# ------------------------------------------------- a replayed, authored answer
+
+ZP = make_doc("zs-points", "中山市健康医药产业再上台阶", "中山", "2024-06-01", [
+    "2023年，中山市健康医药产业产值达520亿元，规上企业150家。",
+    "到2026年，中山力争健康医药产业产值突破800亿元。",
+    "中山设立规模30亿元的健康医药产业基金，支持企业创新。",
+    "翠亨新区生物医药园规划面积12平方公里。",
+])  # fmt: skip
+
+
+def test_replayed_answer_of_the_current_shape_is_checked_item_by_item(tmp_path: Path) -> None:
+    from test_summarize import replay_client
+
+    (summary,) = summarize(Corpus([ZP], []), replay_client(tmp_path), load_prompts(), load_glossary(), DIMS,
+                           batch_articles=1)  # fmt: skip
+    assert summary.error is None and len(summary.claims) == 3
+    status = {f.dimension: f.status for f in summary.findings}
+    assert status == {"scale": "verified", "enterprises": "verified", "target": "verified",
+                      "finance": "verified", "parks": "rejected"}  # fmt: skip
+    wrong = [c for c in summary.rejected if "15平方公里" in c.zh]
+    assert len(wrong) == 1 and any("15平方公里" in r for r in wrong[0].reasons)
+    listed = _listed(ZP)
+    assert summary.facts == [listed["f1"], listed["f2"], listed["f3"]]
+    assert [c.reasons for c in summary.rejected if "f40" in c.zh] == [["f40 is not one of the figures listed for this article"]]
