@@ -1,9 +1,11 @@
-"""Checking a model's summary answers: every claim, fact and finding through ``verify``.
+"""Checking a model's summary answers: every point, picked figure and finding.
 
 Why a module of its own: this is the wall between what a model says and what
 the brief shows.  Nothing here builds prompts or decides batches; it takes an
 answer and the excerpts the call showed, and returns a summary in which every
-item is verified or listed as rejected with its reasons.
+item is verified or listed as rejected with its reasons.  A point is verified
+as a claim (``verify``), then as a finding of each cell it names (its city's
+excerpts only); a picked figure ID must be one the prompt listed.
 """
 
 from __future__ import annotations
@@ -240,7 +242,7 @@ class _Echo:
         return echoes(f"{zh}\n{en}", self.injected, self.legit)
 
 
-def _picked_fact(summary: ArticleSummary, raw: str, listed: dict[str, Fact], keys: dict[str, str] | None,
+def _picked_fact(summary: ArticleSummary, raw: str, listed: dict[str, Fact],
                  seen: set[tuple[str, str, tuple[str, ...]]]) -> None:  # fmt: skip
     """A fact the model picked by ID: the code's fact when the ID was listed for this
     article, else a rejected item saying so (never silently dropped)."""
@@ -274,7 +276,7 @@ def _check_facts(
     seen: set[tuple[str, str, tuple[str, ...]]] = set()
     for fo in answer.facts:
         if isinstance(fo, str):
-            _picked_fact(summary, fo, listed, keys, seen)
+            _picked_fact(summary, fo, listed, seen)
             continue
         fo = fo.model_copy(update={"cites": full_cites(fo.cites, doc, keys)})
         check = verify_fact(fo, context, known_ids, extra_years=_own_years(doc))
