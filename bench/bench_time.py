@@ -222,6 +222,9 @@ def measure_realistic(
           "prompt_tokens": st["prompt_tokens"], "completion_tokens": st["completion_tokens"],
           "cost": round(cost(st["prompt_tokens"], st["completion_tokens"]), 6),
           "max_in_flight": st["max_in_flight"], "steps": step_calls(st["records"]),
+          # where the wall time went: before the first call, calls, after the last answer
+          "first_call_after_seconds": round(st.get("first_start", run.started) - run.started, 2),
+          "model_span_seconds": round(st.get("last_end", 0.0) - st.get("first_start", 0.0), 2),
           "rerun_calls": again.calls, "rerun_exit_code": again.returncode,
           "rerun_wall_seconds": round(again.wall, 2)}
     mr["cost"] = round(cost(mr["prompt_tokens"], mr["completion_tokens"]), 6)
