@@ -38,6 +38,13 @@ def test_a_cap_per_project_says_cap_and_per_project() -> None:
     assert "cap per project" in f.what_en
 
 
+def test_a_cap_per_any_counted_thing_says_per_what() -> None:
+    f = _facts("对新开通航线，每条新开航线最高补贴150万元。")["150万元"]
+    assert f.what == "每条新开航线补贴上限" and f.what_en == "subsidy cap per route"
+    f = _facts("单个企业每年最高补贴1000万元。")["1000万元"]
+    assert f.what_en == "subsidy cap per enterprise per year"
+
+
 def test_each_cap_of_a_list_names_its_item() -> None:
     got = _facts("对临床试验按Ⅰ、Ⅱ、Ⅲ期分别给予最高200万元、500万元、900万元的资助。")
     labels = [got[k].what for k in ("200万元", "500万元", "900万元")]

@@ -37,6 +37,7 @@ class LabelRules:
     cap_suffix: str
     cap_nouns: tuple[str, ...]
     per: tuple[str, ...]
+    per_words: tuple[str, ...]
     firm_nouns: tuple[str, ...]
     firm_prefix: str
     name_endings: tuple[str, ...]
@@ -75,6 +76,7 @@ def label_rules() -> LabelRules:
         cap_suffix=cap["suffix"],
         cap_nouns=_longest(cap["nouns"]),
         per=_longest(cap["per"]),
+        per_words=_longest(cap["per_words"]),
         firm_nouns=_longest(firm["nouns"]),
         firm_prefix=firm["prefix"],
         name_endings=_longest(firm["name_endings"]),
@@ -189,7 +191,7 @@ def _cap(label: str, sentence: str, masked: str, clause: tuple[int, int], q: Qua
     if noun is None:  # 对…项目给予设备投资补助，单个项目最高3000万元
         before = masked[: clause[0]]
         noun = next((n for n in r.cap_nouns if n in before), "")
-    per = "".join(p for p in r.per if p in head)
+    per = "".join(per_phrases(head, r))
     recipient = "" if per or slot else _recipient(head[:at], r)
     core = tidy(f"{slot}{recipient}{noun}", r) if (slot or recipient) else noun
     return f"{per}{core}{r.cap_suffix}"
@@ -225,6 +227,32 @@ def _listed_cap(sentence: str, q: Quantity) -> bool:
     """分别给予最高300万元、800万元、1500万元: 最高 covers each figure of the list."""
     fig = next((f for f in read_figures(sentence) if f.q.start == q.start), None)
     return fig is not None and fig.qualifier == "at most"
+
+
+def per_phrases(text: str, r: LabelRules, leading: bool = False) -> list[str]:
+    """单个项目, 每条航线, 每年: what a cap is per, in order (``leading``: only those the
+    text starts with, one after another)."""
+    words = "|".join(map(re.escape, r.per_words))
+    stops = "|".join(map(re.escape, (*r.cap_nouns, "最高", "给予", "可", "每", "上限")))
+    pattern = re.compile(rf"(?:{words})[\u4e00-\u9fff]{{1,4}}?(?={stops}|$)|每年")
+    if not leading:
+        return [m.group() for m in pattern.finditer(text)]
+    out, i = [], 0
+    while (m := pattern.match(text, i)) is not None and m.end() > i:
+        out.append(m.group())
+        i = m.end()
+    return out
+
+
+def _per_en(phrase: str, core_en: Any) -> str:
+    """每条航线 -> "per route": the counted noun's English, made singular."""
+    noun = core_en(phrase[2:]) or ""
+    first, _, rest = noun.partition(" (")
+    if first.endswith("ies"):
+        first = first[:-3] + "y"
+    elif first.endswith("s") and not first.endswith("ss"):
+        first = first[:-1]
+    return f"per {first}" if first else ""
 
 
 def _recipient(words: str, r: LabelRules) -> str:
@@ -385,11 +413,10 @@ def en_form(what: str, core_en: Any) -> str | None:
     en = r.en
     if what.endswith(r.cap_suffix) and len(what) > len(r.cap_suffix):
         core = what[: -len(r.cap_suffix)]
-        pers = [p for p in r.per if core.startswith(p) or p in core[:6]]
-        for p in pers:
-            core = core.replace(p, "", 1)
+        pers = per_phrases(core, r, leading=True)
+        core = core[sum(map(len, pers)) :]
         head, mods = _split(core_en(core) if core else "")
-        per = " ".join(en["per"].get(p, "") for p in pers).strip()
+        per = " ".join(en["per"].get(p) or _per_en(p, core_en) for p in pers).strip()
         body = f"{head} {en['cap']}".strip() if head else en["cap"]
         return " ".join(x for x in (body, per, mods) if x)
     nouns = "|".join(map(re.escape, r.firm_nouns))
