@@ -112,6 +112,11 @@ def test_a_verb_after_the_figure_leaves_its_noun() -> None:
     assert f.what == "专项资金" and f.what_en == "special fund"
 
 
+def test_a_parks_firms_keep_the_park() -> None:
+    f = _facts("目前，园区已集聚生物医药企业2300余家。")["2300家"]
+    assert f.what == "园区生物医药企业" and "park" in f.what_en
+
+
 def test_firms_counted_in_a_chain_are_the_chains() -> None:
     f = _facts("全市生物医药产业链现有近90家企业，其中规上企业40家。")["90家"]
     assert f.what == "生物医药产业链企业"
@@ -172,7 +177,7 @@ def test_a_count_out_of_a_demonstrative_group_says_what_they_do() -> None:
 
 def test_words_are_not_cut_inside() -> None:
     got = _facts("新区已集聚集成电路设计企业80余家，从业人员超过2万人。")
-    assert got["80家"].what == "集成电路设计企业"  # not 成电路…: 聚集 is no verb across 集聚|集成
+    assert got["80家"].what == "新区集成电路设计企业"  # not 成电路…: 聚集 is no verb across 集聚|集成
     assert got["2万人"].what == "从业人员" and got["2万人"].what_en == "employees"
     f = _facts("到2026年，打造5个工业互联网行业应用示范。")["5个"]
     assert f.what == "工业互联网行业应用示范"  # no known noun: kept whole, not cut at 10

@@ -90,6 +90,8 @@ def _head_phrase(text: str, lex: FactLexicon, cities: Iterable[str]) -> tuple[st
         return text, False
     if len(right) <= 4 and 0 < len(left) <= 10:  # 医药健康产业集群 | 实现 | 产值
         return left + right, False
+    if 0 < len(left) <= 10 and left.endswith(label_rules().holders):
+        return left + right, False  # 园区 | 已集聚 | 生物医药企业: the park's firms
     return right, False
 
 
