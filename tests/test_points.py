@@ -73,6 +73,18 @@ def test_figures_listed_are_from_the_excerpts_shown_and_at_most_twelve() -> None
     assert fact_candidates(doc, shown, load_glossary(), DIMS) == found  # the reader finds the same IDs
 
 
+def test_headline_figures_are_listed_first_and_a_bar_for_firms_is_not() -> None:
+    doc = make_doc("rank", "佛山生物医药", "佛山", "2024-01-01", [
+        "全市新增博士后工作站5个，引进人才团队8个。",
+        "到2025年，培育销售收入超百亿元的龙头企业。",
+        "2023年，全市生物医药产业产值达300亿元。",
+    ])  # fmt: skip
+    found = fact_candidates(doc, doc.excerpts, load_glossary(), DIMS)
+    assert found[0].value == "300"  # the city's output, though stated last
+    # a revenue figure in money, yet a bar some firms must reach: after the plain counts
+    assert len(found) >= 3 and "销售收入" in found[-1].what and "销售收入" not in "".join(f.what for f in found[:-1])
+
+
 # ------------------------------------------------------------------ points
 
 

@@ -19,6 +19,7 @@ from functools import lru_cache
 from briefgen.core.paths import DATA_DIR
 from briefgen.core.types import ArticleSummary, Claim, Comparison, Dimension, Excerpt, Fact
 from briefgen.engines.extractive import checked, executive_summary
+from briefgen.engines.factyears import kind_of, year_words
 from briefgen.engines.owner import fact_city
 from briefgen.evidence.facts import figure_as_written, quantity_of
 from briefgen.evidence.glossary import Glossary
@@ -62,7 +63,7 @@ def _comparable_year(fact: Fact) -> int | None:
     return fact.year if fact.year_source in _STATED else None
 
 
-def _qualifies_a_noun(fact: Fact) -> bool:
+def qualifies_a_noun(fact: Fact) -> bool:
     """培育销售收入超百亿元的龙头企业: the figure is a bar some firms must reach (it is
     followed by 的 and a noun), not the city's own output or target: never a headline."""
     q = quantity_of(fact)
@@ -74,7 +75,7 @@ def _city_facts(articles: Sequence[ArticleSummary], comparison: Comparison,
     out: dict[str, list[Fact]] = {c: [] for c in comparison.cities}
     for art in articles:
         for f in art.facts:
-            if not f.what or not f.cites or _qualifies_a_noun(f):
+            if not f.what or not f.cites or qualifies_a_noun(f):
                 continue
             owner = fact_city(f, art.cities, comparison.cities, excerpts)
             if owner in out and art.doc_id and owner in art.cities + comparison.cities:
@@ -89,8 +90,9 @@ def _value(fact: Fact) -> float:
 
 def _side_by_side(dim: Dimension, by_city: dict[str, list[Fact]], glossary: Glossary,
                   excerpts: dict[str, Excerpt], covered: set[str]) -> list[Claim]:  # fmt: skip
-    """One line per measure, year and unit stated by two or more cities."""
-    groups: dict[tuple[str, int, str, bool], dict[str, Fact]] = {}
+    """One line per measure, year, unit and kind stated by two or more cities: a forecast
+    is set beside forecasts only, never beside a figure reached nor a target."""
+    groups: dict[tuple[str, int, str, str], dict[str, Fact]] = {}
     names: dict[str, tuple[str, str]] = {}
     for city, facts in by_city.items():
         for f in facts:
@@ -100,17 +102,17 @@ def _side_by_side(dim: Dimension, by_city: dict[str, list[Fact]], glossary: Glos
                 continue
             key, zh, en = measure_of(f)
             names[key] = (zh, en)
-            slot = groups.setdefault((key, year, _unit_kind(f), f.is_target), {})
+            kind = "target" if f.is_target else kind_of(f)
+            slot = groups.setdefault((key, year, _unit_kind(f), kind), {})
             if city not in slot or _value(f) > _value(slot[city]):  # a city's largest, e.g. the whole city
                 slot[city] = f
     shared = [(k, v) for k, v in groups.items() if len(v) >= 2]
     shared.sort(key=lambda kv: (-len(kv[1]), -kv[0][1]))
     claims = []
-    for (key, year, _, target), per_city in shared[:_PER_DIMENSION]:
+    for (key, year, _, kind), per_city in shared[:_PER_DIMENSION]:
         zh_name, en_name = names[key]
         facts = list(per_city.values())
-        when_zh = f"{year}年目标" if target else f"{year}年"
-        when_en = f"target {year}" if target else str(year)
+        when_zh, when_en = year_words(kind, year, None, "note")
         # each city's own label stays beside its figure: the reader sees what each one counts
         zh = f"{dim.zh} · {zh_name}（{when_zh}）：" + "；".join(
             f"{c} {f.what} {figure_as_written(f)}" for c, f in per_city.items()
@@ -120,7 +122,7 @@ def _side_by_side(dim: Dimension, by_city: dict[str, list[Fact]], glossary: Glos
         )
         cites = list(dict.fromkeys(c for f in facts for c in f.cites))
         claims.append(checked(zh, en, cites, excerpts, facts=facts))
-        if not target:  # a city in a targets line still gets its current headline figure
+        if kind == "achieved":  # a city in a targets or forecasts line still gets its current headline figure
             covered.update(per_city)
     return claims
 
@@ -204,13 +206,13 @@ def executive_digest(
         for dim in comparison.dimensions:
             claims += _side_by_side(dim, by_city, glossary, excerpts, covered)
     # a city no side-by-side line names still gets its headline figure (one line)
-    for c in executive_summary(list(articles), comparison, glossary, per_city=1, excerpts=excerpts):
-        # (its headline target is in the targets lines below)
-        if "（目标" not in c.zh and not any(c.zh.startswith(f"{city}：") for city in covered):
+    # (its headline target is in the targets lines below)
+    for c in executive_summary(list(articles), comparison, glossary, per_city=1, excerpts=excerpts, targets=False):
+        if not any(c.zh.startswith(f"{city}：") for city in covered):
             claims.append(c)
     claims += _targets(by_city, glossary, excerpts)
     claims += _policy_titles(comparison, glossary, excerpts)
     return claims
 
 
-__all__ = ["executive_digest", "measure_of"]
+__all__ = ["executive_digest", "measure_of", "qualifies_a_noun"]

@@ -116,12 +116,15 @@ def fact_candidates(
     Why: the key figures are already extracted (and labelled, dated and placed in a
     dimension) by code, so the model only picks which matter (``f3``) instead of writing
     each one out again in two languages; a pick is the code's fact, checked at extraction.
-    Best: a label naming a measure of a dimension (产值, 企业, 基金), then a target, then a
-    stated year; ties keep document order.  A figure restated with the same label and
-    year is listed once.  Deterministic, so the reader of the answer finds the same IDs.
-    ``facts``: the document's facts when the caller extracted them already.
+    Best: a headline measure (产值, 营收, 产业规模, 投资 ...: ``measures.tsv``) that is no
+    bar some firms must reach (销售收入超百亿元的龙头企业), then money,
+    then a label naming a measure of a dimension (企业, 基金), then a year the text
+    states, then a target; ties keep document order.  A figure restated with the same
+    label and year is listed once.  Deterministic, so the reader of the answer finds the
+    same IDs.  ``facts``: the document's facts when the caller extracted them already.
     """
-    from briefgen.evidence.facts import extract_facts, label_weight
+    from briefgen.engines.digest import measure_of, qualifies_a_noun
+    from briefgen.evidence.facts import extract_facts, label_weight, quantity_of
 
     shown = {e.id for e in chosen}
     if facts is None:
@@ -134,11 +137,17 @@ def fact_candidates(
         if key not in seen:
             seen.add(key)
             unique.append(f)
-    ranked = sorted(
-        enumerate(unique),
-        key=lambda t: (-label_weight(t[1].what, dimensions=list(dims) or None), not t[1].is_target,
-                       t[1].year is None, t[0]),
-    )  # fmt: skip
+
+    def rank(item: tuple[int, Fact]) -> tuple[bool, bool, bool, float, bool, bool, int]:
+        n, f = item
+        q = quantity_of(f)
+        money = q is not None and q.unit in ("CNY", "USD", "EUR", "HKD")
+        weight = label_weight(f.what, dimensions=list(dims) or None)
+        stated = f.year_source in ("explicit", "relative", "context")
+        headline = not measure_of(f)[0].startswith("label:")
+        return (qualifies_a_noun(f), not headline, not money, -weight, not stated, not f.is_target, n)
+
+    ranked = sorted(enumerate(unique), key=rank)
     return [f for _, f in ranked[:limit]]
 
 
