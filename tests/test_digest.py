@@ -58,7 +58,7 @@ def test_targets_with_their_years_and_side_by_side_targets() -> None:
     lines = [c.zh for c in _digest()]
     assert any(z.startswith("苏州设定目标（2027年）") and "突破2000亿元" in z for z in lines)
     assert any(z.startswith("常州设定目标（2027年）") and "突破1500亿元" in z for z in lines)
-    both = next(z for z in lines if z.startswith("目标与期限 · 产值（2027年目标）"))
+    both = next(z for z in lines if z.startswith("目标与期限 · 产值（目标2027年）"))
     assert "苏州" in both and "常州" in both and "无锡" not in both
     assert not any(z.startswith("无锡设定目标") for z in lines)  # no target stated there
 

@@ -169,6 +169,10 @@ class Fact:
     # where the figure starts in ``sentence`` (set by facts.py): tells it apart from the same
     # number written twice in one sentence (近1000家 … 超过1000家)
     at: int | None = None
+    # what kind of figure it is: "target", "forecast", "achieved" or "provision"
+    # (evidence.facts.FACT_KINDS); "" until read from the sentence (engines.factyears.kind_of),
+    # kept so a brief re-read from brief.json, whose facts no longer hold their sentence, keeps it
+    kind: str = ""
 
 
 # ------------------------------------------------------------------- claims

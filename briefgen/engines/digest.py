@@ -107,7 +107,7 @@ def _side_by_side(dim: Dimension, by_city: dict[str, list[Fact]], glossary: Glos
             if city not in slot or _value(f) > _value(slot[city]):  # a city's largest, e.g. the whole city
                 slot[city] = f
     shared = [(k, v) for k, v in groups.items() if len(v) >= 2]
-    shared.sort(key=lambda kv: (-len(kv[1]), -kv[0][1]))
+    shared.sort(key=lambda kv: (kv[0][3] == "forecast", -len(kv[1]), -kv[0][1]))  # forecasts after results
     claims = []
     for (key, year, _, kind), per_city in shared[:_PER_DIMENSION]:
         zh_name, en_name = names[key]

@@ -28,7 +28,7 @@ from briefgen.core.types import (
     Fact,
 )
 from briefgen.corpus.cities import zone_names_en
-from briefgen.corpus.metadata import zh_date
+from briefgen.engines.factyears import kind_of, year_words
 from briefgen.engines.owner import fact_city, fact_owner, place_at
 from briefgen.engines.schemas import FactOut
 from briefgen.engines.verify import normalise_cite, verify_fact
@@ -123,16 +123,14 @@ def _city_reasons(fact: Fact, city: str, excerpts: dict[str, Excerpt],
 
 
 def year_note(fact: Fact) -> tuple[str, str]:
-    """The year beside a figure, (zh, en), decided once for both languages:
-    ("（2022年）", " (2022)"), ("（目标2025年）", " (target 2025)"),
+    """The year beside a figure, (zh, en), decided once for both languages and worded by
+    the figure's kind (``factyears``): ("（2022年）", " (2022)"), ("（目标2025年）",
+    " (target 2025)"), ("（预计2026年）", " (expected 2026)") for a forecast,
     ("（报道于2023年4月18日）", " (reported 2023-04-18)"), or ("", "") when unknown.
     A figure the text dates nowhere was reported on the publication date: "as of" that
     date would restate, say, a 2022 figure as current."""
-    if fact.is_target:
-        return (f"（目标{fact.year}年）", f" (target {fact.year})") if fact.year else ("（目标）", " (target)")
-    if (day := as_of_date(fact)) is not None:
-        return f"（报道于{zh_date(day)}）", f" (reported {day})"
-    return (f"（{fact.year}年）", f" ({fact.year})") if fact.year else ("", "")
+    zh, en = year_words(kind_of(fact), fact.year, as_of_date(fact), "note")
+    return (f"（{zh}）" if zh else "", f" ({en})" if en else "")
 
 
 def _fact_en(fact: Fact) -> str:
@@ -372,7 +370,8 @@ def _cell(city: str, dim: Dimension, docs: list[Document], cfacts: list[Fact], g
     found = _best_sentence(city, dim, docs, used) if dim.id in SENTENCE_FIRST or not pool else None
     if pool and found is None:
         chosen = _distinct(sorted(pool, key=lambda f: _fact_rank(f, dim), reverse=True))[:_PER_CELL]
-        chosen.sort(key=lambda f: -(f.year or 0))  # a cell reads newest first, each with its year
+        # a cell reads newest first, each with its year; what is expected after what was reached
+        chosen.sort(key=lambda f: (kind_of(f) == "forecast", -(f.year or 0)))
         zones = [_zone_named(f, city, docs, known, index, glossary) for f in chosen]
         head = zones[0] if len(set(zones)) == 1 else ("", "")  # one zone for all: named once
         zones = [("", "") if head[0] else z for z in zones]
@@ -453,11 +452,15 @@ def executive_summary(
     *,
     per_city: int = 2,
     excerpts: dict[str, Excerpt] | None = None,
+    targets: bool = True,
 ) -> list[Claim]:
     """A few cited claims from the strongest figures of each city: the largest
-    current money figure (industry scale first) and the headline target.  With
-    ``excerpts`` (the corpus' excerpt index) each claim is checked like every other
-    extractive item (``checked``: its figure verified against its cited excerpt)."""
+    current money figure (industry scale first) and, unless ``targets`` is False, the
+    headline target.  The current figure is one the text says was reached, never a
+    policy's own term (a subsidy cap); a forecast only when the city states no result,
+    and then labelled as expected.  With ``excerpts`` (the corpus' excerpt index) each
+    claim is checked like every other extractive item (``checked``: its figure verified
+    against its cited excerpt)."""
     claims: list[Claim] = []
     dims = {d.id: d for d in comparison.dimensions}
     for city in comparison.cities:
@@ -468,10 +471,12 @@ def executive_summary(
             for f in a.facts
             if f.what and _belongs(f, city, a.cities, comparison.cities, excerpts)
         ]
-        current = [f for f in cfacts if not f.is_target]
-        targets = [f for f in cfacts if f.is_target]
+        current = [f for f in cfacts if kind_of(f) == "achieved"] or [
+            f for f in cfacts if kind_of(f) == "forecast"
+        ]
+        goals = [f for f in cfacts if f.is_target] if targets else []
         picks: list[Fact] = []
-        for pool in (current, targets):
+        for pool in (current, goals):
             if pool:
                 dim = dims.get("scale") or Dimension("scale", "", "", ())
                 picks.append(

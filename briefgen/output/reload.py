@@ -92,6 +92,9 @@ def _fact(item: dict[str, Any]) -> Fact:
         "cites": list(item.get("cites", [])), "value_en": item.get("value_en", ""),
         "is_target": bool(item.get("is_target")),
         "year_source": "date" if item.get("as_of") else "", "as_of": item.get("as_of"),
+        # the sentence it was read from is not in brief.json: the kind is kept as written
+        # (a brief from before kinds: a target or a figure reached, as it was shown then)
+        "kind": item.get("kind") or ("target" if item.get("is_target") else "achieved"),
     }
     if "review" in item:
         return ReviewedFact(**fields, key=item.get("key", ""), review=item["review"])

@@ -22,7 +22,7 @@ from briefgen.core.errors import ConfigError
 from briefgen.core.paths import TEMPLATES_DIR
 from briefgen.core.statuses import NOT_FOUND_EN, NOT_FOUND_ZH
 from briefgen.core.types import ArticleSummary, Cell, Claim, Corpus, Document, Excerpt, Fact
-from briefgen.corpus.metadata import zh_date
+from briefgen.engines.factyears import kind_of, year_words
 from briefgen.engines.owner import fact_city
 from briefgen.evidence.facts import as_of_date, figure_as_written, is_opinion
 from briefgen.output.backrefs import anchor_id, cited_by
@@ -118,20 +118,19 @@ def fact_as_of(f: Fact) -> str | None:
 
 @jinja2.pass_context
 def year_label(ctx: jinja2.runtime.Context, f: Any, lang: str | None = None) -> str:
-    """The year column of a key-facts row: ``2022`` when stated in the text, ``目标2025`` /
-    ``target 2025`` for a target, ``报道于2024年5月17日`` / ``reported 2024-05-17`` when the
-    text dates the figure nowhere (the publication date says when it was reported, not
-    that the figure is current: "as of" would restate a 2022 figure as 2024's), ``—`` unknown.
+    """The year column of a key-facts row, worded by the figure's kind
+    (``engines.factyears``): ``2022`` when stated in the text, ``目标2025`` / ``target 2025``
+    for a target, ``预计2026年`` / ``expected 2026`` for a forecast, ``报道于2024年5月17日`` /
+    ``reported 2024-05-17`` when the text dates the figure nowhere (the publication date
+    says when it was reported, not that the figure is current: "as of" would restate a
+    2022 figure as 2024's), ``—`` unknown.
 
     ``f`` is a fact as the templates receive it; ``lang`` defaults to the run's language.
     """
     t = _translator(lang or ctx.get("lang") or "both")
-    year, as_of = f.get("year"), f.get("as_of")
-    if f.get("is_target"):
-        return t(f"目标{year}", f"target {year}") if year else t("目标", "target")
-    if as_of:
-        return t(f"报道于{zh_date(as_of)}", f"reported {as_of}")
-    return str(year or "—")
+    kind = f.get("kind") or ("target" if f.get("is_target") else "achieved")
+    zh, en = year_words(kind, f.get("year"), f.get("as_of"), "column")
+    return zh if zh == en else t(zh, en)
 
 
 def _translator(lang: str) -> Callable[[str, str], str]:
@@ -255,6 +254,7 @@ def _fact_view(f: Fact) -> dict[str, Any]:
         "as_of": fact_as_of(f),
         "dimension": f.dimension,
         "is_target": f.is_target,
+        "kind": kind_of(f),  # target / forecast / achieved / provision: how its year is worded
         "cites": list(f.cites),
     }
 
@@ -356,7 +356,8 @@ def _figures(brief: Brief, city: str, index: dict[str, Excerpt],
                 unlabelled += 1  # on its article page, counted under the table
                 continue
             figures.append(f)
-    figures.sort(key=lambda f: (order.get(f.dimension, len(order)), -(f.year or 0)))
+    # newest first within a dimension, what is expected after what was reached
+    figures.sort(key=lambda f: (order.get(f.dimension, len(order)), kind_of(f) == "forecast", -(f.year or 0)))
     return [_fact_view(f) for f in figures[:limit]], max(0, len(figures) - limit) + unlabelled
 
 

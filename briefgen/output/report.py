@@ -23,6 +23,7 @@ from briefgen.core.types import (
     Usage,
 )
 from briefgen.engines.engine import ModelFailure
+from briefgen.engines.factyears import kind_of
 from briefgen.evidence.facts import as_of_date, figure_as_written, is_opinion
 from briefgen.output.quality import source_quality
 
@@ -123,6 +124,9 @@ def fact_json(fact: Fact) -> dict[str, Any]:
         "year": fact.year,
         "dimension": fact.dimension,
         "is_target": fact.is_target,
+        # target / forecast (预计, 有望: an estimate, neither reached nor a goal) / achieved /
+        # provision (a policy's own term: a subsidy cap, a fund's size; never a target)
+        "kind": kind_of(fact),
         "cites": list(fact.cites),
         # the figure with its qualifier as the source writes it (近1000家), and the
         # article date a year was taken from when the text states none

@@ -63,6 +63,12 @@ class FactJson(_Keyed):
     year: int | None
     dimension: str
     is_target: bool
+    kind: Literal["target", "forecast", "achieved", "provision"] | None = Field(
+        None,
+        description="what kind of figure: a plan's target, a forecast (预计, 有望, 达产后: neither "
+        "reached nor a goal), achieved, or a provision (a policy's own term: subsidy cap, award, "
+        "rate, fund size; never a target); absent in briefs written before it was added",
+    )
     cites: list[str]
     as_written: str
     as_of: str | None
