@@ -162,3 +162,16 @@ def test_render_from_brief_json_keeps_the_kinds(built: Path, tmp_path: Path) -> 
     write_outputs(brief_from_json(data), old, lang="both")
     page = (old / "articles" / "suzhou.md").read_text(encoding="utf-8")
     assert "| 2026 |" in _row(page, "1500亿元") and "| 目标2027 / target 2027 |" in _row(page, "突破2000亿元")
+
+
+def test_word_figures_say_a_forecast_is_expected(built: Path, tmp_path: Path) -> None:
+    import docx
+
+    from briefgen.output.docx import write_docx
+
+    path = write_docx(brief_from_json(_data(built)), tmp_path / "brief.docx")
+    paras = [p.text for p in docx.Document(str(path)).paragraphs]
+    row = next(t for t in paras if t.startswith("集成电路产业产值：1500亿元"))
+    assert "（预计2026年）" in row and "(expected 2026)" in row
+    assert any(t.startswith("集成电路产业产值：800亿元（2023年）") for t in paras)
+    assert any(t.startswith("集成电路产业产值：突破2000亿元（目标2027年）") for t in paras)
