@@ -93,3 +93,19 @@ def test_a_reloaded_figure_gets_the_same_owner() -> None:
     for f in extract_facts(doc):
         bare = replace(f, sentence=figure_as_written(f), at=None)
         assert fact_city(bare, doc.cities, (), index) == fact_city(f, doc.cities, (), index), f.value + f.unit
+
+
+def test_a_joint_word_inside_a_longer_word_does_not_make_a_figure_joint() -> None:
+    # 三方面目标 is "three kinds of target", not 三方 (three parties); 双方向 is "two-way"
+    from briefgen.engines.owner import place_at
+
+    cities = ["江门", "肇庆"]
+    for text in (
+        "江门市提出三方面目标，到2025年产业产值超过500亿元。",
+        "江门市推进双方向物流通道建设，新增仓储面积12万平方米。",
+    ):
+        at = next(i for i, ch in enumerate(text) if ch.isdigit() and text[i : i + 4] != "2025")
+        owner = place_at(text, at, cities)
+        assert owner is not None and owner.city == "江门", text
+    joint = "江门与肇庆双方共同设立规模20亿元的基金。"
+    assert place_at(joint, joint.index("20"), cities) is None

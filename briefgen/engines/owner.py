@@ -94,8 +94,27 @@ def _earlier_text(ex: Excerpt, start: int, excerpts: dict[str, Excerpt]) -> list
 
 
 @lru_cache(maxsize=1)
-def _joint_words() -> tuple[str, ...]:
-    return tuple(lexicon_lines("joint_places.tsv"))
+def _joint_words() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(word, characters that, written right after it, make it part of another word)."""
+    out = []
+    for line in lexicon_lines("joint_places.tsv"):
+        word, _, unless = line.partition("\t")
+        out.append((word.strip(), tuple(unless.split())))
+    return tuple(out)
+
+
+def _last_joint(text: str, at: int) -> int:
+    """Where the last joint word before ``at`` starts (-1: none).  三方面目标 is not 三方:
+    a word followed by one of its exception characters is part of a longer word."""
+    best = -1
+    for word, unless in _joint_words():
+        end = at
+        while (i := text.rfind(word, 0, end)) >= 0:
+            if not unless or not text.startswith(unless, i + len(word)):
+                best = max(best, i)
+                break
+            end = i
+    return best
 
 
 _JOINT = Owner("")  # the sentence gives the figure to several places together
@@ -105,7 +124,7 @@ def _sentence_owner(text: str, at: int, cities: Sequence[str], *, after: bool = 
     """The place named last before ``at`` (or, with ``after``, first after it), or _JOINT
     when a joint word stands after that place (or alone) before ``at``."""
     before = _last_before(text, at, cities)
-    joint = max((text.rfind(w, 0, at) for w in _joint_words()), default=-1)
+    joint = _last_joint(text, at)
     if joint >= 0 and (before is None or joint >= before[0]):
         return _JOINT  # 两地合计…, 深汕两地…: a joint figure, no single city's
     hit = before or (_first_after(text, at, cities) if after else None)
