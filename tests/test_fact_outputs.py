@@ -175,3 +175,21 @@ def test_word_figures_say_a_forecast_is_expected(built: Path, tmp_path: Path) ->
     assert "（预计2026年）" in row and "(expected 2026)" in row
     assert any(t.startswith("集成电路产业产值：800亿元（2023年）") for t in paras)
     assert any(t.startswith("集成电路产业产值：突破2000亿元（目标2027年）") for t in paras)
+
+
+def test_diff_never_sets_a_forecast_beside_a_result() -> None:
+    """briefgen diff: an estimate for 2026 in the old brief and the 2026 result in the new
+    one are not "the same measure and year changed"; two estimates are, and say so."""
+    from briefgen.output.diff import diff_briefs
+
+    def brief(value: str, kind: str) -> dict[str, Any]:
+        fact = {"value": value, "unit": "亿元", "what": "产值", "year": 2026, "is_target": False,
+                "kind": kind, "cites": ["a:p1"], "as_written": f"{value}亿元"}  # fmt: skip
+        return {"articles": [{"id": "a", "cities": ["苏州"], "facts": [fact], "claims": []}]}
+
+    assert diff_briefs(brief("1500", "forecast"), brief("1450", "achieved")).figures_changed == []
+    changed = diff_briefs(brief("1500", "forecast"), brief("1600", "forecast")).figures_changed
+    assert [c.what for c in changed] == ["苏州 · 产值 · expected 2026"]
+    assert [c.what for c in diff_briefs(brief("1400", "achieved"), brief("1450", "achieved")).figures_changed] == [
+        "苏州 · 产值 · 2026"
+    ]

@@ -55,7 +55,11 @@ def _figures(data: dict[str, Any], *, targets: bool) -> dict[FigureKey, list[dic
         for f in art.get("facts", []):
             if not f.get("what") or bool(f.get("is_target")) != targets:
                 continue
-            out.setdefault((city, f["what"], str(f.get("year") or "")), []).append(f)
+            # a forecast (预计) is another measure than the figure reached: never "changed" into it
+            year = str(f.get("year") or "")
+            if f.get("kind") == "forecast":
+                year = f"expected {year}".strip()
+            out.setdefault((city, f["what"], year), []).append(f)
     return out
 
 
