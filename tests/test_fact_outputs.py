@@ -193,3 +193,24 @@ def test_diff_never_sets_a_forecast_beside_a_result() -> None:
     assert [c.what for c in diff_briefs(brief("1400", "achieved"), brief("1450", "achieved")).figures_changed] == [
         "苏州 · 产值 · 2026"
     ]
+
+
+def test_a_model_written_fact_takes_the_kind_of_its_own_sentence() -> None:
+    """A figure a model writes out is checked against its whole excerpt and has no position:
+    a forecast in the paragraph's next sentence does not make the reached figure one."""
+    from briefgen.core.types import Excerpt
+    from briefgen.engines.factyears import kind_of
+    from briefgen.engines.schemas import FactOut
+    from briefgen.engines.verify import verify_fact
+
+    text = "2023年，苏州集成电路产业产值达到800亿元。预计2026年，苏州集成电路产业产值将达到1500亿元。"
+    excerpts = {"a:p1": Excerpt("a:p1", "a", 1, text, text, len(text))}
+
+    def kind(value: str, year: int) -> str:
+        out = FactOut(value=value, unit="亿元", what="产值", what_en="output value", year=year, cites=["a:p1"])
+        check = verify_fact(out, excerpts, set(excerpts))
+        assert check.status == "verified" and check.fact.sentence == text
+        return kind_of(check.fact)
+
+    assert kind("800", 2023) == "achieved"
+    assert kind("1500", 2026) == "forecast"

@@ -12,13 +12,16 @@ figure as written, not its sentence) still says it; the wording is data
 from __future__ import annotations
 
 import tomllib
+from dataclasses import replace
 from functools import lru_cache
 from typing import Literal
 
 from briefgen.core.paths import DATA_DIR
 from briefgen.core.types import Fact
 from briefgen.evidence.facts import FACT_KINDS, fact_kind
+from briefgen.evidence.keysentences import split_sentences
 from briefgen.text.dates import zh_date
+from briefgen.text.numbers import parse_quantity, quantity_in_text
 
 WORDS_FILE = DATA_DIR / "fact_years.toml"
 Form = Literal["column", "note"]
@@ -27,8 +30,21 @@ Form = Literal["column", "note"]
 def kind_of(fact: Fact) -> str:
     """The fact's kind (one of ``FACT_KINDS``), read from its sentence the first time."""
     if fact.kind not in FACT_KINDS:
-        fact.kind = fact_kind(fact)
+        fact.kind = fact_kind(_own_sentence(fact))
     return fact.kind
+
+
+def _own_sentence(fact: Fact) -> Fact:
+    """A fact a model wrote carries its whole excerpt and no position (``at`` unset): its
+    kind is read from the sentence that states its figure, so a forecast (预计…) elsewhere
+    in the paragraph does not make a reached figure one."""
+    if fact.at is not None:
+        return fact
+    q = parse_quantity(f"{fact.value}{fact.unit}")
+    if q is None:
+        return fact
+    own = [s for s, _ in split_sentences(fact.sentence, semicolons=False) if quantity_in_text(q, s)]
+    return replace(fact, sentence=own[0]) if own and own[0] != fact.sentence else fact
 
 
 @lru_cache(maxsize=1)
