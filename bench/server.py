@@ -895,6 +895,10 @@ class BenchServer:
         return start, write
 
     def start(self) -> BenchServer:
+        # Load the tokenizer now: loading it in the first request (0.6 s) made the first
+        # wave of calls late, on top of the latency model.
+        count_tokens("预热 warm-up")
+        token_ids("warm-up")
         self._fake.start()
         self._deadline.start()
         return self
