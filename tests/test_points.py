@@ -85,6 +85,22 @@ def test_headline_figures_are_listed_first_and_a_bar_for_firms_is_not() -> None:
     assert len(found) >= 3 and "销售收入" in found[-1].what and "销售收入" not in "".join(f.what for f in found[:-1])
 
 
+def test_the_figures_listed_say_which_are_targets_and_which_are_estimates(tmp_path: Path) -> None:
+    # an estimate (预计) listed with a bare year would reach the model as a result
+    doc = make_doc("kinds", "江门新能源产业", "江门", "2024-02-01", [
+        "2023年，江门市新能源产业产值达到520亿元。",
+        "预计2026年全市新能源产业产值将突破900亿元。",
+        "到2027年，力争全市新能源产业产值超过1200亿元。",
+    ])  # fmt: skip
+    listed = {f.value: i for i, f in _listed(doc).items()}
+    _, mock = _one(doc, {"title_en": "Jiangmen", "claims": [], "facts": []}, tmp_path)
+    prompt = mock.calls[0].messages[-1]["content"]
+    line = {v: next(x for x in prompt.splitlines() if x.startswith(f"{i} ")) for v, i in listed.items()}
+    assert "预计2026年" in line["900"] and "目标" not in line["900"]
+    assert "目标2027年" in line["1200"]
+    assert "2023年" in line["520"] and "预计" not in line["520"] and "目标" not in line["520"]
+
+
 # ------------------------------------------------------------------ points
 
 

@@ -8,6 +8,7 @@ no tag, no new line of its own) in one place that can be read and audited.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from briefgen.core.types import Dimension, Document, Excerpt, Fact
@@ -103,16 +104,20 @@ def glossary_block(doc: Document, excerpts: Sequence[Excerpt], glossary: Glossar
 def facts_block(candidates: Sequence[Fact]) -> str:
     """One ``f3 462.2亿元 产值 2023年 (p2)`` line per code-found figure, for the model to
     pick from by ID; the label is page text, so it is written as data."""
+    from briefgen.engines.factyears import kind_of, year_words
     from briefgen.evidence.facts import figure_as_written
 
     lines = []
     for fid, f in zip(fact_ids(candidates), candidates, strict=True):
-        # a year the text states (not the publication date, which the prompt gives anyway)
-        stated = f.is_target or f.year_source in ("explicit", "relative", "context")
-        when = f" {f.year}年" if f.year and stated else ""
-        goal = " 目标" if f.is_target else ""
+        # a year the text states (not the publication date, which the prompt gives anyway),
+        # worded by kind as the brief words it: 目标2025年, 预计2026年 (an estimate must not
+        # reach the model as a bare year, or it is written up as done), 2023年
+        kind = kind_of(replace(f))  # a copy: listing a figure must not change the fact
+        stated = kind == "target" or f.year_source in ("explicit", "relative", "context")
+        zh, _ = year_words(kind, f.year if stated else None, None, "note")
+        when = f" {zh}" if zh else ""
         cite = f.cites[0].rsplit(":", 1)[-1]  # its excerpt's label in the call: p2
-        lines.append(f"{fid} {as_data(figure_as_written(f))} {as_data(f.what or '-')}{goal}{when} ({cite})")
+        lines.append(f"{fid} {as_data(figure_as_written(f))} {as_data(f.what or '-')}{when} ({cite})")
     return "\n".join(lines)
 
 
