@@ -134,6 +134,24 @@ def test_a_points_dimensions_fill_those_cells_of_its_city(tmp_path: Path) -> Non
     assert cells[("中山", "talent")].status == "not_found"  # no point spoke to it
 
 
+def test_a_point_that_is_someones_view_fills_no_cell(tmp_path: Path) -> None:
+    doc = make_doc("zs-view", "中山生物医药", "中山", "2024-03-15", [
+        "2023年，中山市生物医药产业规模达462.2亿元。",
+        "业内人士认为，中山生物医药产业规模有望在三年内突破1000亿元。",
+    ])  # fmt: skip
+    answer = {"title_en": "Zhongshan", "facts": [], "claims": [
+        _point("2023年，中山市生物医药产业规模达462.2亿元。", "Zhongshan's industry reached CNY 46.22 billion in 2023.",
+               ["p1"], ["scale"]),
+        _point("业内人士认为，中山产业规模有望三年内突破1000亿元。", "Insiders think it may pass CNY 100 billion within three years.",
+               ["p2"], ["target"]),
+    ]}  # fmt: skip
+    summary, _ = _one(doc, answer, tmp_path)
+    assert len(summary.claims) == 2  # still a point of the article's summary
+    assert {f.dimension for f in summary.findings} == {"scale"}
+    cells = {(c.city, c.dimension): c for c in compare.compare(Corpus([doc], []), [summary], load_glossary(), DIMS).cells}
+    assert "1000亿元" not in cells[("中山", "target")].zh
+
+
 def test_in_a_two_city_article_a_point_fills_the_cell_of_its_own_city(tmp_path: Path) -> None:
     answer = {"title_en": "Guangzhou-Foshan", "facts": [], "claims": [
         _point("佛山医药健康产业集群产值462.2亿元。", "Foshan's cluster output is CNY 46.22 billion.", ["p2"], ["scale"], "佛山"),

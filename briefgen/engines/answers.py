@@ -39,6 +39,7 @@ from briefgen.engines.selection import (
     injected_lines,
 )
 from briefgen.engines.verify import claim_from_answer, normalise_cite, verify_claim, verify_fact
+from briefgen.evidence.facts import is_opinion
 from briefgen.model.client import ModelResult
 from briefgen.text import numbers
 
@@ -311,7 +312,11 @@ def _point_city(out: PointOut, doc: Document) -> str:
 
 def _point_findings(out: PointOut, claim: Claim, doc: Document) -> list[FindingOut]:
     """A point as the findings of the cells it speaks to (one per dimension id): checked
-    like any finding, and rejected with the point's reasons when the point was."""
+    like any finding, and rejected with the point's reasons when the point was.  A point
+    that is someone's view (业内人士认为…, 专家建议…: ``facts.is_opinion``) fills no cell: a
+    view is no policy or figure of the city (brief.json marks it ``"view": true``)."""
+    if is_opinion(claim.zh):
+        return []
     city = _point_city(out, doc)
     return [
         FindingOut(city=city, dim=d, zh=claim.zh, en=claim.en, cites=list(claim.cites))
