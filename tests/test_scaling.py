@@ -124,3 +124,45 @@ def test_worker_processes_give_the_same_summaries_and_pages(tmp_path: Path, monk
         got = conv.submit(pages.markdown_to_html, md, "body{}", "both", toc=True)()
     assert got == pages.markdown_to_html(md, "body{}", "both", toc=True)
     assert 'href="articles/a.html#p1"' in got
+
+
+def test_comparison_reads_each_figure_once_in_the_summary_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 17: the summary workers also read each figure's city and city binding for the
+    comparison (the main process had parsed every article again for them).  With their
+    hints the comparison is the same and reads no figure's city itself; without, it does."""
+    from briefgen.corpus.ingest import ingest
+    from briefgen.engines import extractive
+    from briefgen.evidence.dimensions import load_dimensions
+    from briefgen.evidence.glossary import load_glossary
+
+    for i in range(6):
+        (tmp_path / f"a{i}.txt").write_text(_article(i), encoding="utf-8")
+    corpus = ingest(tmp_path, workers=1)
+    glossary, dims = load_glossary([]), load_dimensions()
+    monkeypatch.setattr(extractive, "PARALLEL_FROM", 1)
+    hints: extractive.FactHints = {}
+    known = extractive.cities_of(corpus)
+    articles = extractive.summarize_documents(corpus.documents, glossary, dims=dims, workers=2,
+                                              known=known, hints=hints)  # fmt: skip
+    facts = {a.doc_id: a.facts for a in articles}
+    assert len(hints) == sum(len(f) for f in facts.values()) > 0
+
+    reads = {"fact_city": 0, "binding": 0}
+    fact_city, city_reasons = extractive.fact_city, extractive._city_reasons
+
+    def counted_city(*args: Any, **kwargs: Any) -> Any:
+        reads["fact_city"] += 1
+        return fact_city(*args, **kwargs)
+
+    def counted_reasons(*args: Any, **kwargs: Any) -> Any:
+        reads["binding"] += 1
+        return city_reasons(*args, **kwargs)
+
+    monkeypatch.setattr(extractive, "fact_city", counted_city)
+    monkeypatch.setattr(extractive, "_city_reasons", counted_reasons)
+    shared = extractive.compare(corpus, dims, glossary, facts, hints)
+    # only the few figures a cell shows are checked again (``checked``), never the whole pool
+    assert reads["fact_city"] == 0 and reads["binding"] <= len(shared.cells) * extractive._PER_CELL, reads
+    alone = extractive.compare(corpus, dims, glossary, facts)
+    assert reads["fact_city"] >= len(hints)
+    assert alone == shared and any(c.status != "not_found" for c in shared.cells)

@@ -18,6 +18,7 @@ from briefgen.core.types import ArticleSummary, Claim, Comparison, Corpus, Dimen
 from briefgen.engines.summarize import SummaryPlan, SummaryRun
 
 if TYPE_CHECKING:
+    from briefgen.engines.extractive import FactHints
     from briefgen.evidence.glossary import Glossary
     from briefgen.model.client import CallProgress, ModelClient, ModelRequest
     from briefgen.model.prompts import PromptSet
@@ -97,11 +98,15 @@ class ExtractiveEngine:
     def __init__(self, glossary: Glossary, dims: list[Dimension]) -> None:
         self.glossary = glossary
         self.dims = dims
+        self._hints: FactHints = {}
 
     def summarize(self, corpus: Corpus) -> tuple[list[ArticleSummary], EngineRun]:
-        from briefgen.engines.extractive import summarize_documents
+        from briefgen.engines.extractive import cities_of, summarize_documents
 
-        articles = summarize_documents(corpus.documents, self.glossary, dims=self.dims)
+        # the workers also read each figure's city for the comparison (``run``)
+        self._hints.clear()
+        articles = summarize_documents(corpus.documents, self.glossary, dims=self.dims,
+                                       known=cities_of(corpus), hints=self._hints)  # fmt: skip
         return articles, EngineRun(articles, Comparison([], [], []), [], Usage())
 
     def run(self, corpus: Corpus, bar: Stages) -> EngineRun:
@@ -112,7 +117,8 @@ class ExtractiveEngine:
         articles, out = self.summarize(corpus)
         bar.start("comparing cities")
         facts = {a.doc_id: a.facts for a in articles}
-        out.comparison = extractive.compare(corpus, self.dims, self.glossary, facts)
+        out.comparison = extractive.compare(corpus, self.dims, self.glossary, facts, self._hints)
+        self._hints.clear()
         index = corpus.excerpt_index()
         # per dimension: cities side by side on the same measure and year, targets and their years
         out.summary = executive_digest(articles, out.comparison, self.glossary, index)

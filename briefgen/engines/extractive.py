@@ -233,33 +233,66 @@ def _usable_cpus() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-_worker_args: tuple[Glossary, Sequence[Dimension] | None] | None = None
+_worker_args: tuple[Glossary, Sequence[Dimension] | None, Sequence[str] | None] | None = None
 
 
-def _start_worker(glossary: Glossary, dims: Sequence[Dimension] | None) -> None:
+def _start_worker(glossary: Glossary, dims: Sequence[Dimension] | None, known: Sequence[str] | None = None) -> None:
     global _worker_args
-    _worker_args = (glossary, dims)
+    _worker_args = (glossary, dims, known)
 
 
-def _summarize_in_worker(doc: Document) -> ArticleSummary:
+# A figure's city as the comparison reads it (``fact_city``), and its city binding
+# (``_city_reasons``) for each city of its article: None when the figure cites text
+# outside its own article (the comparison then reads it itself).
+_Hint = tuple[str | None, dict[str, list[str]]] | None
+# id(fact) -> (the fact, its hint): what the summary workers read for the comparison
+FactHints = dict[int, tuple[Fact, tuple[str | None, dict[str, list[str]]]]]
+
+
+def _fact_hints(doc: Document, facts: Sequence[Fact], known: Sequence[str]) -> list[_Hint]:
+    """What ``compare`` asks of each of ``doc``'s facts, read where the summary's parses
+    are still cached (issue 17: the main process parsed every article again for it)."""
+    index = {e.id: e for e in doc.excerpts}
+    owners = {doc.id: list(doc.cities)}
+    out: list[_Hint] = []
+    for f in facts:
+        if not all(c.startswith(f"{doc.id}:") and c in index for c in f.cites):
+            out.append(None)
+            continue
+        reasons = {c: _city_reasons(f, c, index, owners) for c in doc.cities}
+        out.append((fact_city(f, doc.cities, known, index), reasons))
+    return out
+
+
+def _summarize_in_worker(doc: Document) -> tuple[ArticleSummary, list[_Hint] | None]:
     assert _worker_args is not None
-    glossary, dims = _worker_args
-    return summarize_document(doc, glossary, dims=dims)
+    glossary, dims, known = _worker_args
+    summary = summarize_document(doc, glossary, dims=dims)
+    return summary, (_fact_hints(doc, summary.facts, known) if known is not None else None)
 
 
 def summarize_documents(docs: Sequence[Document], glossary: Glossary, *, dims: Sequence[Dimension] | None = None,
-                        workers: int | None = None) -> list[ArticleSummary]:  # fmt: skip
+                        workers: int | None = None, known: Sequence[str] | None = None,
+                        hints: FactHints | None = None) -> list[ArticleSummary]:  # fmt: skip
     """``summarize_document`` for each document, in order, on every core when there are many.
 
     Why: each article's summary depends on that article alone, and summarising was the
     largest cost of an offline build after rendering (issue 17); worker processes give the
-    same summaries.  ``workers``: processes (default: the usable CPUs; 1: this process)."""
+    same summaries.  ``workers``: processes (default: the usable CPUs; 1: this process).
+    With ``known`` (the corpus' cities, ``cities_of``) and ``hints``, the workers also
+    fill ``hints`` with each summary fact's city and city binding for ``compare``."""
     n = _usable_cpus() if workers is None else workers
     if len(docs) < PARALLEL_FROM or n <= 1:
         return [summarize_document(doc, glossary, dims=dims) for doc in docs]
     chunk = max(1, min(32, len(docs) // (n * 8)))
-    with ProcessPoolExecutor(max_workers=n, initializer=_start_worker, initargs=(glossary, dims)) as pool:
-        return list(pool.map(_summarize_in_worker, docs, chunksize=chunk))
+    wanted = known if hints is not None else None
+    with ProcessPoolExecutor(max_workers=n, initializer=_start_worker, initargs=(glossary, dims, wanted)) as pool:
+        done = list(pool.map(_summarize_in_worker, docs, chunksize=chunk))
+    for summary, found in done:
+        for f, h in zip(summary.facts, found or (), strict=False):
+            if hints is not None and h is not None:
+                hints[id(f)] = (f, h)
+    return [summary for summary, _ in done]
 
 
 # ----------------------------------------------------------------- comparison
@@ -297,16 +330,33 @@ def _fact_rank(fact: Fact, dim: Dimension) -> tuple[float, ...]:
     return (weight, trust, money, fact.year or 0)
 
 
+def _hint(fact: Fact, hints: FactHints | None) -> tuple[str | None, dict[str, list[str]]] | None:
+    found = hints.get(id(fact)) if hints else None
+    return found[1] if found is not None and found[0] is fact else None
+
+
 def _belongs(fact: Fact, city: str, doc_cities: list[str], known: Sequence[str] = (),
-             excerpts: dict[str, Excerpt] | None = None) -> bool:  # fmt: skip
+             excerpts: dict[str, Excerpt] | None = None, hints: FactHints | None = None) -> bool:  # fmt: skip
     """Whether the text gives ``fact`` to ``city`` (``owner.fact_city``): the same rule as the
     key-figures tables, so a cell never shows a figure the brief files under another city."""
+    hint = _hint(fact, hints)
+    if hint is not None:
+        return hint[0] == city
     return fact_city(fact, doc_cities, known, excerpts) == city
 
 
 def _city_facts(city: str, docs: list[Document], facts: dict[str, list[Fact]], known: Sequence[str] = (),
-                excerpts: dict[str, Excerpt] | None = None) -> list[Fact]:  # fmt: skip
-    return [f for doc in docs for f in facts[doc.id] if _belongs(f, city, doc.cities, known, excerpts)]
+                excerpts: dict[str, Excerpt] | None = None, hints: FactHints | None = None) -> list[Fact]:  # fmt: skip
+    return [f for doc in docs for f in facts[doc.id] if _belongs(f, city, doc.cities, known, excerpts, hints)]
+
+
+def _binds_elsewhere(fact: Fact, city: str, index: dict[str, Excerpt], owners: Mapping[str, Sequence[str]],
+                     hints: FactHints | None) -> bool:  # fmt: skip
+    """``_city_reasons`` not empty: as the summary worker read it when it did."""
+    hint = _hint(fact, hints)
+    if hint is not None and city in hint[1]:
+        return bool(hint[1][city])
+    return bool(_city_reasons(fact, city, index, owners))
 
 
 _STRONG_TERM = 3  # characters: one keyword this long (产业基金, 龙头企业) is enough; shorter ones need two
@@ -356,7 +406,8 @@ def _zone_named(fact: Fact, city: str, docs: list[Document], known: Sequence[str
 
 
 def _cell(city: str, dim: Dimension, docs: list[Document], cfacts: list[Fact], glossary: Glossary,
-          index: dict[str, Excerpt], used: set[str] | None = None, known: Sequence[str] = ()) -> Cell:  # fmt: skip
+          index: dict[str, Excerpt], used: set[str] | None = None, known: Sequence[str] = (),
+          hints: FactHints | None = None) -> Cell:  # fmt: skip
     labelled = [f for f in cfacts if f.what]  # "6-8个" alone tells a reader nothing
     if dim.id == "target":
         pool = [f for f in labelled if f.is_target]
@@ -365,7 +416,7 @@ def _cell(city: str, dim: Dimension, docs: list[Document], cfacts: list[Fact], g
     owners = {d.id: list(d.cities) for d in docs}
     # A figure the verifier binds to another city, district or company (a company's national
     # share in a city's article) is not this city's: left out, so the city's own figures fill it.
-    pool = [f for f in pool if not _city_reasons(f, city, index, owners)]
+    pool = [f for f in pool if not _binds_elsewhere(f, city, index, owners, hints)]
     city_en = glossary.city_en(city)
     found = _best_sentence(city, dim, docs, used) if dim.id in SENTENCE_FIRST or not pool else None
     if pool and found is None:
@@ -424,10 +475,12 @@ def compare(
     dims: list[Dimension],
     glossary: Glossary,
     facts: dict[str, list[Fact]] | None = None,
+    hints: FactHints | None = None,
 ) -> Comparison:
     """Every city x dimension cell from that city's own facts and sentences, cited.
 
-    ``facts`` (doc id -> facts) may be passed to reuse the summaries' extraction.
+    ``facts`` (doc id -> facts) may be passed to reuse the summaries' extraction, and
+    ``hints`` what the summary workers read of those facts (``summarize_documents``).
     """
     facts = dict(facts or {})
     for doc in corpus.documents:
@@ -439,9 +492,9 @@ def compare(
     used: set[str] = set()
     for city in cities:
         docs = [d for d in corpus.documents if city in d.cities]
-        cfacts = _city_facts(city, docs, facts, cities, index)
+        cfacts = _city_facts(city, docs, facts, cities, index, hints)
         for dim in dims:
-            cells.append(_cell(city, dim, docs, cfacts, glossary, index, used, cities))
+            cells.append(_cell(city, dim, docs, cfacts, glossary, index, used, cities, hints))
     return Comparison(cities=cities, dimensions=list(dims), cells=cells)
 
 
@@ -502,6 +555,7 @@ __all__ = [
     "compare",
     "executive_summary",
     "summarize_document",
+    "FactHints",
     "summarize_documents",
     "title_en",
 ]
