@@ -132,6 +132,7 @@ def test_comparison_reads_each_figure_once_in_the_summary_workers(tmp_path: Path
     hints the comparison is the same and reads no figure's city itself; without, it does."""
     from briefgen.corpus.ingest import ingest
     from briefgen.engines import extractive
+    from briefgen.engines.digest import executive_digest
     from briefgen.evidence.dimensions import load_dimensions
     from briefgen.evidence.glossary import load_glossary
 
@@ -163,6 +164,10 @@ def test_comparison_reads_each_figure_once_in_the_summary_workers(tmp_path: Path
     shared = extractive.compare(corpus, dims, glossary, facts, hints)
     # only the few figures a cell shows are checked again (``checked``), never the whole pool
     assert reads["fact_city"] == 0 and reads["binding"] <= len(shared.cells) * extractive._PER_CELL, reads
+    index = corpus.excerpt_index()
+    digest = executive_digest(articles, shared, glossary, index, hints)  # the executive summary too
+    assert reads["fact_city"] == 0 and digest, reads
     alone = extractive.compare(corpus, dims, glossary, facts)
     assert reads["fact_city"] >= len(hints)
     assert alone == shared and any(c.status != "not_found" for c in shared.cells)
+    assert executive_digest(articles, alone, glossary, index) == digest

@@ -18,9 +18,8 @@ from functools import lru_cache
 
 from briefgen.core.paths import DATA_DIR
 from briefgen.core.types import ArticleSummary, Claim, Comparison, Dimension, Excerpt, Fact
-from briefgen.engines.extractive import checked, executive_summary
+from briefgen.engines.extractive import FactHints, checked, executive_summary, figure_city
 from briefgen.engines.factyears import kind_of, year_words
-from briefgen.engines.owner import fact_city
 from briefgen.evidence.facts import figure_as_written, quantity_of
 from briefgen.evidence.glossary import Glossary
 from briefgen.text import numbers
@@ -71,13 +70,13 @@ def qualifies_a_noun(fact: Fact) -> bool:
 
 
 def _city_facts(articles: Sequence[ArticleSummary], comparison: Comparison,
-                excerpts: dict[str, Excerpt]) -> dict[str, list[Fact]]:  # fmt: skip
+                excerpts: dict[str, Excerpt], hints: FactHints | None = None) -> dict[str, list[Fact]]:  # fmt: skip
     out: dict[str, list[Fact]] = {c: [] for c in comparison.cities}
     for art in articles:
         for f in art.facts:
             if not f.what or not f.cites or qualifies_a_noun(f):
                 continue
-            owner = fact_city(f, art.cities, comparison.cities, excerpts)
+            owner = figure_city(f, art.cities, comparison.cities, excerpts, hints)
             if owner in out and art.doc_id and owner in art.cities + comparison.cities:
                 out[owner].append(f)
     return out
@@ -195,11 +194,12 @@ def executive_digest(
     comparison: Comparison,
     glossary: Glossary,
     excerpts: dict[str, Excerpt],
+    hints: FactHints | None = None,
 ) -> list[Claim]:
     """Side-by-side lines (same measure, unit and year; two or more cities) for each
     dimension, the headline figure of each city no such line names, each city's targets
     and their years, and which policy documents each city names; every line cited and checked."""
-    by_city = _city_facts(articles, comparison, excerpts)
+    by_city = _city_facts(articles, comparison, excerpts, hints)
     claims: list[Claim] = []
     covered: set[str] = set()
     if len(comparison.cities) > 1:
@@ -207,7 +207,9 @@ def executive_digest(
             claims += _side_by_side(dim, by_city, glossary, excerpts, covered)
     # a city no side-by-side line names still gets its headline figure (one line)
     # (its headline target is in the targets lines below)
-    for c in executive_summary(list(articles), comparison, glossary, per_city=1, excerpts=excerpts, targets=False):
+    heads = executive_summary(list(articles), comparison, glossary, per_city=1, excerpts=excerpts,
+                              targets=False, hints=hints)  # fmt: skip
+    for c in heads:
         if not any(c.zh.startswith(f"{city}：") for city in covered):
             claims.append(c)
     claims += _targets(by_city, glossary, excerpts)

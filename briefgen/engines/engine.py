@@ -118,10 +118,10 @@ class ExtractiveEngine:
         bar.start("comparing cities")
         facts = {a.doc_id: a.facts for a in articles}
         out.comparison = extractive.compare(corpus, self.dims, self.glossary, facts, self._hints)
-        self._hints.clear()
         index = corpus.excerpt_index()
         # per dimension: cities side by side on the same measure and year, targets and their years
-        out.summary = executive_digest(articles, out.comparison, self.glossary, index)
+        out.summary = executive_digest(articles, out.comparison, self.glossary, index, self._hints)
+        self._hints.clear()
         return out
 
     def close(self) -> None:

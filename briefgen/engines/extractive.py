@@ -339,10 +339,15 @@ def _belongs(fact: Fact, city: str, doc_cities: list[str], known: Sequence[str] 
              excerpts: dict[str, Excerpt] | None = None, hints: FactHints | None = None) -> bool:  # fmt: skip
     """Whether the text gives ``fact`` to ``city`` (``owner.fact_city``): the same rule as the
     key-figures tables, so a cell never shows a figure the brief files under another city."""
+    return figure_city(fact, doc_cities, known, excerpts, hints) == city
+
+
+def figure_city(fact: Fact, doc_cities: Sequence[str], known: Sequence[str] = (),
+                excerpts: dict[str, Excerpt] | None = None, hints: FactHints | None = None) -> str | None:  # fmt: skip
+    """``owner.fact_city``, as a summary worker read it when ``hints`` holds the figure
+    (the workers were given the same ``known``: the corpus' cities, ``cities_of``)."""
     hint = _hint(fact, hints)
-    if hint is not None:
-        return hint[0] == city
-    return fact_city(fact, doc_cities, known, excerpts) == city
+    return hint[0] if hint is not None else fact_city(fact, doc_cities, known, excerpts)
 
 
 def _city_facts(city: str, docs: list[Document], facts: dict[str, list[Fact]], known: Sequence[str] = (),
@@ -506,6 +511,7 @@ def executive_summary(
     per_city: int = 2,
     excerpts: dict[str, Excerpt] | None = None,
     targets: bool = True,
+    hints: FactHints | None = None,
 ) -> list[Claim]:
     """A few cited claims from the strongest figures of each city: the largest
     current money figure (industry scale first) and, unless ``targets`` is False, the
@@ -522,7 +528,7 @@ def executive_summary(
             for a in articles
             if city in a.cities
             for f in a.facts
-            if f.what and _belongs(f, city, a.cities, comparison.cities, excerpts)
+            if f.what and _belongs(f, city, a.cities, comparison.cities, excerpts, hints)
         ]
         current = [f for f in cfacts if kind_of(f) == "achieved"] or [
             f for f in cfacts if kind_of(f) == "forecast"
@@ -556,6 +562,7 @@ __all__ = [
     "executive_summary",
     "summarize_document",
     "FactHints",
+    "figure_city",
     "summarize_documents",
     "title_en",
 ]

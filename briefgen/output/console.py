@@ -53,7 +53,8 @@ def closing_line(brief: Brief, paths: list[Path], out_dir: Path) -> str:
     """One line: documents, calls, tokens, cost, verification, outputs."""
     v = verification_counts(brief)
     articles = [p for p in paths if p.parent.name == "articles"]
-    shown = [str(p) for p in paths if p not in articles]
+    pages = set(articles)  # a list here made the line cost articles² path comparisons (issue 17)
+    shown = [str(p) for p in paths if p not in pages]
     if articles:
         # one article may have several pages (.md, .html): count articles, not files
         count = len({a.stem for a in articles})
