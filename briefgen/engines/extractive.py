@@ -244,9 +244,10 @@ def _start_worker(glossary: Glossary, dims: Sequence[Dimension] | None, known: S
 # A figure's city as the comparison reads it (``fact_city``), and its city binding
 # (``_city_reasons``) for each city of its article: None when the figure cites text
 # outside its own article (the comparison then reads it itself).
-_Hint = tuple[str | None, dict[str, list[str]]] | None
+_Hint = tuple[str | None, dict[str, list[str]], str | None] | None
 # id(fact) -> (the fact, its hint): what the summary workers read for the comparison
-FactHints = dict[int, tuple[Fact, tuple[str | None, dict[str, list[str]]]]]
+# (and the unit of its quantity, ``quantity_of``, which ``_fact_rank`` sorts by)
+FactHints = dict[int, tuple[Fact, tuple[str | None, dict[str, list[str]], str | None]]]
 
 
 def _fact_hints(doc: Document, facts: Sequence[Fact], known: Sequence[str]) -> list[_Hint]:
@@ -260,7 +261,8 @@ def _fact_hints(doc: Document, facts: Sequence[Fact], known: Sequence[str]) -> l
             out.append(None)
             continue
         reasons = {c: _city_reasons(f, c, index, owners) for c in doc.cities}
-        out.append((fact_city(f, doc.cities, known, index), reasons))
+        q = quantity_of(f)
+        out.append((fact_city(f, doc.cities, known, index), reasons, q.unit if q is not None else None))
     return out
 
 
@@ -315,12 +317,17 @@ def _mentions(text: str, city: str) -> bool:
 _YEAR_TRUST = {"explicit": 2, "relative": 2, "context": 2, "date": 1}
 
 
-def _fact_rank(fact: Fact, dim: Dimension) -> tuple[float, ...]:
+def _fact_rank(fact: Fact, dim: Dimension, hints: FactHints | None = None) -> tuple[float, ...]:
     """Figures that name a measure of the dimension first (产值 for scale, 基金 for
     finance ...), then those with a written year, then money, then the newest;
     for targets, money targets (output, revenue) lead."""
-    q = quantity_of(fact)
-    money = 1 if q is not None and q.unit in ("CNY", "USD", "EUR", "HKD") else 0
+    hint = _hint(fact, hints)
+    if hint is not None:
+        unit = hint[2]
+    else:
+        q = quantity_of(fact)
+        unit = q.unit if q is not None else None
+    money = 1 if unit in ("CNY", "USD", "EUR", "HKD") else 0
     # a non-target cell weighs the label with its own dimension's words too (装机量 for nev's scale)
     named = label_weight(fact.what) if dim.id == "target" else label_weight(fact.what, dim.id, dimensions=[dim])
     weight = named + sum(1 for w in dim.keywords if w in fact.what)
@@ -330,7 +337,7 @@ def _fact_rank(fact: Fact, dim: Dimension) -> tuple[float, ...]:
     return (weight, trust, money, fact.year or 0)
 
 
-def _hint(fact: Fact, hints: FactHints | None) -> tuple[str | None, dict[str, list[str]]] | None:
+def _hint(fact: Fact, hints: FactHints | None) -> tuple[str | None, dict[str, list[str]], str | None] | None:
     found = hints.get(id(fact)) if hints else None
     return found[1] if found is not None and found[0] is fact else None
 
@@ -425,7 +432,7 @@ def _cell(city: str, dim: Dimension, docs: list[Document], cfacts: list[Fact], g
     city_en = glossary.city_en(city)
     found = _best_sentence(city, dim, docs, used) if dim.id in SENTENCE_FIRST or not pool else None
     if pool and found is None:
-        chosen = _distinct(sorted(pool, key=lambda f: _fact_rank(f, dim), reverse=True))[:_PER_CELL]
+        chosen = _distinct(sorted(pool, key=lambda f: _fact_rank(f, dim, hints), reverse=True))[:_PER_CELL]
         # a cell reads newest first, each with its year; what is expected after what was reached
         chosen.sort(key=lambda f: (kind_of(f) == "forecast", -(f.year or 0)))
         zones = [_zone_named(f, city, docs, known, index, glossary) for f in chosen]
