@@ -64,3 +64,16 @@ def test_a_cell_holds_only_its_citys_figures() -> None:
     scale = Dimension("scale", "产业规模", "Industry scale", ("产值", "企业"))
     cells = {c.city: c.zh for c in compare(corpus, [scale], load_glossary()).cells}
     assert "1200亿元" in cells["苏州"] and "900亿元" not in cells["苏州"]
+
+
+def test_a_bar_per_firm_comes_after_the_citys_own_targets() -> None:
+    # 超百亿元 is what each leading firm must sell, not the city's target: it must not lead
+    target = Dimension("target", "目标与期限", "Targets and deadlines", ("力争", "目标"))
+    corpus = _corpus(
+        "到2026年，力争培育销售收入超过50亿元的龙头企业2家，全市新材料产业产值突破800亿元，"
+        "新增高新技术企业150家。"
+    )
+    status, zh = _cells(corpus, target)["target"]
+    assert status == "verified"
+    assert "800亿元" in zh and "150家" in zh
+    assert "超过50亿元" not in zh or zh.index("超过50亿元") > max(zh.index("800亿元"), zh.index("150家"))

@@ -37,6 +37,7 @@ from briefgen.evidence.dimensions import load_dimensions
 from briefgen.evidence.facts import as_of_date, extract_facts, is_opinion, label_weight, quantity_of
 from briefgen.evidence.glossary import Glossary
 from briefgen.evidence.keysentences import key_sentences, split_sentences
+from briefgen.evidence.labelrules import label_rules
 from briefgen.text.numbers import find_quantities, is_fact_unit
 from briefgen.text.script import garbled
 
@@ -320,7 +321,8 @@ _YEAR_TRUST = {"explicit": 2, "relative": 2, "context": 2, "date": 1}
 def _fact_rank(fact: Fact, dim: Dimension, hints: FactHints | None = None) -> tuple[float, ...]:
     """Figures that name a measure of the dimension first (产值 for scale, 基金 for
     finance ...), then those with a written year, then money, then the newest;
-    for targets, money targets (output, revenue) lead."""
+    for targets, money targets (output, revenue) lead.  A figure per firm or project (a
+    bar one leading firm must pass) comes after every figure of the whole city."""
     hint = _hint(fact, hints)
     if hint is not None:
         unit = hint[2]
@@ -332,9 +334,11 @@ def _fact_rank(fact: Fact, dim: Dimension, hints: FactHints | None = None) -> tu
     named = label_weight(fact.what) if dim.id == "target" else label_weight(fact.what, dim.id, dimensions=[dim])
     weight = named + sum(1 for w in dim.keywords if w in fact.what)
     trust = _YEAR_TRUST.get(fact.year_source, 0)
+    # a bar or cap per firm or project (每家龙头企业销售收入, 单个项目…) after the city's own totals
+    whole = 0 if fact.what.startswith(label_rules().per_words) else 1
     if dim.id == "target":
-        return (money, weight, trust, fact.year or 0)
-    return (weight, trust, money, fact.year or 0)
+        return (whole, money, weight, trust, fact.year or 0)
+    return (whole, weight, trust, money, fact.year or 0)
 
 
 def _hint(fact: Fact, hints: FactHints | None) -> tuple[str | None, dict[str, list[str]], str | None] | None:
