@@ -64,7 +64,11 @@ def _comparable_year(fact: Fact) -> int | None:
 
 def qualifies_a_noun(fact: Fact) -> bool:
     """培育销售收入超百亿元的龙头企业: the figure is a bar some firms must reach (it is
-    followed by 的 and a noun), not the city's own output or target: never a headline."""
+    followed by 的 and a noun), not the city's own output or target: never a headline.
+    A figure with no 的 soon after where it starts (``Fact.at``; no written figure is 40
+    characters long) is not one, and its sentence need not be parsed again (issue 17)."""
+    if fact.at is not None and "的" not in fact.sentence[fact.at : fact.at + 40]:
+        return False
     q = quantity_of(fact)
     return q is not None and fact.sentence[q.end : q.end + 1] == "的"
 
