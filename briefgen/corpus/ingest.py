@@ -10,7 +10,6 @@ way round) are kept once and the later copy is listed as "duplicate".
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import sys
 from collections import Counter
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from briefgen.core.cpus import usable_cpus
 from briefgen.core.types import Cleaned, Corpus, Document, Excerpt, Skipped
 from briefgen.corpus.excerpts import make_excerpts, slugify
 from briefgen.corpus.load import discover, display_name, read_file
@@ -201,13 +201,6 @@ class _DuplicateIndex:
 # ------------------------------------------------------------------- ingest
 
 
-def _default_workers() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def _results(jobs: list[tuple[Path, Path, str]], workers: int, stack: ExitStack) -> Iterator[_Done]:
     """Results in job order; the pool (if any) starts here, before any progress-bar thread."""
     if workers <= 1 or len(jobs) < SERIAL_BELOW:
@@ -251,7 +244,7 @@ def ingest(root: Path, *, workers: int | None = None, progress: bool = False, fo
     index = _DuplicateIndex()
     paths_by_id: dict[str, str] = {}
     with ExitStack() as stack:
-        results = _results(jobs, workers or _default_workers(), stack)
+        results = _results(jobs, workers or usable_cpus(), stack)
         for done in _with_progress(results, len(jobs), progress):
             if done.skipped is not None:
                 skipped.append(done.skipped)

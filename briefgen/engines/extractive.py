@@ -10,11 +10,11 @@ with the same number comparison the model engine's verification uses.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 
+from briefgen.core.cpus import usable_cpus
 from briefgen.core.statuses import NOT_FOUND_EN, NOT_FOUND_ZH
 from briefgen.core.types import (
     ArticleSummary,
@@ -227,13 +227,6 @@ def summarize_document(
 PARALLEL_FROM = 100  # documents: fewer are summarised in this process (workers cost more there)
 
 
-def _usable_cpus() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
 _worker_args: tuple[Glossary, Sequence[Dimension] | None, Sequence[str] | None] | None = None
 
 
@@ -284,7 +277,7 @@ def summarize_documents(docs: Sequence[Document], glossary: Glossary, *, dims: S
     same summaries.  ``workers``: processes (default: the usable CPUs; 1: this process).
     With ``known`` (the corpus' cities, ``cities_of``) and ``hints``, the workers also
     fill ``hints`` with each summary fact's city and city binding for ``compare``."""
-    n = _usable_cpus() if workers is None else workers
+    n = usable_cpus() if workers is None else workers
     if len(docs) < PARALLEL_FROM or n <= 1:
         return [summarize_document(doc, glossary, dims=dims) for doc in docs]
     chunk = max(1, min(32, len(docs) // (n * 8)))

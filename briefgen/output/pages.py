@@ -10,12 +10,12 @@ build converts in this process: starting workers costs more than it saves there.
 from __future__ import annotations
 
 import html
-import os
 import re
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
+from briefgen.core.cpus import usable_cpus
 from briefgen.output.safehtml import CSP, markdown_body
 
 PARALLEL_FROM = 100  # pages: fewer are converted in this process
@@ -40,13 +40,6 @@ def markdown_to_html(md: str, css: str, lang: str = "both", *, toc: bool = False
         f"<title>{title}</title>\n<style>\n{css}\n</style>\n</head>\n"
         f'<body>\n<main class="brief">\n{body}\n</main>\n</body>\n</html>\n'
     )
-
-
-def usable_cpus() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 class Converter:
@@ -78,4 +71,4 @@ class Converter:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-__all__ = ["PARALLEL_FROM", "Converter", "markdown_to_html", "usable_cpus"]
+__all__ = ["PARALLEL_FROM", "Converter", "markdown_to_html"]
