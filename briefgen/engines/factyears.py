@@ -12,9 +12,10 @@ figure as written, not its sentence) still says it; the wording is data
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import replace
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from briefgen.core.paths import DATA_DIR
 from briefgen.core.types import Fact
@@ -32,6 +33,12 @@ def kind_of(fact: Fact) -> str:
     if fact.kind not in FACT_KINDS:
         fact.kind = fact_kind(_own_sentence(fact))
     return fact.kind
+
+
+def stored_kind(item: Mapping[str, Any]) -> str:
+    """The kind of a fact as brief.json (and the templates) hold it.  A brief written before
+    kinds has none: a target or a figure reached, as it was shown then."""
+    return str(item.get("kind") or ("target" if item.get("is_target") else "achieved"))
 
 
 def _own_sentence(fact: Fact) -> Fact:
@@ -74,4 +81,4 @@ def year_words(kind: str, year: int | None, reported: str | None, form: Form) ->
     return zh.format(**values), en.format(**values)
 
 
-__all__ = ["FACT_KINDS", "kind_of", "year_words"]
+__all__ = ["FACT_KINDS", "kind_of", "stored_kind", "year_words"]

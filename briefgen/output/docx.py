@@ -26,7 +26,7 @@ from docx.text.paragraph import Paragraph
 
 from briefgen.core.errors import ConfigError
 from briefgen.core.paths import TEMPLATES_DIR
-from briefgen.engines.factyears import year_words
+from briefgen.engines.factyears import stored_kind, year_words
 from briefgen.output.report import Brief, brief_to_json
 
 LAYOUT_FILE = "docx.toml"
@@ -212,8 +212,7 @@ def _articles(w: _Writer, data: dict[str, Any]) -> None:
             w.heading(w.t("figures"), 3)
             for f in figures:
                 # the year worded by the figure's kind, as in the Markdown tables (预计2026年: expected)
-                kind = f.get("kind") or ("target" if f.get("is_target") else "achieved")
-                year_zh, year_en = year_words(kind, f.get("year"), f.get("as_of"), "note")
+                year_zh, year_en = year_words(stored_kind(f), f.get("year"), f.get("as_of"), "note")
                 zh = f"{f['what']}：{f.get('as_written') or f['value'] + f['unit']}" + (f"（{year_zh}）" if year_zh else "")
                 en = f"{f.get('what_en') or ''}: {f.get('value_en') or ''}" + (f" ({year_en})" if year_en else "")
                 p = w.para(w.pick(zh, en) + w.mark(f), "bullet")

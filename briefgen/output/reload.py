@@ -28,6 +28,7 @@ from briefgen.core.types import (
     Usage,
 )
 from briefgen.engines.engine import ModelFailure
+from briefgen.engines.factyears import stored_kind
 from briefgen.output.keys import ReviewedCell, ReviewedClaim, ReviewedFact
 from briefgen.output.report import Brief
 
@@ -93,8 +94,7 @@ def _fact(item: dict[str, Any]) -> Fact:
         "is_target": bool(item.get("is_target")),
         "year_source": "date" if item.get("as_of") else "", "as_of": item.get("as_of"),
         # the sentence it was read from is not in brief.json: the kind is kept as written
-        # (a brief from before kinds: a target or a figure reached, as it was shown then)
-        "kind": item.get("kind") or ("target" if item.get("is_target") else "achieved"),
+        "kind": stored_kind(item),
     }
     if "review" in item:
         return ReviewedFact(**fields, key=item.get("key", ""), review=item["review"])

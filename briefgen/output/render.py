@@ -22,7 +22,7 @@ from briefgen.core.errors import ConfigError
 from briefgen.core.paths import TEMPLATES_DIR
 from briefgen.core.statuses import NOT_FOUND_EN, NOT_FOUND_ZH
 from briefgen.core.types import ArticleSummary, Cell, Claim, Corpus, Document, Excerpt, Fact
-from briefgen.engines.factyears import kind_of, year_words
+from briefgen.engines.factyears import kind_of, stored_kind, year_words
 from briefgen.engines.owner import fact_city
 from briefgen.evidence.facts import as_of_date, figure_as_written, is_opinion
 from briefgen.output.backrefs import anchor_id, cited_by
@@ -128,8 +128,7 @@ def year_label(ctx: jinja2.runtime.Context, f: Any, lang: str | None = None) -> 
     ``f`` is a fact as the templates receive it; ``lang`` defaults to the run's language.
     """
     t = _translator(lang or ctx.get("lang") or "both")
-    kind = f.get("kind") or ("target" if f.get("is_target") else "achieved")
-    zh, en = year_words(kind, f.get("year"), f.get("as_of"), "column")
+    zh, en = year_words(stored_kind(f), f.get("year"), f.get("as_of"), "column")
     return zh if zh == en else t(zh, en)
 
 
