@@ -20,12 +20,11 @@ from briefgen.core.paths import DATA_DIR
 from briefgen.core.types import ArticleSummary, Claim, Comparison, Dimension, Excerpt, Fact
 from briefgen.engines.extractive import FactHints, checked, executive_summary, figure_city
 from briefgen.engines.factyears import kind_of, year_words
-from briefgen.evidence.facts import figure_as_written, quantity_of
+from briefgen.evidence.facts import figure_as_written, quantity_of, year_is_stated
 from briefgen.evidence.glossary import Glossary
 from briefgen.text import numbers
 
 MEASURES_FILE = DATA_DIR / "measures.tsv"
-_STATED = ("explicit", "relative", "context")  # a year the text gives, not the publication date
 _PER_DIMENSION = 2  # side-by-side lines per dimension
 _TARGETS_PER_CITY = 2
 
@@ -59,7 +58,7 @@ def _unit_kind(fact: Fact) -> str:
 def _comparable_year(fact: Fact) -> int | None:
     if fact.is_target:
         return fact.year
-    return fact.year if fact.year_source in _STATED else None
+    return fact.year if year_is_stated(fact) else None
 
 
 def qualifies_a_noun(fact: Fact) -> bool:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from briefgen.core.types import Dimension, Document, Excerpt, Fact
 from briefgen.corpus.injection import looks_like_instruction
+from briefgen.engines.factyears import kind_of, year_words
 from briefgen.engines.schemas import batch_answer_for, summary_answer_for
 from briefgen.engines.selection import (
     DEFAULT_CONTEXT_TOKENS,
@@ -21,6 +22,7 @@ from briefgen.engines.selection import (
     fact_candidates,
     fact_ids,
 )
+from briefgen.evidence.facts import figure_as_written, year_is_stated
 from briefgen.model.client import ModelRequest
 from briefgen.model.prompts import PromptSet
 
@@ -104,16 +106,13 @@ def glossary_block(doc: Document, excerpts: Sequence[Excerpt], glossary: Glossar
 def facts_block(candidates: Sequence[Fact]) -> str:
     """One ``f3 462.2亿元 产值 2023年 (p2)`` line per code-found figure, for the model to
     pick from by ID; the label is page text, so it is written as data."""
-    from briefgen.engines.factyears import kind_of, year_words
-    from briefgen.evidence.facts import figure_as_written
-
     lines = []
     for fid, f in zip(fact_ids(candidates), candidates, strict=True):
         # a year the text states (not the publication date, which the prompt gives anyway),
         # worded by kind as the brief words it: 目标2025年, 预计2026年 (an estimate must not
         # reach the model as a bare year, or it is written up as done), 2023年
         kind = kind_of(replace(f))  # a copy: listing a figure must not change the fact
-        stated = kind == "target" or f.year_source in ("explicit", "relative", "context")
+        stated = kind == "target" or year_is_stated(f)
         zh, _ = year_words(kind, f.year if stated else None, None, "note")
         when = f" {zh}" if zh else ""
         cite = f.cites[0].rsplit(":", 1)[-1]  # its excerpt's label in the call: p2

@@ -124,7 +124,7 @@ def fact_candidates(
     same IDs.  ``facts``: the document's facts when the caller extracted them already.
     """
     from briefgen.engines.digest import measure_of, qualifies_a_noun
-    from briefgen.evidence.facts import extract_facts, label_weight, quantity_of
+    from briefgen.evidence.facts import extract_facts, label_weight, quantity_of, year_is_stated
 
     shown = {e.id for e in chosen}
     if facts is None:
@@ -143,7 +143,7 @@ def fact_candidates(
         q = quantity_of(f)
         money = q is not None and q.unit in ("CNY", "USD", "EUR", "HKD")
         weight = label_weight(f.what, dimensions=list(dims) or None)
-        stated = f.year_source in ("explicit", "relative", "context")
+        stated = year_is_stated(f)
         headline = not measure_of(f)[0].startswith("label:")
         return (qualifies_a_noun(f), not headline, not money, -weight, not stated, not f.is_target, n)
 

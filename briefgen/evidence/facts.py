@@ -315,6 +315,16 @@ def _small(number: str) -> bool:
         return True
 
 
+# Fact.year_source values of a year the text gives (written, 今年/明年, or from the
+# sentences around it), as against "date": the article's publication date
+STATED_YEAR_SOURCES = ("explicit", "relative", "context")
+
+
+def year_is_stated(fact: Fact) -> bool:
+    """Whether the fact's year comes from the text, not from the article's date."""
+    return fact.year_source in STATED_YEAR_SOURCES
+
+
 def as_of_date(fact: Fact) -> str | None:
     """The article date a figure stands for when no year is written next to it."""
     if fact.year_source == "date" and fact.as_of and len(fact.as_of) >= 10:
