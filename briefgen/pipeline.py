@@ -118,7 +118,7 @@ def _batching(settings: BuildSettings) -> dict[str, Any]:
     from briefgen.engines.summarize import DEFAULT_BATCH_TOKENS
 
     tokens = DEFAULT_BATCH_TOKENS if settings.batch_tokens is None else settings.batch_tokens
-    articles = settings.batch_articles  # None: chosen from the folder and the concurrency
+    articles = settings.batch_articles  # None: one article per call, very short ones in pairs
     if tokens < 0:
         raise UsageError("--batch-tokens must be 0 (one article per call) or more")
     if articles is not None and articles < 1:
@@ -399,7 +399,7 @@ def run_summarize(
     if settings.dry_run and setup.choice.name == "extractive":
         print_summarize_plan(None, len(corpus.documents), out)
         return [], []
-    # The same requests as ``build`` (dimensions, batches, overview asked for), so a
+    # The same requests as ``build`` (dimensions, batches, figures listed), so a
     # ``summarize`` then a ``build`` of one folder share the cached calls.
     dims, _ = _corpus_dimensions(settings, setup.dims, corpus)
     engine = make_engine(setup.choice, settings, glossary, dims, Path(out))
